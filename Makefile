@@ -1,0 +1,59 @@
+# Thaw: `make run` serves the app with demo data; `make test` passes the suite.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+INSTALLED := $(VENV)/.installed
+PG_URL := postgres://thaw@127.0.0.1:54329/thaw
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test test-sqlite test-postgres lint format bench lock clean
+
+$(INSTALLED): requirements/dev.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.lock
+	touch $@
+
+# A secret key made once per checkout, so `make run` serves with DEBUG off.
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+setup: $(INSTALLED) var/secret_key
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py migrate --noinput
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py collectstatic --noinput --verbosity 0
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py load_corpus
+
+run: setup
+	@echo "Thaw is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	SECRET_KEY="$$(cat var/secret_key)" $(BIN)/gunicorn config.wsgi \
+		--bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-sqlite: $(INSTALLED)
+	$(BIN)/pytest -q
+
+test-postgres: $(INSTALLED)
+	bash .ci/postgres-up
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+# The whole suite, on the embedded default (SQLite) and on PostgreSQL.
+test: lint test-sqlite test-postgres
+
+lock: $(INSTALLED)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --python-version 3.11 pyproject.toml -o requirements/base.lock
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Lesson modules, classes and assignments (see issue: lessons)."""

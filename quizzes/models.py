@@ -1,0 +1,1 @@
+"""Question bank, quizzes, attempts and progress (see issue: question bank)."""

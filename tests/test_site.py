@@ -1,0 +1,64 @@
+"""The frame every page shares: settings, base template, error pages."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def _django_setup(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_app_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = _django_setup({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_app_refuses_a_weak_secret_key_when_debug_is_off():
+    result = _django_setup({"DEBUG": "0", "SECRET_KEY": "short"})
+    assert result.returncode != 0
+    assert "too weak" in result.stderr
+
+
+def test_app_starts_in_debug_without_secret_key():
+    assert _django_setup({"DEBUG": "1"}).returncode == 0
+
+
+@pytest.mark.django_db
+def test_home_page_has_skip_link_landmarks_and_local_assets(client):
+    html = client.get("/").content.decode()
+    assert 'href="#main"' in html
+    assert '<main id="main"' in html
+    assert 'aria-label="Main"' in html
+    assert "<footer" in html
+    assert "//cdn" not in html and "https://" not in html.split("<body")[0]
+    assert "htmx" in html and 'hx-headers=\'{"X-CSRFToken"' in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_gets_designed_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Back to the start" in response.content
+
+
+def test_sqlite_is_tuned_for_a_web_server():
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite-only settings")
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
