@@ -80,9 +80,13 @@ class Source(models.Model):
 
 
 class PassageQuerySet(models.QuerySet):
+    def current(self) -> PassageQuerySet:
+        """Passages in the source's present text (not retired by a re-ingest)."""
+        return self.filter(is_current=True)
+
     def readable(self) -> PassageQuerySet:
         """Passages good enough to quote or to build questions from."""
-        return self.filter(quality=Passage.Quality.GOOD)
+        return self.filter(quality=Passage.Quality.GOOD, is_current=True)
 
     def primary(self) -> PassageQuerySet:
         """Text of the document itself, not an editor's note or a stage direction."""
@@ -125,6 +129,19 @@ class Passage(models.Model):
         help_text='Errata applied to this passage: [{"wrong": ..., "right": ...}].',
     )
     text_changed_at = models.DateTimeField(null=True, blank=True)
+    is_current = models.BooleanField(
+        default=True,
+        help_text="False once a re-ingest no longer finds this passage; kept so citations resolve.",
+    )
+    quoted_work = models.ForeignKey(
+        Work,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quoted_in",
+        help_text="The work this passage quotes, when it reproduces another work's words "
+        "(the encyclopedia article quoting the speech).",
+    )
 
     objects = PassageQuerySet.as_manager()
 
