@@ -26,6 +26,7 @@ setup: $(INSTALLED) var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py migrate --noinput
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py collectstatic --noinput --verbosity 0
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py load_corpus
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py seed_demo
 
 run: setup
 	@echo "Thaw is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
@@ -57,3 +58,7 @@ lock: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks on 127.0.0.1 only; figures are written to docs/performance.md.
+bench: $(INSTALLED)
+	$(PY) -m tests.benchmarks.run

@@ -1,0 +1,60 @@
+"""Roles as Django groups and permissions, and the demo accounts `make run` prints.
+
+A curator is a staff user in the `curators` group (may change the corpus and the
+question bank in the admin and the curation pages); a teacher is in the `teachers`
+group; everyone else is a student. Views check permissions, never group names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+
+CURATORS = "curators"
+TEACHERS = "teachers"
+
+# Curators edit everything the corpus and the bank hold.
+_CURATOR_APPS = ["corpus", "quizzes", "lessons"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    display_name: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("student", "thaw-student-1956", "student", "Sasha Student"),
+    DemoAccount("teacher", "thaw-teacher-1956", "teacher", "Tamara Teacher"),
+    DemoAccount("curator", "thaw-curator-1956", "curator", "Konstantin Curator"),
+]
+
+
+@transaction.atomic
+def ensure_role_groups() -> dict[str, Group]:
+    curators, _ = Group.objects.get_or_create(name=CURATORS)
+    curators.permissions.set(Permission.objects.filter(content_type__app_label__in=_CURATOR_APPS))
+    teachers, _ = Group.objects.get_or_create(name=TEACHERS)
+    return {CURATORS: curators, TEACHERS: teachers}
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list[DemoAccount]:
+    """Create (or reset) the demo accounts; safe to run any number of times."""
+    groups = ensure_role_groups()
+    for account in DEMO_ACCOUNTS:
+        first, _, last = account.display_name.partition(" ")
+        user, _ = User.objects.get_or_create(username=account.username)
+        user.first_name, user.last_name = first, last
+        user.is_staff = account.role == "curator"
+        user.set_password(account.password)
+        user.save()
+        if account.role == "curator":
+            user.groups.add(groups[CURATORS])
+        elif account.role == "teacher":
+            user.groups.add(groups[TEACHERS])
+    return DEMO_ACCOUNTS
