@@ -42,11 +42,14 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 test-sqlite: $(INSTALLED)
+	bash .ci/chromium-up
 	$(BIN)/pytest -q
+
+# The browser suite runs once, against SQLite; everything else runs on PostgreSQL too.
 
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ignore=tests/browser
 
 # The whole suite, on the embedded default (SQLite) and on PostgreSQL.
 test: lint test-sqlite test-postgres
