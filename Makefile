@@ -26,6 +26,8 @@ setup: $(INSTALLED) var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py migrate --noinput
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py collectstatic --noinput --verbosity 0
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py load_corpus
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py load_lessons
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py generate_questions
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py seed_demo
 
 run: setup

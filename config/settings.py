@@ -95,6 +95,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot create the folder its file lives in; a fresh checkout has no var/.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Tuned for a web server: WAL lets readers run beside the one writer,
     # IMMEDIATE transactions take the write lock up front (so two writers
     # queue on busy_timeout instead of failing with "database is locked"

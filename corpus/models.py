@@ -63,7 +63,11 @@ class Source(models.Model):
     url = models.URLField(max_length=500, blank=True, help_text="Original URL, where given.")
     provenance = models.TextField(blank=True, help_text="Licence and provenance note.")
     file_name = models.CharField(max_length=200, help_text="File under corpus/data/sources/.")
-    content_hash = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the raw file.")
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Fingerprint of file, errata and cleaning version: unchanged means skip.",
+    )
     ordinal = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,7 +217,7 @@ class GlossaryTerm(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("glossary_list") + f"#term-{self.slug}"
+        return reverse("glossary_detail", kwargs={"slug": self.slug})
 
     @property
     def spellings(self) -> list[str]:

@@ -1,1 +1,177 @@
-"""Lesson modules, classes and assignments (see issue: lessons)."""
+"""Lesson modules: text written from the sources, every fact citing a passage.
+
+A *module* is one lesson (the Secret Speech, the leak, the resolution, the
+aftermath); it is split into *sections*. A section's `body` is Markdown with
+three directives of our own (docs/lesson-format.md):
+
+* `[^source-slug: "exact short quote"]` cites a passage (a numbered link);
+* `{{ excerpt source="source-slug" quote="..." }}` embeds a passage's text;
+* `[[Name]]` or `[[shown text|term-slug]]` marks a glossary term.
+
+Citations and excerpts are resolved to passages when the body is rendered
+(`Section.render_body`) and stored as `Citation` rows; the stored `html`
+keeps a placeholder where each goes, so the page shows the passage's
+*current* text and numbers citations across the whole module on view.
+"""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+from django.urls import reverse
+
+from corpus.models import Passage, TimelineEvent
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ModuleQuerySet(models.QuerySet):
+    def with_section_counts(self) -> ModuleQuerySet:
+        # Meta.ordering is dropped from GROUP BY queries, so order explicitly.
+        return self.annotate(section_count=models.Count("sections", distinct=True)).order_by(
+            "ordinal", "title"
+        )
+
+
+class Module(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    ordinal = models.PositiveIntegerField(default=0, help_text="Order in the course.")
+    summary = models.TextField(blank=True, help_text="One or two sentences for the module card.")
+    objectives = models.TextField(
+        blank=True, help_text="Learning objectives, one per line (plain text)."
+    )
+    prompts = models.TextField(
+        blank=True, help_text="Discussion prompts, one per line (plain text)."
+    )
+    timeline_events = models.ManyToManyField(
+        TimelineEvent,
+        related_name="modules",
+        blank=True,
+        help_text="Events shown in the module's timeline strip.",
+    )
+    source_file = models.CharField(
+        max_length=200, blank=True, help_text="File under lessons/content/ it was loaded from."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordinal", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lesson_detail", kwargs={"slug": self.slug})
+
+    @property
+    def objective_list(self) -> list[str]:
+        return _lines(self.objectives)
+
+    @property
+    def prompt_list(self) -> list[str]:
+        return _lines(self.prompts)
+
+    @transaction.atomic
+    def render_sections(self) -> None:
+        """Re-render every section (after a curator's edit or a corpus change)."""
+        for section in self.sections.all():
+            section.render_body()
+
+
+class Section(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(max_length=80, help_text="Anchor of the section on the page.")
+    title = models.CharField(max_length=200)
+    ordinal = models.PositiveIntegerField(default=0)
+    body = models.TextField(help_text="Markdown with citations; see docs/lesson-format.md.")
+    html = models.TextField(
+        blank=True, editable=False, help_text="Sanitised HTML rendered from the body."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["module", "ordinal", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "slug"], name="section_slug_unique_in_module"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.title}: {self.title}"
+
+    @transaction.atomic
+    def render_body(self) -> None:
+        """Resolve the body's citations and store its HTML and Citation rows.
+
+        Raises lessons.rendering.LessonContentError (and writes nothing) when a
+        citation, excerpt or glossary term does not resolve.
+        """
+        from lessons.rendering import render_section_body
+
+        rendered = render_section_body(body=self.body)
+        self.store_rendering(rendered)
+
+    @transaction.atomic
+    def store_rendering(self, rendered) -> bool:
+        """Save a RenderedBody; returns whether anything changed (no write if not)."""
+        wanted = [
+            (ref.kind, ref.index, ref.passage.pk, ref.source, ref.quote) for ref in rendered.refs
+        ]
+        changed = False
+        if self.html != rendered.html or self._state.adding:
+            self.html = rendered.html
+            self.save()
+            changed = True
+        existing = [
+            (c.kind, c.index, c.passage_id, c.source_slug, c.quote)
+            for c in self.citations.order_by("kind", "index")
+        ]
+        if sorted(wanted) != sorted(existing):
+            self.citations.all().delete()
+            Citation.objects.bulk_create(
+                Citation(
+                    section=self,
+                    kind=kind,
+                    index=index,
+                    passage_id=passage_id,
+                    source_slug=source,
+                    quote=quote,
+                )
+                for kind, index, passage_id, source, quote in wanted
+            )
+            changed = True
+        return changed
+
+
+class Citation(models.Model):
+    """A passage a section cites (a numbered note) or embeds (an excerpt)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Citation"
+        EXCERPT = "excerpt", "Excerpt"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="citations")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    index = models.PositiveIntegerField(help_text="Position among the section's refs of its kind.")
+    # PROTECT: a cited passage must not vanish under a lesson; the ingest retires
+    # passages (is_current=False) instead of deleting them, so this only stops a
+    # careless delete in the admin.
+    passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="lesson_citations")
+    source_slug = models.SlugField(max_length=80)
+    quote = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["section", "kind", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "kind", "index"], name="citation_unique_in_section"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f'{self.source_slug}: "{self.quote}"'

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('url', models.URLField(blank=True, help_text='Original URL, where given.', max_length=500)),
                 ('provenance', models.TextField(blank=True, help_text='Licence and provenance note.')),
                 ('file_name', models.CharField(help_text='File under corpus/data/sources/.', max_length=200)),
-                ('content_hash', models.CharField(blank=True, help_text='SHA-256 of the raw file.', max_length=64)),
+                ('content_hash', models.CharField(blank=True, help_text='Fingerprint of file, errata and cleaning version: unchanged means skip.', max_length=64)),
                 ('ordinal', models.PositiveIntegerField(default=0)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],

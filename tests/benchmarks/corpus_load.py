@@ -44,5 +44,7 @@ def measure_corpus_load(*, rounds: int = 3) -> dict[str, float]:
 
 if __name__ == "__main__":
     result = measure_corpus_load()
-    print(f"| load_corpus from scratch (SQLite) | {result['median_s']:.2f} s median | "
-          f"{result['max_s']:.2f} s max | {result['rounds']} rounds |")
+    print(
+        f"| load_corpus from scratch (SQLite) | {result['median_s']:.2f} s median | "
+        f"{result['max_s']:.2f} s max | {result['rounds']} rounds |"
+    )

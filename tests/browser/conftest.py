@@ -19,8 +19,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
+# Generous: CI's two cores also run the server; a slow page is not a broken one.
+expect.set_options(timeout=15_000)
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 ARTIFACTS = ROOT / "test-artifacts"

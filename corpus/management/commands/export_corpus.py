@@ -1,0 +1,143 @@
+"""Export the corpus as JSON: works, sources, passages, glossary and timeline.
+
+Deterministic (sorted keys, stable order), so two exports of the same corpus are
+byte-identical and diff cleanly.  The schema is in docs/corpus-format.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Prefetch
+
+from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
+
+FORMAT_VERSION = 1
+
+
+def _cite(passages) -> list[dict]:
+    return sorted(
+        ({"source": p.source.slug, "key": p.key} for p in passages),
+        key=lambda c: (c["source"], c["key"]),
+    )
+
+
+def export_corpus() -> dict:
+    cited = Passage.objects.select_related("source").only("key", "source__slug")
+    works = [
+        {
+            "slug": w.slug,
+            "title": w.title,
+            "kind": w.kind,
+            "date": w.date.isoformat() if w.date else None,
+            "summary": w.summary,
+            "ordinal": w.ordinal,
+        }
+        for w in Work.objects.order_by("ordinal", "slug")
+    ]
+    sources = [
+        {
+            "slug": s.slug,
+            "work": s.work.slug,
+            "title": s.title,
+            "kind": s.kind,
+            "author": s.author,
+            "date": s.date.isoformat() if s.date else None,
+            "date_display": s.date_display,
+            "language": s.language,
+            "translator": s.translator,
+            "citation": s.citation,
+            "url": s.url,
+            "provenance": s.provenance,
+            "file_name": s.file_name,
+            "content_hash": s.content_hash,
+            "ordinal": s.ordinal,
+        }
+        for s in Source.objects.select_related("work").order_by("work__ordinal", "ordinal", "slug")
+    ]
+    passages = [
+        {
+            "source": p.source.slug,
+            "key": p.key,
+            "ordinal": p.ordinal,
+            "kind": p.kind,
+            "section": p.section,
+            "page_start": p.page_start,
+            "page_end": p.page_end,
+            "text": p.text,
+            "quality": p.quality,
+            "quality_note": p.quality_note,
+            "corrections": p.corrections,
+            "is_current": p.is_current,
+            "quoted_work": p.quoted_work.slug if p.quoted_work else None,
+            "text_changed_at": p.text_changed_at.isoformat() if p.text_changed_at else None,
+        }
+        for p in Passage.objects.select_related("source", "quoted_work").order_by(
+            "source__slug", "-is_current", "ordinal", "key"
+        )
+    ]
+    glossary = [
+        {
+            "slug": t.slug,
+            "name": t.name,
+            "kind": t.kind,
+            "role": t.role,
+            "aliases": t.aliases,
+            "description": t.description,
+            "citations": _cite(t.citations.all()),
+        }
+        for t in GlossaryTerm.objects.prefetch_related(
+            Prefetch("citations", queryset=cited)
+        ).order_by("slug")
+    ]
+    timeline = [
+        {
+            "slug": e.slug,
+            "date": e.date.isoformat(),
+            "precision": e.precision,
+            "title": e.title,
+            "description": e.description,
+            "citations": _cite(e.citations.all()),
+            "terms": sorted(t.slug for t in e.terms.all()),
+        }
+        for e in TimelineEvent.objects.prefetch_related(
+            Prefetch("citations", queryset=cited), "terms"
+        ).order_by("date", "slug")
+    ]
+    return {
+        "format": "thaw-corpus",
+        "version": FORMAT_VERSION,
+        "works": works,
+        "sources": sources,
+        "passages": passages,
+        "glossary": glossary,
+        "timeline": timeline,
+    }
+
+
+class Command(BaseCommand):
+    help = "Export the corpus (works, sources, passages, glossary, timeline) as JSON."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # No usage block on a bad option: the error is one line.
+        return super().create_parser(prog_name, subcommand, usage=argparse.SUPPRESS, **kwargs)
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", default="json", choices=["json"], help="Only json for now.")
+        parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+
+    def handle(self, *args, output: str | None = None, **options):
+        text = json.dumps(export_corpus(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        if not output:
+            self.stdout.write(text, ending="")
+            return
+        path = Path(output)
+        if not path.parent.is_dir():
+            raise CommandError(f"cannot write {path}: the directory {path.parent} does not exist")
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot write {path}: {error.strerror}") from error
+        self.stderr.write(f"wrote {path}")

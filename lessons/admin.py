@@ -1,0 +1,106 @@
+"""The admin is where curators edit lesson text.
+
+A section's body is rendered (citations resolved, Markdown sanitised) in the
+form's validation, so a citation that does not resolve is a form error, not a
+500; the rendering is stored by `save_model` / `save_formset`, never by a
+`save()` override or a signal.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from lessons.models import Citation, Module, Section
+from lessons.rendering import LessonContentError, render_section_body
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "slug", "ordinal", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18, "cols": 100})}
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        try:
+            self.rendered = render_section_body(body=body)
+        except LessonContentError as error:
+            raise forms.ValidationError(str(error)) from None
+        return body
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    form = SectionForm
+    extra = 0
+    show_change_link = True
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fields = ["kind", "index", "source_slug", "quote", "passage"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # citations come from the body, nowhere else
+
+
+@admin.register(Module)
+class ModuleAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "ordinal", "section_count", "source_file", "updated_at"]
+    list_editable = ["ordinal"]
+    search_fields = ["title", "slug", "summary"]
+    filter_horizontal = ["timeline_events"]
+    readonly_fields = ["source_file", "updated_at"]
+    inlines = [SectionInline]
+    actions = ["render_again"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_section_counts()
+
+    @admin.display(ordering="section_count", description="sections")
+    def section_count(self, obj: Module) -> int:
+        return obj.section_count
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for section_form in formset.forms:
+            rendered = getattr(section_form, "rendered", None)
+            if rendered is not None and section_form.instance.pk:
+                section_form.instance.store_rendering(rendered)
+
+    @admin.action(description="Render again against the current corpus")
+    def render_again(self, request, queryset) -> None:
+        for module in queryset:
+            try:
+                module.render_sections()
+            except LessonContentError as error:
+                self.message_user(request, f"{module}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{module}: rendered again.", messages.SUCCESS)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    form = SectionForm
+    list_display = ["title", "module", "ordinal", "citation_count", "updated_at"]
+    list_filter = ["module"]
+    list_select_related = ["module"]
+    search_fields = ["title", "slug", "body"]
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    def get_fields(self, request, obj=None):
+        return ["module", *SectionForm.Meta.fields]
+
+    @admin.display(ordering="citation_count", description="citations")
+    def citation_count(self, obj: Section) -> int:
+        return obj.citation_count
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        obj.store_rendering(form.rendered)

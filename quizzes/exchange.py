@@ -1,0 +1,561 @@
+"""Question exchange: JSON (our schema), GIFT and Moodle XML, out and back in.
+
+Pure functions over plain dicts, plus `import_questions()` which writes in one
+transaction. Every format carries Thaw's own fields (type, fingerprint, cited
+passage) so a file exported here imports back without loss of the key; see
+docs/question-format.md for the schema and how chronology and cloze are
+represented in Moodle. Uploaded files are untrusted: size-capped, UTF-8 only,
+XML parsed with defusedxml (no DTDs, entities or external references), and no
+HTML anywhere in a question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from django.db import transaction
+from django.utils import timezone
+
+from corpus.models import Passage
+from quizzes.models import Question
+
+FORMATS = ("json", "gift", "moodle-xml")
+SCHEMA = "thaw-questions"
+SCHEMA_VERSION = 1
+MAX_BYTES = 5 * 1024 * 1024
+MAX_QUESTIONS = 5000
+MAX_TEXT = 4000
+ORDINALS = ["1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th"]
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.I)
+_MC_TYPES = {t.value for t in Question.Type} - {"true_false", "chronology"}
+
+
+class ExchangeError(ValueError):
+    """A file that cannot be imported; the message is one line for the user."""
+
+
+@dataclass
+class ImportPreview:
+    added: list[dict] = field(default_factory=list)
+    updated: list[dict] = field(default_factory=list)
+    unchanged: list[dict] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (question label, reason)
+
+
+# ---- export -------------------------------------------------------------------------------
+
+
+def question_to_dict(question: Question) -> dict:
+    passage = question.passage
+    return {
+        "id": question.fingerprint,
+        "type": question.type,
+        "stem": question.stem,
+        "options": question.options,
+        "answer": question.answer,
+        "explanation": question.explanation,
+        "explanation_quote": question.explanation_quote,
+        "highlight": (
+            [question.highlight_start, question.highlight_end]
+            if question.highlight_start is not None
+            else None
+        ),
+        "passage": (
+            {
+                "source": passage.source.slug,
+                "key": passage.key,
+                "text": passage.text,
+                "url": passage.get_absolute_url(),
+            }
+            if passage
+            else None
+        ),
+        "source": question.source.slug if question.source else None,
+        "work": question.work.slug if question.work else None,
+        "generator": question.generator,
+        "generator_version": question.generator_version,
+        "status": question.status,
+        "quality_score": question.quality_score,
+        "difficulty": question.difficulty,
+        "version": question.version,
+    }
+
+
+def export_json(*, items: list[dict]) -> str:
+    return json.dumps(
+        {"format": SCHEMA, "version": SCHEMA_VERSION, "questions": items},
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def gift_escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")
+    for char in "~=#{}:":
+        text = text.replace(char, "\\" + char)
+    return " ".join(text.split())
+
+
+def _gift_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _meta(item: dict) -> dict:
+    passage = item.get("passage") or {}
+    return {
+        "id": item["id"],
+        "type": item["type"],
+        "passage": f"{passage['source']}:{passage['key']}" if passage else None,
+        "status": item.get("status"),
+        # ids in the order the file lists the options (a chronology lists them in the
+        # correct order), and the order Thaw shows them in.
+        "option_ids": item["answer"]
+        if item["type"] == "chronology"
+        else [o["id"] for o in item["options"]],
+        "display_order": [o["id"] for o in item["options"]],
+    }
+
+
+def export_gift(*, items: list[dict]) -> str:
+    blocks = []
+    for item in items:
+        by_id = {o["id"]: o["text"] for o in item["options"]}
+        title = gift_escape(f"{item['type']} {item['id'][:12]}")
+        head = f"// thaw: {json.dumps(_meta(item), ensure_ascii=True)}\n::{title}::{gift_escape(item['stem'])}"
+        feedback = (
+            f" ####{gift_escape(item.get('explanation', ''))}" if item.get("explanation") else ""
+        )
+        if item["type"] == "true_false":
+            body = "{" + ("T" if item["answer"] == ["true"] else "F") + feedback + "}"
+        elif item["type"] == "chronology":
+            pairs = " ".join(
+                f"={gift_escape(by_id[oid])} -> {ORDINALS[i]}"
+                for i, oid in enumerate(item["answer"])
+            )
+            body = "{" + pairs + feedback + "}"
+        else:
+            choices = " ".join(
+                ("=" if o["id"] in item["answer"] else "~") + gift_escape(o["text"])
+                for o in item["options"]
+            )
+            body = "{" + choices + feedback + "}"
+        blocks.append(f"{head} {body}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _html(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    ET.SubElement(element, "text").text = value
+    return element
+
+
+def export_moodle_xml(*, items: list[dict]) -> str:
+    quiz = ET.Element("quiz")
+    for item in items:
+        by_id = {o["id"]: o["text"] for o in item["options"]}
+        qtype = {"true_false": "truefalse", "chronology": "matching"}.get(
+            item["type"], "multichoice"
+        )
+        q = ET.SubElement(quiz, "question", {"type": qtype})
+        _text(q, "name", f"{item['type']} {item['id'][:12]}")
+        _text(q, "questiontext", _html(item["stem"]), format="html")
+        _text(q, "generalfeedback", _html(item.get("explanation", "")), format="html")
+        ET.SubElement(q, "defaultgrade").text = "1"
+        ET.SubElement(q, "idnumber").text = item["id"]
+        if qtype == "truefalse":
+            for value in ("true", "false"):
+                answer = _text(
+                    q, "answer", value, fraction="100" if item["answer"] == [value] else "0"
+                )
+                _text(answer, "feedback", "")
+        elif qtype == "matching":
+            ET.SubElement(q, "shuffleanswers").text = "true"
+            for i, oid in enumerate(item["answer"]):
+                sub = _text(q, "subquestion", _html(by_id[oid]), format="html")
+                _text(sub, "answer", ORDINALS[i])
+        else:
+            ET.SubElement(q, "single").text = "true"
+            ET.SubElement(q, "shuffleanswers").text = "true"
+            ET.SubElement(q, "answernumbering").text = "abc"
+            for option in item["options"]:
+                correct = option["id"] in item["answer"]
+                answer = _text(
+                    q,
+                    "answer",
+                    _html(option["text"]),
+                    fraction="100" if correct else "0",
+                    format="html",
+                )
+                _text(answer, "feedback", "")
+        tags = ET.SubElement(q, "tags")
+        _text(tags, "tag", "thaw-meta:" + json.dumps(_meta(item), ensure_ascii=True))
+    ET.indent(quiz)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+
+
+def export_questions(*, questions: Iterable[Question], fmt: str) -> str:
+    items = [question_to_dict(q) for q in questions]
+    if fmt == "json":
+        return export_json(items=items)
+    if fmt == "gift":
+        return export_gift(items=items)
+    if fmt == "moodle-xml":
+        return export_moodle_xml(items=items)
+    raise ExchangeError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+
+
+# ---- parse --------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ExchangeError(f"File is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,}).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ExchangeError(f"File is not UTF-8 text (byte {error.start}).") from None
+
+
+def detect_format(text: str) -> str:
+    head = text.lstrip()[:200]
+    if head.startswith("{"):
+        return "json"
+    if head.startswith("<"):
+        return "moodle-xml"
+    return "gift"
+
+
+def parse_json(text: str) -> list[dict]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ExchangeError(f"Malformed JSON at line {error.lineno}: {error.msg}.") from None
+    if not isinstance(document, dict) or document.get("format") != SCHEMA:
+        raise ExchangeError(f'Not a Thaw question file (expected "format": "{SCHEMA}").')
+    questions = document.get("questions")
+    if not isinstance(questions, list):
+        raise ExchangeError('Missing "questions" list.')
+    return questions
+
+
+def _option_list(texts: list[str], ids: list[str] | None) -> list[dict]:
+    ids = ids if ids and len(ids) == len(texts) else [chr(ord("a") + i) for i in range(len(texts))]
+    return [{"id": i, "text": t} for i, t in zip(ids, texts, strict=True)]
+
+
+def _in_display_order(item: dict, meta: dict) -> dict:
+    order = meta.get("display_order")
+    ids = [o["id"] for o in item.get("options", [])]
+    if isinstance(order, list) and sorted(map(str, order)) == sorted(ids):
+        item["options"] = sorted(item["options"], key=lambda o: order.index(o["id"]))
+    return item
+
+
+def parse_gift(text: str) -> list[dict]:
+    items = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        meta: dict = {}
+        lines = []
+        for line in block.splitlines():
+            if line.startswith("// thaw: "):
+                try:
+                    meta = json.loads(line[len("// thaw: ") :])
+                except json.JSONDecodeError:
+                    raise ExchangeError("Malformed thaw metadata comment in GIFT file.") from None
+            elif not line.startswith("//"):
+                lines.append(line)
+        body = " ".join(lines).strip()
+        if not body:
+            continue
+        match = re.fullmatch(
+            r"(?:::(?P<title>(?:\\.|[^:])*)::)?(?P<stem>(?:\\.|[^{])*)\{(?P<answers>(?:\\.|[^}])*)\}\s*",
+            body,
+            re.S,
+        )
+        if not match:
+            raise ExchangeError(f"Unsupported or malformed GIFT question: {body[:60]!r}.")
+        stem = _gift_unescape(match.group("stem")).strip()
+        answers = match.group("answers").strip()
+        feedback = ""
+        if "####" in answers:
+            answers, feedback = (part.strip() for part in answers.split("####", 1))
+        qtype = meta.get("type")
+        item = {
+            "id": meta.get("id"),
+            "stem": stem,
+            "status": meta.get("status"),
+            "passage_ref": meta.get("passage"),
+        }
+        if re.fullmatch(r"T|TRUE|F|FALSE", answers):
+            item |= {
+                "type": qtype or "true_false",
+                "options": [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}],
+                "answer": ["true" if answers.startswith("T") else "false"],
+            }
+        elif "->" in answers:
+            pairs = re.findall(r"=((?:\\.|[^=])*?)\s*->\s*((?:\\.|[^=\s])+)", answers)
+            texts = [_gift_unescape(p[0]).strip() for p in pairs]
+            order = [p[1] for p in pairs]
+            options = _option_list(texts, meta.get("option_ids"))
+            try:
+                ranked = sorted(range(len(order)), key=lambda i: ORDINALS.index(order[i]))
+            except ValueError:
+                raise ExchangeError("GIFT matching question is not a Thaw chronology.") from None
+            item |= {
+                "type": qtype or "chronology",
+                "options": options,
+                "answer": [options[i]["id"] for i in ranked],
+            }
+        else:
+            parts = re.findall(r"([=~])((?:\\.|[^=~])*)", answers)
+            texts = [_gift_unescape(p[1]).strip() for p in parts]
+            options = _option_list(texts, meta.get("option_ids"))
+            item |= {
+                "type": qtype or "cloze_name",
+                "options": options,
+                "answer": [options[i]["id"] for i, p in enumerate(parts) if p[0] == "="],
+            }
+        item["explanation"] = _gift_unescape(feedback).strip()
+        items.append(_in_display_order(item, meta))
+    return items
+
+
+def _xml_text(element: ET.Element | None) -> str:
+    if element is None:
+        return ""
+    inner = element.find("text")
+    return html.unescape((inner.text if inner is not None else element.text) or "").strip()
+
+
+def parse_moodle_xml(text: str) -> list[dict]:
+    try:
+        root = SafeET.fromstring(text.encode("utf-8"), forbid_dtd=True)
+    except DefusedXmlException:
+        raise ExchangeError("XML with a DTD, entities or external references is refused.") from None
+    except ET.ParseError as error:
+        raise ExchangeError(f"Malformed XML: {error}.") from None
+    if root.tag != "quiz":
+        raise ExchangeError("Not a Moodle XML question file (no <quiz> root).")
+    items = []
+    for q in root.findall("question"):
+        qtype = q.get("type")
+        if qtype == "category":
+            continue
+        meta: dict = {}
+        for tag in q.findall("tags/tag"):
+            value = _xml_text(tag)
+            if value.startswith("thaw-meta:"):
+                try:
+                    meta = json.loads(value[len("thaw-meta:") :])
+                except json.JSONDecodeError:
+                    raise ExchangeError("Malformed thaw-meta tag in Moodle XML.") from None
+        item = {
+            "id": meta.get("id") or (q.findtext("idnumber") or None),
+            "stem": _xml_text(q.find("questiontext")),
+            "explanation": _xml_text(q.find("generalfeedback")),
+            "status": meta.get("status"),
+            "passage_ref": meta.get("passage"),
+        }
+        if qtype == "truefalse":
+            right = [
+                _xml_text(a).lower() for a in q.findall("answer") if a.get("fraction") == "100"
+            ]
+            item |= {
+                "type": meta.get("type") or "true_false",
+                "options": [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}],
+                "answer": right[:1],
+            }
+        elif qtype == "matching":
+            subs = q.findall("subquestion")
+            texts = [_xml_text(s) for s in subs]
+            order = [_xml_text(s.find("answer")) for s in subs]
+            options = _option_list(texts, meta.get("option_ids"))
+            try:
+                ranked = sorted(range(len(order)), key=lambda i: ORDINALS.index(order[i]))
+            except ValueError:
+                raise ExchangeError("Moodle matching question is not a Thaw chronology.") from None
+            item |= {
+                "type": meta.get("type") or "chronology",
+                "options": options,
+                "answer": [options[i]["id"] for i in ranked],
+            }
+        elif qtype == "multichoice":
+            answers = q.findall("answer")
+            options = _option_list([_xml_text(a) for a in answers], meta.get("option_ids"))
+            item |= {
+                "type": meta.get("type") or "cloze_name",
+                "options": options,
+                "answer": [
+                    options[i]["id"]
+                    for i, a in enumerate(answers)
+                    if float(a.get("fraction", "0")) > 0
+                ],
+            }
+        else:
+            raise ExchangeError(f"Unsupported Moodle question type {qtype!r}.")
+        items.append(_in_display_order(item, meta))
+    return items
+
+
+def parse(*, data: bytes, fmt: str | None = None) -> list[dict]:
+    text = _decode(data)
+    fmt = fmt or detect_format(text)
+    parser = {"json": parse_json, "gift": parse_gift, "moodle-xml": parse_moodle_xml}.get(fmt)
+    if parser is None:
+        raise ExchangeError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    items = parser(text)
+    if len(items) > MAX_QUESTIONS:
+        raise ExchangeError(f"Too many questions ({len(items)}; the limit is {MAX_QUESTIONS}).")
+    return items
+
+
+# ---- validate and import ------------------------------------------------------------------
+
+
+def validate(item: object) -> str | None:
+    """Why an item cannot be imported, or None."""
+    if not isinstance(item, dict):
+        return "not an object"
+    for name in ("type", "stem", "options", "answer"):
+        if item.get(name) in (None, "", []):
+            return f"missing field {name!r}"
+    if item["type"] not in Question.Type.values:
+        return f"unknown type {item['type']!r}"
+    options, answer = item["options"], item["answer"]
+    if not isinstance(options, list) or not all(
+        isinstance(o, dict)
+        and isinstance(o.get("id"), str)
+        and isinstance(o.get("text"), str)
+        and o["text"].strip()
+        for o in options
+    ):
+        return "options must be a list of {id, text}"
+    ids = [o["id"] for o in options]
+    if len(set(ids)) != len(ids) or len(options) < 2:
+        return "options must have at least two distinct ids"
+    if not isinstance(answer, list) or not answer or any(a not in ids for a in answer):
+        return "answer must list option ids"
+    if item["type"] in _MC_TYPES and len(answer) != 1:
+        return "a multiple-choice question has exactly one correct option"
+    if item["type"] == "chronology" and sorted(answer) != sorted(ids):
+        return "a chronology answer orders every item"
+    texts = [item["stem"], item.get("explanation") or "", *(o["text"] for o in options)]
+    if not all(isinstance(t, str) for t in texts):
+        return "text fields must be strings"
+    if any(len(t) > MAX_TEXT for t in texts):
+        return "a text field is too long"
+    if any(_MARKUP.search(t) for t in texts):
+        return "HTML or script markup is not allowed in questions"
+    status = item.get("status")
+    if status is not None and status not in Question.Status.values:
+        return f"unknown status {status!r}"
+    return None
+
+
+def _passage_for(item: dict) -> Passage | None:
+    passage = item.get("passage")
+    ref = item.get("passage_ref") or (
+        f"{passage['source']}:{passage['key']}"
+        if isinstance(passage, dict) and passage.get("source") and passage.get("key")
+        else None
+    )
+    if not ref or ":" not in ref:
+        return None
+    source, key = ref.split(":", 1)
+    return (
+        Passage.objects.filter(source__slug=source, key=key).select_related("source__work").first()
+    )
+
+
+def _fingerprint(item: dict) -> str:
+    given = item.get("id")
+    if isinstance(given, str) and re.fullmatch(r"[0-9a-f]{64}", given):
+        return given
+    raw = "|".join(["imported", item["type"], item["stem"], json.dumps(item["answer"])])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+_FIELDS = ("type", "stem", "options", "answer", "explanation")
+
+
+def import_questions(
+    *, data: bytes, fmt: str | None = None, dry_run: bool = False
+) -> ImportPreview:
+    """Import a file: all or nothing. Imported questions are curator-locked (regeneration
+    leaves them alone) and wait for review unless the file says otherwise."""
+    items = parse(data=data, fmt=fmt)
+    preview = ImportPreview()
+    rows = []
+    for n, item in enumerate(items, start=1):
+        label = f"question {n}"
+        reason = validate(item)
+        if reason:
+            preview.rejected.append((label, reason))
+            continue
+        fingerprint = _fingerprint(item)
+        existing = Question.objects.filter(fingerprint=fingerprint).first()
+        summary = {"fingerprint": fingerprint, "type": item["type"], "stem": item["stem"][:120]}
+        if existing is None:
+            preview.added.append(summary)
+        elif all(getattr(existing, f) == (item.get(f) or "") for f in _FIELDS):
+            preview.unchanged.append(summary)
+        else:
+            preview.updated.append(summary)
+        rows.append((item, fingerprint, existing))
+    if dry_run:
+        return preview
+    if preview.rejected:
+        label, reason = preview.rejected[0]
+        raise ExchangeError(
+            f"Nothing imported: {label}: {reason} ({len(preview.rejected)} rejected)."
+        )
+    _save(rows)
+    return preview
+
+
+@transaction.atomic
+def _save(rows: list[tuple[dict, str, Question | None]]) -> None:
+    for item, fingerprint, existing in rows:
+        question = existing or Question(fingerprint=fingerprint)
+        changed = existing is None or any(
+            getattr(existing, f) != (item.get(f) or "") for f in _FIELDS
+        )
+        if not changed:
+            continue
+        passage = _passage_for(item) or (existing.passage if existing else None)
+        question.type = item["type"]
+        question.stem = item["stem"]
+        question.options = item["options"]
+        question.answer = item["answer"]
+        question.explanation = item.get("explanation") or ""
+        if isinstance(item.get("explanation_quote"), str):
+            question.explanation_quote = item["explanation_quote"]
+            highlight = item.get("highlight")
+            valid = (
+                isinstance(highlight, list)
+                and len(highlight) == 2
+                and all(isinstance(i, int) for i in highlight)
+                and 0 <= highlight[0] <= highlight[1] <= len(item["explanation_quote"])
+            )
+            question.highlight_start, question.highlight_end = highlight if valid else (None, None)
+        question.status = item.get("status") or Question.Status.NEEDS_REVIEW
+        question.passage = passage
+        question.source = passage.source if passage else None
+        question.work = passage.source.work if passage else None
+        question.curator_locked = True
+        question.edited_at = timezone.now()
+        if existing is not None:
+            question.version += 1
+        question.save()

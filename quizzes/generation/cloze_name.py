@@ -1,0 +1,120 @@
+"""Cloze — name: a person, organization or place from the glossary blanked.
+
+Distractors are glossary terms of the same kind and role (a Soviet official
+for a Soviet official, an intelligence service for an intelligence service),
+none of them named anywhere in the passage. One blank per passage, preferring
+the less frequent names, so the bank is not two hundred questions about Stalin.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from corpus.models import GlossaryTerm
+from quizzes.generation.candidates import (
+    Candidate,
+    Rejection,
+    explanation_for,
+    item_rng,
+    passage_ref,
+    shuffled_options,
+)
+from quizzes.generation.cloze import INITIALS, blank, sentences, word_bounded
+from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.glossary_choice import (
+    NAMED_KINDS,
+    all_spellings,
+    display,
+    like_terms,
+)
+from quizzes.models import Question
+
+NAME = "cloze_name"
+VERSION = 1
+TYPE = Question.Type.CLOZE_NAME
+PER_PASSAGE = 1
+_WHAT = {
+    GlossaryTerm.Kind.PERSON: "name",
+    GlossaryTerm.Kind.ORGANIZATION: "organization",
+    GlossaryTerm.Kind.PLACE: "place",
+}
+
+
+def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
+    base = rng.random()
+    terms = [t for t in corpus.terms if t.kind in NAMED_KINDS]
+    frequency = {t.slug: len(corpus.term_mentions.get(t.slug, ())) for t in terms}
+    for passage in corpus.passages:
+        ref = passage_ref(passage)
+        found = []
+        for sentence in sentences(passage):
+            for term in terms:
+                for spelling in all_spellings(term):
+                    match = next(word_bounded(sentence.text, spelling), None)
+                    if match:
+                        found.append(
+                            (frequency[term.slug], sentence.start, term.slug, sentence, term, match)
+                        )
+                        break
+        found.sort(key=lambda f: f[:3])
+        made = 0
+        for _, _, _, sentence, term, match in found:
+            if made >= PER_PASSAGE:
+                break
+            start = match.start()
+            initials = INITIALS.search(sentence.text[:start])
+            if initials:
+                start = initials.start()
+            shown_in_text = sentence.text[start : match.end()]
+            short = len(shown_in_text.split()) == 1 and term.kind == GlossaryTerm.Kind.PERSON
+            r = item_rng(base, ref, term.slug)
+            others, penalty = like_terms(
+                corpus=corpus, answer=term, avoid_text=passage.text, rng=r, short=short
+            )
+            if len(others) < 3:
+                yield Rejection(
+                    NAME, "too few distractors of the same kind and role", term.slug, ref
+                )
+                continue
+            answer_text = display(term, short=short)
+            blanked = blank(
+                corpus=corpus,
+                sentence=sentence,
+                start=start,
+                end=match.end(),
+                what=_WHAT[term.kind],
+            )
+            options, answer = shuffled_options(
+                rng=r, answer=answer_text, distractors=[display(t, short=short) for t in others]
+            )
+            by_text = {display(t, short=short): t for t in others}
+            spellings = {
+                o["id"]: all_spellings(by_text[o["text"]]) for o in options if o["id"] not in answer
+            }
+            made += 1
+            yield Candidate(
+                type=TYPE,
+                generator=NAME,
+                version=VERSION,
+                stem=blanked.stem,
+                options=options,
+                answer=answer,
+                passage=passage,
+                explanation=explanation_for(
+                    passage=passage, quote=blanked.quote, answer=answer_text
+                ),
+                quote=blanked.quote,
+                highlight=blanked.highlight,
+                identity=(ref, term.slug, shown_in_text),
+                option_kind="person" if term.kind == GlossaryTerm.Kind.PERSON else str(term.kind),
+                support_text=passage.text,
+                support_phrases=[shown_in_text],
+                exclusive_text=passage.text,
+                answer_spellings=all_spellings(term),
+                distractor_spellings=spellings,
+                excerpt=blanked.excerpt,
+                blank_prefix=blanked.blank_prefix,
+                penalties={"role widened": penalty},
+                difficulty="medium",
+            )

@@ -1,0 +1,205 @@
+"""Cloze — quantity: a figure blanked from its sentence.
+
+"... ___ persons, that is, 70 percent, were arrested and shot". Distractors are
+figures of the same kind (a count, a percentage) and a similar magnitude, from
+the corpus first and otherwise derived from the answer, formatted alike.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quizzes.generation.candidates import (
+    Candidate,
+    Rejection,
+    explanation_for,
+    item_rng,
+    passage_ref,
+    shuffled_options,
+)
+from quizzes.generation.cloze import blank, occurrence, sentences
+from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.sentences import contains_phrase
+from quizzes.models import Question
+
+NAME = "cloze_quantity"
+VERSION = 1
+TYPE = Question.Type.CLOZE_QUANTITY
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+)
+_FIGURE = re.compile(
+    r"(?<![\w.,/§-])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<unit>\s?(?:percent|per cent|%))?"
+    r"(?![\w/%-]|[.,]\d)"
+)
+_NOT_A_QUANTITY_BEFORE = re.compile(
+    rf"(?:\b(?:{_MONTHS})\.?|\b(?:No|Nos|p|pp|page|pages|Article|Section|Part|Vol|Volume"
+    r"|chapter|number|Point|Paragraph|item)\.?|\bin|#)\s*$",
+    re.I,
+)
+_NOT_A_QUANTITY_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b|^\s*(?:a\.m|p\.m|am|pm)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Figure:
+    start: int
+    end: int
+    value: int
+    percent: bool
+    text: str
+    noun: str = ""  # the word the figure counts ("delegates"), to keep like from like
+
+
+_NOUN = re.compile(r"\s+(?:[a-z-]+\s+){0,1}?([a-z]+)")
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Counts and percentages; not years, days of a month, page or section numbers."""
+    found = []
+    for m in _FIGURE.finditer(text):
+        digits = m.group("number")
+        value = int(digits.replace(",", ""))
+        percent = bool(m.group("unit"))
+        if _NOT_A_QUANTITY_BEFORE.search(text[: m.start()]):
+            continue
+        if _NOT_A_QUANTITY_AFTER.search(text[m.end() :]):
+            continue
+        if "," not in digits and 1000 <= value <= 2100 and not percent:
+            continue  # a year
+        if value < 3 or (percent and value > 100) or (digits.startswith("0") and value):
+            continue
+        noun = _NOUN.match(text, m.end())
+        found.append(
+            Figure(m.start(), m.end(), value, percent, m.group(0), noun.group(1) if noun else "")
+        )
+    return found
+
+
+def format_like(value: int, *, answer: Figure) -> str:
+    body = f"{value:,}" if "," in answer.text else str(value)
+    if answer.percent:
+        unit = answer.text[len(re.match(r"[\d,]+", answer.text).group(0)) :]
+        return body + unit
+    return body
+
+
+def _round_like(value: float, *, answer: int) -> int:
+    """Derived distractors are as round as the answer (724,000 -> 500,000, not 543,000)."""
+    text = str(answer)
+    zeros = len(text) - len(text.rstrip("0"))
+    step = 10**zeros if zeros else 1
+    if answer % 5 == 0 and step == 1:
+        step = 5
+    return max(step, round(value / step) * step)
+
+
+def _pool(corpus: CorpusSnapshot) -> list[tuple[int, bool, str]]:
+    values = set()
+    for passage in corpus.all_passages:
+        for figure in find_figures(passage.text):
+            values.add((figure.value, figure.percent, figure.noun))
+    return sorted(values)
+
+
+def distractors_for(
+    *, answer: Figure, pool: list[tuple[int, bool, str]], passage_text: str, rng: random.Random
+) -> tuple[list[str], int]:
+    """Three figures; how many had to be derived from the answer rather than the corpus."""
+
+    def acceptable(value: int) -> bool:
+        if value == answer.value or value < 3 or (answer.percent and value >= 100):
+            return False
+        if "," in answer.text and value < 1000:
+            return False
+        if "," not in answer.text and value >= 1000:
+            return False
+        return not contains_phrase(passage_text, format_like(value, answer=answer))
+
+    low, high = answer.value / 3, answer.value * 3
+    # A figure the corpus gives for the same thing ("1,500 delegates" beside "1,355 voting
+    # delegates": the sources disagree) could be defended, so it is never a distractor.
+    same_role = {v for v, _, noun in pool if answer.noun and noun == answer.noun}
+    corpus_values = sorted(
+        {
+            v
+            for v, pct, _ in pool
+            if pct == answer.percent and low <= v <= high and acceptable(v) and v not in same_role
+        }
+    )
+    rng.shuffle(corpus_values)
+    chosen = corpus_values[:3]
+    derived = 0
+    if answer.percent:
+        factors = [answer.value + d for d in (-30, -20, -10, 10, 20, 30) if answer.value + d > 0]
+    else:
+        factors = [
+            _round_like(answer.value * f, answer=answer.value)
+            for f in (0.5, 0.75, 1.25, 1.5, 1.75, 2, 2.5)
+        ]
+    rng.shuffle(factors)
+    for value in factors:
+        if len(chosen) >= 3:
+            break
+        if value not in chosen and acceptable(value):
+            chosen.append(value)
+            derived += 1
+    return [format_like(v, answer=answer) for v in chosen], derived
+
+
+def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
+    base = rng.random()
+    pool = _pool(corpus)
+    for passage in corpus.passages:
+        for sentence in sentences(passage):
+            for figure in find_figures(sentence.text):
+                ref = passage_ref(passage)
+                r = item_rng(base, ref, str(sentence.start), figure.text)
+                distractors, derived = distractors_for(
+                    answer=figure, pool=pool, passage_text=passage.text, rng=r
+                )
+                if len(distractors) < 3:
+                    yield Rejection(NAME, "too few distractors", figure.text, ref)
+                    continue
+                blanked = blank(
+                    corpus=corpus,
+                    sentence=sentence,
+                    start=figure.start,
+                    end=figure.end,
+                    what="figure",
+                )
+                options, answer = shuffled_options(
+                    rng=r, answer=figure.text, distractors=distractors
+                )
+                yield Candidate(
+                    type=TYPE,
+                    generator=NAME,
+                    version=VERSION,
+                    stem=blanked.stem,
+                    options=options,
+                    answer=answer,
+                    passage=passage,
+                    explanation=explanation_for(
+                        passage=passage, quote=blanked.quote, answer=figure.text
+                    ),
+                    quote=blanked.quote,
+                    highlight=blanked.highlight,
+                    identity=(
+                        ref,
+                        figure.text,
+                        occurrence(sentence=sentence, start=figure.start, text=figure.text),
+                    ),
+                    option_kind="figure",
+                    support_text=passage.text,
+                    support_phrases=[figure.text],
+                    exclusive_text=passage.text,
+                    answer_spellings=[figure.text],
+                    excerpt=blanked.excerpt,
+                    blank_prefix=blanked.blank_prefix,
+                    penalties={"derived distractors": 0.05 * derived},
+                    difficulty="medium" if derived < 2 else "hard",
+                )

@@ -1,0 +1,247 @@
+"""Quality gates: every candidate passes all of them or is rejected with a reason.
+
+Each gate is a function of one candidate returning a rejection reason or None;
+`check()` runs them in order. The near-duplicate gate needs the questions
+already accepted, so it is a small class. Reasons are for the report and
+curators, never shown to students.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz, process
+
+from corpus.models import Passage
+from quizzes.generation.candidates import Candidate
+from quizzes.generation.sentences import contains_phrase, normalise, word_count
+
+MIN_STEM_WORDS = 8
+MAX_STEM_WORDS = 60
+NEAR_DUPLICATE_SCORE = 90
+
+LEADING_PRONOUNS = {
+    "he", "she", "it", "they", "them", "this", "these", "those", "his", "her", "its",
+    "their", "him", "such", "that", "here", "then", "both", "there",
+    "thus", "hence", "however", "also", "but", "and", "or", "yet", "so", "nevertheless",
+    "moreover", "therefore",
+}  # fmt: skip
+# OCR slips the seed README names, mojibake, markup left by pandoc, mixed letters and digits.
+_GARBAGE = re.compile(
+    r"â€|Ã.|\ufffd|\{#|\]\{|<\?|\?>|\.EB0|\b(?:onlv|carne|eves|part\)|lie is|Timasbuk|Zakovskv)\b"
+    r"|\s[b-hj-zB-HJ-Z]\s|\s'\s|^#|\s#|\b[a-z]+\d+[a-z]*\b|\b\d+[a-z]{3,}\b|[|\\^~•]|\s[,;:]\w|\w-\s|\s-\w"
+)
+# "It was determined that ...", "Those who ...", "There were ...": no antecedent needed.
+_DUMMY_SUBJECT = re.compile(
+    r"^[\W_]*(?:it (?:is|was|has been|had been|became|seemed) \w+(?: \w+)? (?:that|to|for|how|whether)\b"
+    r"|those who\b|there (?:is|was|are|were|had been|has been)\b)",
+    re.I,
+)
+_CAPTION = re.compile(
+    r"\((?:far |second |third |fourth )?(?:left|right|centre|center)\)|\bfrom (?:left|right)\)|\bpictured\b",
+    re.I,
+)
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th|s)\b")
+_STAGE = re.compile(r"\[|\]")
+_VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|se|su|kr)|hour|honou?r|\d*8|11|18)", re.I)
+
+
+def _a_or_an(word: str) -> str:
+    return "an" if _VOWEL_SOUND.match(word.strip("\"'“‘")) else "a"
+
+
+def passage_readable(c: Candidate) -> str | None:
+    passages = [c.passage, *c.extra_passages]
+    for p in passages:
+        if not p.is_current or p.quality != Passage.Quality.GOOD:
+            return "passage flagged low quality or retired"
+        if p.kind not in (Passage.Kind.BODY, Passage.Kind.QUOTATION):
+            return "passage is not primary text"
+    return None
+
+
+def answer_supported(c: Candidate) -> str | None:
+    if not c.support_text.strip():
+        return "answer not supported by a cited passage"
+    for phrase in c.support_phrases:
+        if not contains_phrase(c.support_text, phrase):
+            return "answer not supported by a cited passage"
+    return None
+
+
+def options_well_formed(c: Candidate) -> str | None:
+    ids = [o.get("id") for o in c.options]
+    texts = [o.get("text", "").strip() for o in c.options]
+    if len(set(ids)) != len(ids) or not all(texts):
+        return "options malformed"
+    if not c.answer or any(a not in ids for a in c.answer):
+        return "options malformed"
+    if c.option_kind == "event":
+        return (
+            None if 3 <= len(ids) <= 5 and sorted(c.answer) == sorted(ids) else "options malformed"
+        )
+    if c.option_kind == "boolean":
+        return None if len(ids) == 2 and len(c.answer) == 1 else "options malformed"
+    if len(ids) < 3 or len(c.answer) != 1:
+        return "too few options"
+    if len({normalise(t) for t in texts}) != len(texts):
+        return "options not distinct after normalisation"
+    return None
+
+
+def _variants(a: str, b: str, *, exact: bool = False) -> bool:
+    na, nb = normalise(a), normalise(b)
+    if not na or not nb:
+        return False
+    if exact:  # "December 1, 1934" and "December 11, 1934" are different answers
+        return na == nb
+    if na == nb or fuzz.ratio(na, nb) >= 88:
+        return True
+    short, long_ = sorted((na, nb), key=len)
+    # "Stalin" / "J. V. Stalin", but not "1,108" / "108" (figures are compared whole)
+    return not short.replace(" ", "").isdigit() and f" {short} " in f" {long_} "
+
+
+def no_alias_distractor(c: Candidate) -> str | None:
+    if c.option_kind in ("boolean", "event"):
+        return None
+    spellings = c.answer_spellings or c.answer_texts
+    for option in c.options:
+        if option["id"] in c.answer:
+            continue
+        for spelling in [option["text"], *c.distractor_spellings.get(option["id"], [])]:
+            exact = c.option_kind in ("figure", "date")
+            if any(_variants(spelling, s, exact=exact) for s in spellings):
+                return "distractor is a variant of the answer"
+    return None
+
+
+def distractors_absent(c: Candidate) -> str | None:
+    """A distractor that appears in the passage might be defensible: only the key may be."""
+    if not c.exclusive_text or c.option_kind in ("boolean", "event"):
+        return None
+    for option in c.options:
+        if option["id"] in c.answer:
+            continue
+        for spelling in [option["text"], *c.distractor_spellings.get(option["id"], [])]:
+            if contains_phrase(c.exclusive_text, spelling):
+                return "distractor appears in the passage"
+    return None
+
+
+def _shape(text: str, kind: str) -> str:
+    if kind == "figure":
+        return re.sub(r"\d+", "9", re.sub(r"\d{1,3}(?:,\d{3})+", "9,999", text))
+    if kind == "date":
+        return re.sub(r"\d+", "9", re.sub(r"[A-Z][a-z]+", "M", text))
+    if kind in ("person", "organization", "place", "work", "speaker"):
+        return "Cap" if text[:1].isupper() or text[:1] in '“"' else "low"
+    if kind == "word":
+        return f"{len(text.split())}w" + ("C" if text[:1].isupper() else "l")
+    return kind
+
+
+def uniform_format(c: Candidate) -> str | None:
+    if c.option_kind in ("boolean", "event"):
+        return None
+    texts = [o["text"] for o in c.options]
+    if len({_shape(t, c.option_kind) for t in texts}) != 1:
+        return "options not formatted alike"
+    answer = c.answer_texts[0]
+    others = c.distractor_texts
+    if len(answer) > 12 and len(answer) > 1.6 * max(len(t) for t in others):
+        return "answer stands out by length"
+    if len(answer) < 0.5 * min(len(t) for t in others) and min(len(t) for t in others) > 12:
+        return "answer stands out by length"
+    article = c.blank_prefix.split()[-1].lower() if c.blank_prefix.split() else ""
+    if article in ("a", "an") and any(_a_or_an(t) != article for t in texts):
+        return "article before the blank gives the answer away"
+    if c.option_kind == "word":
+        plurals = {t.endswith("s") and not t.endswith("ss") for t in texts}
+        if len(plurals) != 1:
+            return "options mix singular and plural"
+    return None
+
+
+def answer_not_given_away(c: Candidate) -> str | None:
+    for spelling in c.answer_spellings:
+        if contains_phrase(c.stem, spelling):
+            return "answer given away in the stem"
+    return None
+
+
+def stem_well_formed(c: Candidate) -> str | None:
+    words = word_count(c.stem)
+    if words < MIN_STEM_WORDS or words > MAX_STEM_WORDS:
+        return "stem too short or too long"
+    if not c.stem.rstrip().endswith(("?", ":", ".", "”", '"')):
+        return "stem is not a complete question"
+    texts = [c.stem, *(o["text"] for o in c.options)]
+    if any(_GARBAGE.search(_ORDINAL.sub("", t)) for t in texts):
+        return "OCR garbage or markup"
+    if _CAPTION.search(c.stem):
+        return "photo caption, not text"
+    if any(_STAGE.search(t) for t in texts):
+        return "stage direction or editorial bracket"
+    if c.excerpt:
+        first = re.match(r"[\W_]*(\w+)", c.excerpt)
+        if (
+            first
+            and first.group(1).lower() in LEADING_PRONOUNS
+            and not _DUMMY_SUBJECT.match(c.excerpt)
+        ):
+            return "leading pronoun without antecedent"
+        if c.excerpt.count('"') % 2 or c.excerpt.count("“") != c.excerpt.count("”"):
+            return "unbalanced quotation marks"
+        if c.excerpt[:1].islower():
+            return "excerpt starts mid-sentence"
+    return None
+
+
+GATES = (
+    passage_readable,
+    answer_supported,
+    options_well_formed,
+    no_alias_distractor,
+    distractors_absent,
+    uniform_format,
+    answer_not_given_away,
+    stem_well_formed,
+)
+
+
+def check(candidate: Candidate) -> str | None:
+    """The first gate the candidate fails, or None if it passes them all."""
+    for gate in GATES:
+        reason = gate(candidate)
+        if reason:
+            return reason
+    return None
+
+
+class NearDuplicates:
+    """Rejects a candidate too close to one already accepted (same type; stem and answer)."""
+
+    def __init__(self, score: int = NEAR_DUPLICATE_SCORE) -> None:
+        self.score = score
+        self._seen: dict[str, list[str]] = {}
+        self._fingerprints: set[str] = set()
+
+    @staticmethod
+    def _key(c: Candidate) -> str:
+        return normalise(c.stem + " " + " ".join(c.answer_texts))
+
+    def is_duplicate(self, c: Candidate) -> bool:
+        if c.fingerprint in self._fingerprints:
+            return True
+        seen = self._seen.get(c.type, [])
+        key = self._key(c)
+        return (
+            bool(seen)
+            and process.extractOne(key, seen, scorer=fuzz.token_sort_ratio, score_cutoff=self.score)
+            is not None
+        )
+
+    def add(self, c: Candidate) -> None:
+        self._fingerprints.add(c.fingerprint)
+        self._seen.setdefault(c.type, []).append(self._key(c))

@@ -1,0 +1,119 @@
+"""Source attribution: "Which document does this passage come from?"
+
+Answered at the level of the work (the speech, the resolution, the magazine
+article, the encyclopedia article). Only passages whose words appear in one
+work are asked about: not a quotation of another work (`Passage.quoted_work`),
+and no sentence shared, even loosely, with another work (word 5-gram overlap),
+so Lenin's letter, quoted by both the speech and the resolution, never is.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from corpus.models import Passage
+from quizzes.generation.candidates import (
+    Candidate,
+    Rejection,
+    item_rng,
+    passage_ref,
+    shuffled_options,
+)
+from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.sentences import normalise, split_sentences, straighten_quotes, word_count
+from quizzes.models import Question
+
+NAME = "source_attribution"
+VERSION = 1
+TYPE = Question.Type.SOURCE_ATTRIBUTION
+SHINGLE = 5
+MAX_SHARED = 0.1
+MIN_WORDS, MAX_WORDS = 14, 45
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    words = normalise(text).split()
+    return {tuple(words[i : i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
+
+
+def _work_of(passage: Passage) -> str:
+    return passage.quoted_work.slug if passage.quoted_work else passage.source.work.slug
+
+
+def _excerpt(passage: Passage) -> tuple[int, int] | None:
+    """The first run of whole sentences of 14–45 words, starting at a sentence start."""
+    spans = split_sentences(passage.text)
+    for i, (start, _) in enumerate(spans):
+        end = None
+        for _, stop in spans[i:]:
+            words = word_count(passage.text[start:stop])
+            if words > MAX_WORDS:
+                break
+            end = stop
+            if words >= MIN_WORDS:
+                return start, end
+    return None
+
+
+def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
+    base = rng.random()
+    by_work: dict[str, set[tuple[str, ...]]] = {}
+    for passage in corpus.all_passages:
+        by_work.setdefault(_work_of(passage), set()).update(shingles(passage.text))
+        # A quotation belongs to both works: its words are in the quoting one too.
+        if passage.quoted_work:
+            by_work.setdefault(passage.source.work.slug, set()).update(shingles(passage.text))
+    works = {w.slug: w for w in corpus.works}
+    for passage in corpus.passages:
+        ref = passage_ref(passage)
+        work = passage.source.work
+        if passage.quoted_work is not None:
+            yield Rejection(NAME, "passage quotes another work", "", ref)
+            continue
+        span = _excerpt(passage)
+        if span is None:
+            yield Rejection(NAME, "no excerpt of the right length", "", ref)
+            continue
+        excerpt = passage.text[span[0] : span[1]]
+        own = shingles(excerpt)
+        shared = max(
+            (len(own & s) / max(1, len(own)) for slug, s in by_work.items() if slug != work.slug),
+            default=0.0,
+        )
+        if shared > MAX_SHARED:
+            yield Rejection(NAME, "text appears in more than one work", "", ref)
+            continue
+        others = [w for slug, w in works.items() if slug != work.slug]
+        r = item_rng(base, ref)
+        r.shuffle(others)
+        others = others[:3]
+        if len(others) < 2:
+            yield Rejection(NAME, "too few works to choose from", "", ref)
+            continue
+        options, answer = shuffled_options(
+            rng=r,
+            answer=corpus.work_option(work),
+            distractors=[corpus.work_option(w) for w in others],
+        )
+        shown = straighten_quotes(excerpt)
+        yield Candidate(
+            type=TYPE,
+            generator=NAME,
+            version=VERSION,
+            stem=f"Which document does this passage come from? “{shown}”",
+            options=options,
+            answer=answer,
+            passage=passage,
+            explanation=f"This passage is from {passage.source.title}.",
+            quote=passage.text,
+            highlight=span,
+            identity=(ref,),
+            option_kind="work",
+            support_text=passage.text,
+            support_phrases=[excerpt],
+            answer_spellings=[work.title],
+            excerpt=shown,
+            penalties={"three options only": 0.1 if len(others) < 3 else 0.0},
+            difficulty="easy",
+        )

@@ -1,0 +1,294 @@
+"""Example tests on the tricky passages, and one unseen document through every generator."""
+
+import datetime
+import random
+
+from corpus.models import GlossaryTerm
+from quizzes.generation import (
+    chronology,
+    cloze_date,
+    cloze_name,
+    cloze_quantity,
+    compare_renderings,
+    generate_bank,
+    quote_attribution,
+    source_attribution,
+    true_false,
+    who_what_when,
+)
+from quizzes.generation.candidates import Candidate
+from quizzes.generation.gates import check
+from tests.quizzes.conftest import (
+    ARTICLE,
+    ENCYCLOPEDIA,
+    RESOLUTION,
+    SPEECH,
+    event,
+    passage,
+    snapshot,
+    source,
+    term,
+)
+
+CR = source(SPEECH, "speech-congressional-record", "Congressional Record translation")
+ANTHOLOGY = source(SPEECH, "speech-anthology", "Anthology translation")
+BOOKLET = source(RESOLUTION, "resolution-news-booklet", "News Booklet No. 20")
+MAGAZINE = source(ARTICLE, "history-today-article", "History Today, February 2006")
+ENCYC = source(ENCYCLOPEDIA, "encyclopedia-article", "Encyclopedia article")
+
+FIGURES = (
+    "It was determined that of the 139 members and candidates of the party's Central Committee "
+    "who were elected at the 17th congress, 98 persons, that is, 70 percent, were arrested and shot "
+    "(mostly in 1937-38). Of 1,966 delegates with either voting or advisory rights, 1,108 persons "
+    "were arrested on charges of anti-revolutionary crimes, i.e., decidedly more than a majority."
+)
+KIROV = (
+    "After the criminal murder of S. M. Kirov, mass repressions began. On the evening of "
+    "December 1, 1934, on Stalin's initiative the Secretary of the Presidium of the Central "
+    "Executive Committee, Yenukidze, signed the following directive."
+)
+EIKHE = (
+    "Comrade Eikhe was arrested on April 29, 1938, on the basis of slanderous materials, without the "
+    "sanction of the prosecutor of the USSR, which was finally received 15 months after the arrest."
+)
+
+
+def run(module, corpus, seed=1) -> tuple[list[Candidate], list]:
+    items = list(module.generate(corpus=corpus, rng=random.Random(seed)))
+    return [i for i in items if isinstance(i, Candidate)], [
+        i for i in items if not isinstance(i, Candidate)
+    ]
+
+
+def keyed(candidate: Candidate) -> str:
+    return candidate.answer_texts[0]
+
+
+def test_figure_cloze_blanks_counts_and_percentages_but_not_ordinals_or_years():
+    corpus = snapshot([passage(CR, FIGURES)])
+    made, _ = run(cloze_quantity, corpus)
+    answers = {keyed(c) for c in made}
+    assert answers == {"139", "98", "70 percent", "1,966", "1,108"}
+    assert all(check(c) is None for c in made)
+
+
+def test_figure_distractors_are_formatted_like_the_answer_and_absent_from_the_passage():
+    corpus = snapshot([passage(CR, FIGURES)])
+    made, _ = run(cloze_quantity, corpus)
+    by_answer = {keyed(c): c for c in made}
+    thousands = [o["text"] for o in by_answer["1,108"].options]
+    assert all("," in t and t.replace(",", "").isdigit() for t in thousands)
+    percents = [o["text"] for o in by_answer["70 percent"].options]
+    assert all(t.endswith(" percent") for t in percents)
+    assert not {"139", "98", "1,966"} & set(thousands + percents)
+
+
+def test_date_cloze_keeps_precision_and_format():
+    corpus = snapshot([passage(CR, KIROV), passage(CR, EIKHE)])
+    made, _ = run(cloze_date, corpus)
+    kirov = next(c for c in made if keyed(c) == "December 1, 1934")
+    assert "On the evening of _____, on Stalin's initiative" in kirov.stem
+    for option in kirov.options:
+        month, rest = option["text"].split(" ", 1)
+        assert month in cloze_date.MONTHS and rest.count(",") == 1
+    assert check(kirov) is None
+
+
+def test_name_cloze_blanks_initials_with_the_surname_and_uses_same_role_distractors():
+    text = "The great modesty of the genius of the revolution, V. I. Lenin, is known to the whole party."
+    corpus = snapshot([passage(CR, text)])
+    made, _ = run(cloze_name, corpus)
+    (question,) = made
+    assert "V. I." not in question.stem and "_____" in question.stem
+    roles = {t.role for t in corpus.terms if t.name in [o["text"] for o in question.options]}
+    assert roles <= {"soviet-leader"}
+
+
+def test_intelligence_service_is_replaced_by_intelligence_services():
+    text = "The copy of the speech reached Israel, and the Shin Bet passed it to the Americans within days."
+    made, _ = run(cloze_name, snapshot([passage(ENCYC, text)]))
+    (question,) = made
+    assert keyed(question) == "Shin Bet"
+    assert {o["text"] for o in question.options} <= {"Shin Bet", "NKVD", "CIA", "MI6"}
+
+
+def test_false_statement_swaps_one_fact_and_explains_the_original():
+    corpus = snapshot([passage(CR, EIKHE)])
+    for seed in range(20):
+        made, _ = run(true_false, corpus, seed)
+        false = [c for c in made if c.answer == ["false"]]
+        if false:
+            break
+    (question,) = false
+    assert question.explanation.startswith("False:")
+    assert question.quote[question.highlight[0] : question.highlight[1]] in question.explanation
+    assert check(question) is None
+
+
+def test_false_variant_supported_by_another_passage_is_dropped():
+    other = EIKHE.replace("15 months", "16 months")
+    corpus = snapshot([passage(CR, EIKHE), passage(ANTHOLOGY, other)])
+    for seed in range(30):
+        made, _ = run(true_false, corpus, seed)
+        for c in made:
+            if c.answer == ["false"]:
+                assert "16 months" not in c.stem or c.passage.text == other
+
+
+def test_quote_attribution_names_the_speaker_from_the_verb_of_saying():
+    text = (
+        "Lenin taught that the party's strength depends on its unity with the masses. \"Only he will "
+        'win and retain the power," said Lenin, "who believes in the people."'
+    )
+    made, _ = run(quote_attribution, snapshot([passage(CR, text)]))
+    (question,) = made
+    assert keyed(question) == "Vladimir Lenin"
+    assert "Only he will win and retain the power" in question.stem
+    assert check(question) is None
+
+
+def test_pronoun_speaker_resolves_to_person_in_previous_sentence():
+    text = (
+        "On February 2, 1940, Eikhe was brought before the court. Here he did not confess any guilt "
+        'and said as follows: "In all the so-called confessions of mine there is not one letter written by me."'
+    )
+    made, _ = run(quote_attribution, snapshot([passage(CR, text)]))
+    (question,) = made
+    assert keyed(question) == "Robert Eikhe"
+    assert question.penalties["speaker found through a pronoun"] > 0
+
+
+def test_source_attribution_skips_text_shared_by_two_works():
+    letter = (
+        "Stalin is excessively rude, and this defect, which can be freely tolerated in our midst, "
+        "becomes a defect which cannot be tolerated in one holding the position of general secretary."
+    )
+    own = (
+        "The twentieth congress of the party met in the Kremlin and heard the report of the Central "
+        "Committee on the work of the party since the nineteenth congress."
+    )
+    corpus = snapshot(
+        [passage(CR, letter), passage(BOOKLET, letter), passage(CR, own)],
+        all_passages=None,
+    )
+    corpus.works = [SPEECH, RESOLUTION, ARTICLE, ENCYCLOPEDIA]
+    made, rejections = run(source_attribution, corpus)
+    assert [c.passage.text for c in made] == [own]
+    assert {r.reason for r in rejections} == {"text appears in more than one work"}
+
+
+def test_quotation_of_another_work_is_never_a_source_attribution_question():
+    quoted = passage(
+        ENCYC,
+        "Stalin originated the concept of the enemy of the people in all its forms.",
+        quoted_work=SPEECH,
+    )
+    made, rejections = run(source_attribution, snapshot([quoted]))
+    assert made == [] and rejections[0].reason == "passage quotes another work"
+
+
+def test_chronology_orders_events_and_refuses_ambiguous_precision():
+    cite = passage(CR, KIROV)
+    events = [
+        event("kirov", datetime.date(1934, 12, 1), "Kirov is murdered in Leningrad"),
+        event("eikhe", datetime.date(1938, 4, 29), "Eikhe is arrested"),
+        event("speech", datetime.date(1956, 2, 25), "Khrushchev delivers the secret report"),
+        event(
+            "resolution", datetime.date(1956, 6, 30), "The Central Committee adopts its resolution"
+        ),
+        event("year", datetime.date(1956, 1, 1), "A year of thaw begins", precision="year"),
+    ]
+    corpus = snapshot([cite], events=events, event_citations={e.slug: [cite] for e in events})
+    made, _ = run(chronology, corpus)
+    assert made
+    for question in made:
+        by_id = {e.title: e for e in events}
+        dates = [by_id[t].date for t in question.answer_texts]
+        assert dates == sorted(dates)
+        assert not {"A year of thaw begins", "Khrushchev delivers the secret report"} <= set(
+            question.answer_texts
+        )
+
+
+def test_compare_renderings_asks_for_the_word_one_translation_uses():
+    a = passage(
+        CR,
+        "Stalin should be replaced by a man who would have greater tolerance, greater loyalty, greater kindness and more considerate attitude toward the comrades.",
+    )
+    b = passage(
+        BOOKLET,
+        "Stalin should be replaced by a man who would have greater tolerance, greater loyalty, greater politeness and more considerate attitude toward the comrades.",
+    )
+    c = passage(
+        CR,
+        "When the report was read, the hall was filled with great sadness and many of the delegates wept openly.",
+    )
+    d = passage(
+        ANTHOLOGY,
+        "When the report was read, the hall was filled with great bitterness and many of the delegates wept openly.",
+    )
+    made, _ = run(compare_renderings, snapshot([a, b, c, d]))
+    politeness = next(q for q in made if keyed(q) == "politeness")
+    assert "kindness" in [o["text"] for o in politeness.options]
+    assert "greater _____" in politeness.stem
+
+
+def test_who_question_blanks_every_spelling_in_the_description():
+    cite = passage(
+        CR, "Comrade Yezhov was nominated People's Commissar for Internal Affairs after Yagoda."
+    )
+    terms = [*snapshot([]).terms, term("Vsevolod Merkulov", "Merkulov", role="nkvd-chief")]
+    yezhov = next(t for t in terms if t.slug == "nikolai-yezhov")
+    yezhov.description = "Nikolai Yezhov headed the NKVD after Yagoda; Yezhov was later shot."
+    corpus = snapshot([cite], terms=terms, term_citations={"nikolai-yezhov": [cite]})
+    made, _ = run(who_what_when, corpus)
+    (question,) = [c for c in made if keyed(c) == "Nikolai Yezhov"]
+    assert "Yezhov" not in question.stem
+    assert "Genrikh Yagoda" not in [o["text"] for o in question.options]  # named in the description
+
+
+def test_unseen_document_yields_sensible_questions_without_code_change():
+    work = type(SPEECH)(
+        slug="tito-letter", title="Letter to the Cominform", kind="other", ordinal=9
+    )
+    letter = source(work, "tito-letter-1948", "Tito's letter, 1948")
+    passages = [
+        passage(
+            letter,
+            "On March 27, 1948, the Central Committee sent a letter signed by Stalin and Molotov to the Yugoslav leaders.",
+        ),
+        passage(
+            letter,
+            "Of 468 members of the party committee in Belgrade, 212 persons were expelled during the following months.",
+        ),
+        passage(
+            letter,
+            '"We study and take as an example the Soviet system," wrote Kosior, "but we are developing socialism in our country in somewhat different forms."',
+        ),
+    ]
+    corpus = snapshot(passages)
+    corpus.works = [SPEECH, RESOLUTION, work]
+    result = generate_bank(corpus=corpus, seed=7)
+    types = {c.type for c in result.accepted}
+    assert {"cloze_date", "cloze_quantity", "true_false", "source_attribution"} <= types
+    assert all(check(c) is None for c in result.accepted)
+    assert any("“Letter to the Cominform”" in c.stem for c in result.accepted)
+
+
+def test_same_corpus_and_seed_give_the_same_bank():
+    corpus = snapshot([passage(CR, FIGURES), passage(CR, KIROV), passage(CR, EIKHE)])
+    first = generate_bank(corpus=corpus, seed=3)
+    second = generate_bank(corpus=corpus, seed=3)
+    assert [(c.fingerprint, c.stem, c.options) for c in first.accepted] == [
+        (c.fingerprint, c.stem, c.options) for c in second.accepted
+    ]
+
+
+def test_unknown_role_without_enough_peers_is_rejected_not_padded():
+    lonely = term("Wilhelm Bloss", "Bloss", kind=GlossaryTerm.Kind.PERSON, role="german-socialist")
+    text = "In a letter to the German political worker, Wilhelm Bloss, Marx stated his antipathy to the cult."
+    made, rejections = run(
+        cloze_name, snapshot([passage(CR, text)], terms=[*snapshot([]).terms, lonely])
+    )
+    assert made == []
+    assert rejections[0].reason.startswith("too few distractors")
