@@ -163,3 +163,189 @@ class GenerationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.pk} (seed {self.seed}) at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# --- Quizzes, attempts, responses, review cards ------------------------------------
+#
+# A quiz carries its own rules (mode, dates, time limit, attempts, when answers are
+# revealed), so `quizzes` never needs to know about classes: an assignment in
+# `lessons` points at a quiz. Lessons build module quizzes through `key`
+# ("module:<slug>"), without this app importing them.
+
+
+class QuizQuerySet(models.QuerySet):
+    def open_at(self, moment) -> QuizQuerySet:
+        return self.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=moment))
+
+
+class Quiz(models.Model):
+    class Kind(models.TextChoices):
+        MODULE = "module", "End-of-lesson quiz"
+        SOURCE = "source", "Whole-source quiz"
+        REVIEW = "review", "Spaced review"
+        CUSTOM = "custom", "Custom quiz"
+        RETAKE = "retake", "Retake of missed questions"
+
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice (feedback after each answer)"
+        TEST = "test", "Test (feedback at the end)"
+
+    class Reveal(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately after finishing"
+        AFTER_DUE = "after_due", "After the due date"
+        NEVER = "never", "Never"
+
+    key = models.SlugField(
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable handle for built-in quizzes, e.g. 'module:the-secret-speech'.",
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CUSTOM)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
+    )
+    questions = models.ManyToManyField(Question, through="QuizItem", related_name="quizzes")
+    opens_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
+    attempts_allowed = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty means unlimited."
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_options = models.BooleanField(default=False)
+    reveal_answers = models.CharField(
+        max_length=12, choices=Reveal.choices, default=Reveal.IMMEDIATELY
+    )
+    owner = models.ForeignKey(
+        "auth.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="owned_quizzes",
+        help_text="The teacher who built it, or the student a review/retake quiz is for.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizItem(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="quiz_items")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_item_unique_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.position}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def in_progress(self) -> AttemptQuerySet:
+        return self.filter(finished_at__isnull=True)
+
+    def finished(self) -> AttemptQuerySet:
+        return self.filter(finished_at__isnull=False)
+
+
+class Attempt(models.Model):
+    """One student's go at a quiz. The question order (and option order, when the
+    quiz shuffles) is fixed at the start, so a reload or another tab sees the same."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField(default=1, help_text="1 for the first attempt.")
+    mode = models.CharField(max_length=10, choices=Quiz.Mode.choices)
+    question_ids = models.JSONField(default=list, help_text="Question ids in the order asked.")
+    option_orders = models.JSONField(
+        default=dict, blank=True, help_text="{question id: [option ids]} when shuffled."
+    )
+    started_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="Time limit or due date, whichever is first."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveIntegerField(default=0)
+    max_score = models.PositiveIntegerField(default=0)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="attempt_unique_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "finished_at"], name="attempt_user_finished")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz} · attempt {self.number}"
+
+
+class Response(models.Model):
+    """The recorded answer to one question in one attempt: at most one (the
+    constraint makes a double click or a retry harmless)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    question_version = models.PositiveIntegerField(default=1)
+    answer = models.JSONField(help_text="Chosen option id(s), or ids in the order given.")
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["attempt", "answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="response_one_per_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "is_correct"], name="response_question")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} · Q{self.question_id}"
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def due(self, moment) -> ReviewCardQuerySet:
+        return self.filter(due_at__lte=moment)
+
+
+class ReviewCard(models.Model):
+    """A question a student has answered, scheduled for spaced review with FSRS."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    fsrs_card = models.JSONField(help_text="fsrs.Card.to_dict()")
+    due_at = models.DateTimeField()
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="review_card_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "due_at"], name="review_card_user_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · Q{self.question_id} due {self.due_at:%Y-%m-%d}"
