@@ -172,5 +172,6 @@ LOGGING = {
 }
 
 # --- Thaw -------------------------------------------------------------------
-CORPUS_DATA_DIR = BASE_DIR / "corpus" / "data"
+# The shipped corpus; benchmarks and tests point this at a copy they may change.
+CORPUS_DATA_DIR = Path(os.environ.get("THAW_CORPUS_DATA_DIR", BASE_DIR / "corpus" / "data"))
 CORPUS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024

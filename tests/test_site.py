@@ -62,3 +62,27 @@ def test_sqlite_is_tuned_for_a_web_server():
         pytest.skip("SQLite-only settings")
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+@pytest.mark.django_db
+def test_server_error_page_is_designed_and_reassuring(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"Your work so far is saved" in response.content
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_designed(rf):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert b"You can't open this page" in response.content
