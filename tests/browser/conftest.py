@@ -52,8 +52,8 @@ def server_env(tmp_path_factory) -> dict[str, str]:
     env.update({"DEBUG": "0", "THAW_VAR_DIR": str(var_dir), "ALLOWED_HOSTS": "127.0.0.1"})
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput")
-    _manage(env, "load_corpus")
-    _manage(env, "seed_demo")
+    for command in ("load_corpus", "load_lessons", "generate_questions", "seed_demo"):
+        _manage(env, command)
     return env
 
 

@@ -84,3 +84,17 @@ def test_search_and_glossary_work_without_javascript(no_js_context, base_url):
     page.locator("a.term").first.click()
     expect(page).to_have_url(re.compile(r"/glossary/[\w-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_lesson_page_has_citations_that_lead_to_their_passages(offline_page, base_url):
+    offline_page.goto(base_url + "/lessons/")
+    offline_page.get_by_role("main").get_by_role("link").filter(
+        has_text="Secret Speech"
+    ).first.click()
+    expect(offline_page.get_by_role("heading", level=1)).to_contain_text("Secret Speech")
+    save_screenshot(offline_page, "lesson")
+    citation = offline_page.locator("main a[href*='/sources/'][href*='#p-']").first
+    href = citation.get_attribute("href")
+    citation.click()
+    anchor = href.split("#", 1)[1]
+    expect(offline_page.locator(f"[id='{anchor}']")).to_be_visible()
