@@ -36,7 +36,7 @@ import ftfy
 # Bump whenever a change here alters the blocks produced for an existing file:
 # it is part of each source's ingest fingerprint, so the next load_corpus
 # re-ingests every source instead of skipping it as unchanged.
-CLEANING_VERSION = "1"
+CLEANING_VERSION = "2"
 
 # Block kinds are the values of corpus.models.Passage.Kind (kept as strings so
 # that this module needs no Django).
@@ -344,14 +344,15 @@ def clean_wilson_center(text: str) -> list[Block]:
     raw = [normalise_space(" ".join(lines)) for lines in split_raw_blocks(text)]
     # The archive's header: a date line, the archive title, then label/value pairs.
     # Everything up to the value of the last label is metadata (the manifest holds
-    # it); the Summary is kept as an editor's note.
+    # it); the Citation and the Summary are kept as editor's notes, because they
+    # carry facts worth citing (where and when the Congressional Record printed it).
     labels = [i for i, b in enumerate(raw) if b in _ARCHIVE_LABELS]
     blocks: list[Block] = []
     body_start = 0
     if labels:
         body_start = labels[-1] + 2
         for i in labels:
-            if raw[i] == "Summary:" and i + 1 < len(raw):
+            if raw[i] in ("Citation:", "Summary:") and i + 1 < len(raw):
                 blocks.append(Block(raw[i + 1], kind=EDITORIAL))
     rest = raw[body_start:]
     if rest and not _ends_terminal(rest[0]) and len(rest[0].split()) <= 40:

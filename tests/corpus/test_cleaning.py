@@ -28,20 +28,22 @@ def find(blocks: list[Block], needle: str) -> Block:
 # --- 000, the Congressional Record text ----------------------------------------
 
 
-def test_archive_header_is_not_body_text_and_its_summary_is_an_editors_note():
+def test_archive_header_is_not_body_text_and_its_citation_and_summary_are_editors_notes():
     blocks = blocks_of("000", "wilson-center")
     texts = " ".join(b.text for b in blocks)
     for label in ("Citation:", "Credits:", "Original Language:", "Contents:", "Leon Levy"):
         assert label not in texts
     assert blocks[0].kind == "editorial"
-    assert blocks[0].text.startswith("In a secret speech before a closed plenum")
-    assert blocks[1].kind == "heading"
-    assert blocks[1].text.startswith("Secret Speech Delivered by First Party Secretary")
+    assert "Congressional Record" in blocks[0].text and "June 4, 1956" in blocks[0].text
+    assert blocks[1].kind == "editorial"
+    assert blocks[1].text.startswith("In a secret speech before a closed plenum")
+    assert blocks[2].kind == "heading"
+    assert blocks[2].text.startswith("Secret Speech Delivered by First Party Secretary")
 
 
 def test_archive_elisions_are_kept_as_editorial_marks():
     blocks = blocks_of("000", "wilson-center")
-    elision = blocks[2]
+    elision = blocks[3]
     assert (elision.text, elision.kind) == ("[...]", "editorial")
 
 
