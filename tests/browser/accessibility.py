@@ -1,0 +1,20 @@
+"""axe-core (vendored from npm in tests/browser/vendor) run inside the page under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """Every WCAG 2.2 A/AA violation on the page as it is now, one line each."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
