@@ -86,3 +86,12 @@ def test_forbidden_page_is_designed(rf):
     response = permission_denied(request, PermissionDenied())
     assert response.status_code == 403
     assert b"You can't open this page" in response.content
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe" not in policy
+    assert directives["frame-ancestors"] == "'none'"
