@@ -1,6 +1,7 @@
 """The Django admin is the curators' editing tool for the corpus."""
 
 from django.contrib import admin
+from django.db import models
 
 from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
 
@@ -27,6 +28,8 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["work", "kind", "language"]
     search_fields = ["title", "slug", "author", "citation"]
     readonly_fields = ["content_hash", "updated_at"]
+    # Django 6's default, chosen now: a bare "example.org" means https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("work").with_passage_counts()

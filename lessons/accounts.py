@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
+from lessons.models import SchoolClass
+
 CURATORS = "curators"
 TEACHERS = "teachers"
 
@@ -32,6 +34,12 @@ DEMO_ACCOUNTS = [
     DemoAccount("teacher", "thaw-teacher-1956", "teacher", "Tamara Teacher"),
     DemoAccount("curator", "thaw-curator-1956", "curator", "Konstantin Curator"),
 ]
+
+
+# A fixed code so the README and a teacher's slides can print it; generated
+# codes avoid 0/O/1/I, but a code typed from this printout is not misread.
+DEMO_CLASS_NAME = "Demo class — 10B History"
+DEMO_JOIN_CODE = "THAW1956"
 
 
 @transaction.atomic
@@ -57,4 +65,30 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             user.groups.add(groups[CURATORS])
         elif account.role == "teacher":
             user.groups.add(groups[TEACHERS])
+    ensure_demo_class()
     return DEMO_ACCOUNTS
+
+
+@transaction.atomic
+def ensure_demo_class() -> SchoolClass:
+    """The demo class, taught by the demo teacher, with the demo student in it."""
+    school_class, _ = SchoolClass.objects.update_or_create(
+        join_code=DEMO_JOIN_CODE, defaults={"name": DEMO_CLASS_NAME, "join_enabled": True}
+    )
+    school_class.teachers.add(User.objects.get(username="teacher"))
+    school_class.add_student(User.objects.get(username="student"))
+    return school_class
+
+
+@transaction.atomic
+def sign_up_student(
+    *, username: str, display_name: str, password: str, school_class: SchoolClass
+) -> User:
+    """Create a student account (no e-mail) and make it a member of `school_class`.
+
+    The caller has validated the inputs (lessons.forms.SignupForm); a username
+    taken meanwhile raises IntegrityError and nothing is written.
+    """
+    user = User.objects.create_user(username=username, password=password, first_name=display_name)
+    school_class.add_student(user)
+    return user

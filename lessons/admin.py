@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from lessons.models import Citation, Module, Section
+from lessons.models import Citation, Membership, Module, SchoolClass, Section
 from lessons.rendering import LessonContentError, render_section_body
 
 
@@ -104,3 +104,25 @@ class SectionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         obj.store_rendering(form.rendered)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    raw_id_fields = ["student"]
+    extra = 0
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "join_code", "join_enabled", "student_count", "created_at"]
+    list_filter = ["join_enabled"]
+    search_fields = ["name", "join_code", "teachers__username"]
+    filter_horizontal = ["teachers"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(student_count=Count("memberships"))
+
+    @admin.display(ordering="student_count", description="students")
+    def student_count(self, obj: SchoolClass) -> int:
+        return obj.student_count

@@ -16,6 +16,9 @@ keeps a placeholder where each goes, so the page shows the passage's
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 
@@ -175,3 +178,91 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f'{self.source_slug}: "{self.quote}"'
+
+
+# --- Classes: a teacher's group of students, joined with a code ----------------------
+#
+# Minimal for now (sign-up and the student dashboard); assignments and the
+# gradebook extend it. A student is any user with a Membership; a class's
+# teachers are users (in the `teachers` group) linked through `teachers`.
+
+# No 0/O or 1/I: a code is read off a projector and typed by a thirteen-year-old.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def generate_join_code() -> str:
+    """A random join code: 8 characters from an alphabet without look-alikes (32**8 codes)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(text: str) -> str:
+    """What a student typed, as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in text.upper() if not ch.isspace() and ch != "-")
+
+
+class SchoolClassQuerySet(models.QuerySet):
+    def joined_by(self, user) -> SchoolClassQuerySet:
+        return self.filter(memberships__student=user)
+
+    def taught_by(self, user) -> SchoolClassQuerySet:
+        return self.filter(teachers=user)
+
+
+class SchoolClass(models.Model):
+    name = models.CharField(max_length=200)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="taught_classes", blank=True
+    )
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="school_classes",
+        blank=True,
+    )
+    join_code = models.CharField(
+        max_length=16,
+        unique=True,
+        default=generate_join_code,
+        help_text="Students type it to join; upper case, no spaces.",
+    )
+    join_enabled = models.BooleanField(
+        default=True, help_text="Untick to stop new students joining with the code."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolClassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def add_student(self, student) -> Membership:
+        """Make `student` a member; joining twice keeps the first membership."""
+        membership, _ = Membership.objects.get_or_create(school_class=self, student=student)
+        return membership
+
+
+class Membership(models.Model):
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="memberships"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school_class", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_class", "student"], name="membership_unique_student"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.school_class}"

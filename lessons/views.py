@@ -1,17 +1,33 @@
-"""Pages for learners: the home page and the lesson modules.
+"""Pages for learners: the home page, the lesson modules, sign-up and the dashboard.
 
-Anyone may read a lesson; no view here needs an account. Each view serves its
-page, or only its fragment to htmx (`template#fragment`), and runs a fixed
-number of queries however many sections and citations a module has.
+Anyone may read a lesson; the dashboard and joining a class need an account,
+and their queries start from `request.user`, so a student only ever sees their
+own results. Each view serves its page, or only its fragment to htmx
+(`template#fragment`), and runs a fixed number of queries however many
+sections, citations, attempts or responses there are.
 """
 
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from corpus.models import Passage
+from lessons.accounts import sign_up_student
+from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
+from lessons.forms import JoinClassForm, SignupForm
 from lessons.models import Citation, Module, Section
 from lessons.rendering import assemble_module
+from quizzes.building import quiz_for_passages
+from quizzes.progress import attempt_history
+
+ATTEMPTS_PER_PAGE = 10
 
 
 def _template(request: HttpRequest, name: str, fragment: str) -> str:
@@ -20,7 +36,16 @@ def _template(request: HttpRequest, name: str, fragment: str) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "lessons/home.html", {"modules": Module.objects.with_section_counts()})
+    modules = list(Module.objects.with_section_counts())
+    if request.user.is_authenticated:
+        mastery = module_mastery(user=request.user, modules=modules, now=timezone.now())
+    else:
+        mastery = [None] * len(modules)
+    return render(
+        request,
+        "lessons/home.html",
+        {"modules": modules, "cards": list(zip(modules, mastery, strict=True))},
+    )
 
 
 @require_GET
@@ -55,4 +80,94 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "position": position + 1,
             "course_length": len(course),
         },
+    )
+
+
+@require_POST
+def lesson_quiz(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open the module's end-of-lesson quiz, building it on first use.
+
+    Built here rather than on the lesson page so reading a lesson costs no
+    query for the quiz; `quiz_for_passages` finds the quiz by its key after
+    the first time.
+    """
+    module = get_object_or_404(Module, slug=slug)
+    quiz = quiz_for_passages(
+        key=module_quiz_key(module),
+        title=f"End-of-lesson quiz: {module.title}",
+        passages=Passage.objects.filter(lesson_citations__section__module=module)
+        .values_list("pk", flat=True)
+        .distinct(),
+    )
+    return redirect("quiz_detail", pk=quiz.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    # A teacher may hand out a link with the code in it: /accounts/signup/?code=...
+    form = SignupForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        school_class = form.cleaned_data["join_code"]
+        try:
+            user = sign_up_student(
+                username=form.cleaned_data["username"],
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+                school_class=school_class,
+            )
+        except IntegrityError:  # the same username signed up a moment ago
+            form.add_error("username", "A user with that username already exists.")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"Welcome, {user.first_name}! You have joined {school_class}."
+            )
+            return redirect("dashboard")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    attempts = Paginator(attempt_history(user=request.user), ATTEMPTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    if request.htmx:
+        # Paging through the history swaps the table alone.
+        return render(request, "lessons/dashboard.html#attempt-history", {"attempts": attempts})
+    return _render_dashboard(
+        request, attempts=attempts, join_form=JoinClassForm(student=request.user)
+    )
+
+
+@login_required
+@require_POST
+def class_join(request: HttpRequest) -> HttpResponse:
+    form = JoinClassForm(request.POST, student=request.user)
+    joined = None
+    if form.is_valid():
+        joined = form.cleaned_data["join_code"]
+        joined.add_student(request.user)
+        if not request.htmx:
+            messages.success(request, f"You have joined {joined}.")
+            return redirect("dashboard")
+        form = JoinClassForm(student=request.user)
+    elif not request.htmx:
+        attempts = Paginator(attempt_history(user=request.user), ATTEMPTS_PER_PAGE).get_page(1)
+        return _render_dashboard(request, attempts=attempts, join_form=form)
+    return render(
+        request,
+        "lessons/dashboard.html#class-list",
+        {"classes": student_classes(user=request.user), "join_form": form, "joined": joined},
+    )
+
+
+def _render_dashboard(request: HttpRequest, *, attempts, join_form: JoinClassForm) -> HttpResponse:
+    board = student_dashboard(user=request.user, now=timezone.now())
+    return render(
+        request,
+        "lessons/dashboard.html",
+        {"board": board, "classes": board.classes, "attempts": attempts, "join_form": join_form},
     )

@@ -4,7 +4,15 @@ against regeneration (see Question.curator_locked)."""
 from django.contrib import admin
 from django.utils import timezone
 
-from quizzes.models import GenerationRun, Question
+from quizzes.models import (
+    Attempt,
+    GenerationRun,
+    Question,
+    Quiz,
+    QuizItem,
+    Response,
+    ReviewCard,
+)
 
 
 @admin.register(Question)
@@ -56,3 +64,80 @@ class GenerationRunAdmin(admin.ModelAdmin):
         "published",
     ]
     readonly_fields = [f.name for f in GenerationRun._meta.fields]
+
+
+# --- Quizzes and what students did with them -----------------------------------------
+# Attempts, responses and review cards are records of students' work: the admin
+# shows them for support and inspection and edits nothing that would change a score.
+
+
+class QuizItemInline(admin.TabularInline):
+    model = QuizItem
+    extra = 0
+    raw_id_fields = ["question"]
+    ordering = ["position"]
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "mode", "due_at", "reveal_answers", "owner"]
+    list_filter = ["kind", "mode", "reveal_answers"]
+    search_fields = ["title", "key"]
+    raw_id_fields = ["owner", "source"]
+    inlines = [QuizItemInline]
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    can_delete = False
+    fields = ["question", "answer", "is_correct", "answered_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "quiz",
+        "number",
+        "mode",
+        "started_at",
+        "finished_at",
+        "score",
+        "max_score",
+    ]
+    list_filter = ["mode", "closed_by_deadline"]
+    search_fields = ["user__username", "quiz__title"]
+    list_select_related = ["user", "quiz"]
+    readonly_fields = [f.name for f in Attempt._meta.fields]
+    inlines = [ResponseInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["attempt", "question", "is_correct", "answered_at"]
+    list_filter = ["is_correct"]
+    list_select_related = ["attempt__user", "attempt__quiz", "question"]
+    readonly_fields = [f.name for f in Response._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReviewCard)
+class ReviewCardAdmin(admin.ModelAdmin):
+    list_display = ["user", "question", "due_at", "reviews", "lapses", "last_reviewed_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user", "question"]
+    readonly_fields = [f.name for f in ReviewCard._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from corpus.models import Passage, Source, Work
 
@@ -177,6 +178,13 @@ class QuizQuerySet(models.QuerySet):
     def open_at(self, moment) -> QuizQuerySet:
         return self.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=moment))
 
+    def available_to(self, user) -> QuizQuerySet:
+        """Quizzes a user may see: a review or retake quiz belongs to its student alone."""
+        personal = Q(kind__in=Quiz.PERSONAL_KINDS)
+        if not user.is_authenticated:
+            return self.exclude(personal)
+        return self.filter(~personal | Q(owner=user))
+
 
 class Quiz(models.Model):
     class Kind(models.TextChoices):
@@ -232,12 +240,29 @@ class Quiz(models.Model):
 
     objects = QuizQuerySet.as_manager()
 
+    PERSONAL_KINDS = (Kind.REVIEW, Kind.RETAKE)
+
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "quizzes"
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz_detail", kwargs={"pk": self.pk})
+
+    def reveals_answers_at(self, moment) -> bool:
+        """Whether a finished test attempt may show its answers at `moment`.
+
+        Practice attempts show each answer as it is given, whatever this says.
+        AFTER_DUE without a due date never reveals: the same rule
+        quizzes.progress applies, so the two never disagree."""
+        if self.reveal_answers == Quiz.Reveal.IMMEDIATELY:
+            return True
+        if self.reveal_answers == Quiz.Reveal.AFTER_DUE:
+            return self.due_at is not None and moment >= self.due_at
+        return False
 
 
 class QuizItem(models.Model):
@@ -282,6 +307,13 @@ class Attempt(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.PositiveIntegerField(default=0)
     max_score = models.PositiveIntegerField(default=0)
+    answered_count = models.PositiveIntegerField(
+        default=0, help_text="Responses recorded; changed with F() as each is written."
+    )
+    last_answered_at = models.DateTimeField(null=True, blank=True)
+    closed_by_deadline = models.BooleanField(
+        default=False, help_text="Closed by the clock with what was answered, not by the student."
+    )
 
     objects = AttemptQuerySet.as_manager()
 
@@ -296,6 +328,40 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.quiz} · attempt {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("attempt_question", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def is_practice(self) -> bool:
+        return self.mode == Quiz.Mode.PRACTICE
+
+    @property
+    def question_count(self) -> int:
+        return len(self.question_ids)
+
+    def effective_deadline(self):
+        """The time limit fixed at the start, or the quiz's due date as it is now
+        (a teacher may extend it mid-attempt), whichever comes first."""
+        moments = [m for m in (self.deadline_at, self.quiz.due_at) if m is not None]
+        return min(moments) if moments else None
+
+    def option_ids(self, question: Question) -> list[str]:
+        """The question's option ids in the order this attempt shows them."""
+        stored = [option["id"] for option in question.options]
+        shown = self.option_orders.get(str(question.pk))
+        # A curator may edit options after the attempt started: fall back to the
+        # stored order rather than show ids that no longer exist.
+        return shown if shown and sorted(shown) == sorted(stored) else stored
+
+    def reveals_answers_at(self, moment) -> bool:
+        if not self.is_finished:
+            return False
+        return self.is_practice or self.quiz.reveals_answers_at(moment)
 
 
 class Response(models.Model):

@@ -118,3 +118,91 @@ def make_section(**kwargs):
     section = Section.objects.create(**kwargs)
     section.render_body()
     return section
+
+
+def make_user(**kwargs):
+    from django.contrib.auth.models import User
+
+    n = next(_counter)
+    kwargs.setdefault("username", f"user{n}")
+    kwargs.setdefault("first_name", f"Student {n}")
+    password = kwargs.pop("password", "a-long-password-1956")
+    return User.objects.create_user(password=password, **kwargs)
+
+
+def make_school_class(**kwargs):
+    from lessons.models import SchoolClass
+
+    n = next(_counter)
+    kwargs.setdefault("name", f"Class {n}")
+    teachers = kwargs.pop("teachers", [])
+    students = kwargs.pop("students", [])
+    school_class = SchoolClass.objects.create(**kwargs)
+    school_class.teachers.add(*teachers)
+    for student in students:
+        school_class.add_student(student)
+    return school_class
+
+
+def make_finished_attempt(*, quiz, user, results=(), finished_at=None, **kwargs):
+    """A finished attempt answering each (question, correct) of `results`, a minute apart.
+
+    `finished_at` defaults to now; pass `finished=False` for one still in progress.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from quizzes.models import Attempt, Response
+
+    finished = kwargs.pop("finished", True)
+    start = kwargs.pop("started_at", None) or timezone.now() - datetime.timedelta(hours=1)
+    results = list(results)
+    kwargs.setdefault("number", quiz.attempts.filter(user=user).count() + 1)
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        user=user,
+        mode=quiz.mode,
+        question_ids=[q.pk for q, _ in results],
+        started_at=start,
+        finished_at=(finished_at or start + datetime.timedelta(minutes=30)) if finished else None,
+        score=sum(1 for _, correct in results if correct),
+        max_score=len(results),
+        **kwargs,
+    )
+    Response.objects.bulk_create(
+        Response(
+            attempt=attempt,
+            question=q,
+            answer=q.answer if correct else ["z"],
+            is_correct=correct,
+            answered_at=start + datetime.timedelta(minutes=i),
+        )
+        for i, (q, correct) in enumerate(results, 1)
+    )
+    return attempt
+
+
+def make_quiz(*, questions=None, count: int = 3, **kwargs):
+    """A quiz over `questions` (or `count` new cloze questions), in that order."""
+    from quizzes.models import Quiz, QuizItem
+
+    n = next(_counter)
+    kwargs.setdefault("title", f"Quiz {n}")
+    quiz = Quiz.objects.create(**kwargs)
+    if questions is None:
+        questions = [make_question() for _ in range(count)]
+    QuizItem.objects.bulk_create(
+        QuizItem(quiz=quiz, question=question, position=position)
+        for position, question in enumerate(questions, 1)
+    )
+    return quiz
+
+
+def make_attempt(*, quiz, user, now=None):
+    """An attempt started through the real lifecycle (quizzes.taking.start_attempt)."""
+    from django.utils import timezone
+
+    from quizzes.taking import start_attempt
+
+    return start_attempt(quiz=quiz, user=user, now=now or timezone.now())

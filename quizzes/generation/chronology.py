@@ -2,7 +2,11 @@
 
 Events are only set side by side when their order is unambiguous at their
 precision (two events in the same year cannot be ordered if one is dated only
-by year), and when their titles do not carry their dates.
+by year) with a margin (`MIN_GAP`: 13 and 17 April 1956 are a test of memory for
+dates, not of history), and when their titles do not carry their dates. Sets
+are drawn deterministically from the seed; a new set shares at most one event
+with any set already chosen, and no event is used more than `MAX_USES` times,
+so the bank has many different questions rather than variations of one.
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.models import Question
 
 NAME = "chronology"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.CHRONOLOGY
-SETS = 40
+SETS = 24
+TRIES = 400
+MAX_USES = 4
+MAX_SHARED = 1
+MIN_GAP = datetime.timedelta(days=30)
 _DATED_TITLE = re.compile(r"\b1[89]\d\d\b|\b20\d\d\b")
 
 
@@ -36,16 +44,21 @@ def _period(event: TimelineEvent) -> tuple[datetime.date, datetime.date]:
     return d.replace(year=d.year - 2, month=1, day=1), d.replace(year=d.year + 2, month=12, day=31)
 
 
-def orderable(events: list[TimelineEvent]) -> bool:
+def orderable(events: list[TimelineEvent], *, gap: datetime.timedelta = MIN_GAP) -> bool:
     periods = sorted(_period(e) for e in events)
-    return all(a[1] < b[0] for a, b in itertools.pairwise(periods))
+    return all(a[1] + gap < b[0] for a, b in itertools.pairwise(periods))
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
     base = rng.random()
     usable = []
+    readable = {id(p) for p in corpus.passages}
+    cited = {
+        e.slug: [p for p in corpus.event_citations.get(e.slug, []) if id(p) in readable]
+        for e in corpus.events
+    }
     for event in corpus.events:
-        if not corpus.event_citations.get(event.slug):
+        if not cited[event.slug]:
             yield Rejection(NAME, "timeline event cites no passage", event.slug)
         elif _DATED_TITLE.search(event.title):
             yield Rejection(NAME, "event title gives its date away", event.slug)
@@ -53,23 +66,22 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             usable.append(event)
     if len(usable) < 3:
         return
-    seen: set[tuple[str, ...]] = set()
+    chosen: list[set[str]] = []
+    uses: dict[str, int] = {}
     for n in range(SETS):
         r = item_rng(base, "set", str(n))
-        size = r.choice((3, 4, 4, 5))
-        if len(usable) < size:
+        size = (4, 3, 4, 5)[n % 4]
+        picked = _pick(r, usable, size, chosen, uses)
+        if picked is None:
+            yield Rejection(NAME, "no further set of events far enough apart", str(n))
             continue
-        picked = r.sample(usable, size)
         key = tuple(sorted(e.slug for e in picked))
-        if key in seen:
-            continue
-        seen.add(key)
-        if not orderable(picked):
-            yield Rejection(NAME, "events cannot be ordered at their precision", ",".join(key))
-            continue
+        chosen.append(set(key))
+        for slug in key:
+            uses[slug] = uses.get(slug, 0) + 1
         options = [{"id": OPTION_IDS[i], "text": e.title.rstrip(".")} for i, e in enumerate(picked)]
         in_order = sorted(range(size), key=lambda i: picked[i].date)
-        citations = [corpus.event_citations[e.slug][0] for e in picked]
+        citations = [cited[e.slug][0] for e in picked]
         first = citations[in_order[0]]
         explanation = "; ".join(
             f"{picked[i].date_label}: {picked[i].title.rstrip('.')}" for i in in_order
@@ -91,3 +103,24 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             support_text=" ".join(p.text for p in citations),
             difficulty={3: "easy", 4: "medium", 5: "hard"}[size],
         )
+
+
+def _pick(
+    r: random.Random,
+    usable: list[TimelineEvent],
+    size: int,
+    chosen: list[set[str]],
+    uses: dict[str, int],
+) -> list[TimelineEvent] | None:
+    """A set of `size` events, orderable with a margin, new enough beside `chosen`."""
+    pool = [e for e in usable if uses.get(e.slug, 0) < MAX_USES]
+    if len(pool) < size:
+        return None
+    for _ in range(TRIES):
+        picked = r.sample(pool, size)
+        slugs = {e.slug for e in picked}
+        if any(len(slugs & earlier) > MAX_SHARED for earlier in chosen):
+            continue
+        if orderable(picked):
+            return picked
+    return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from corpus.models import Passage
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import split_sentences, straighten_quotes, word_count
+from quizzes.generation.statements import standalone_problem
 
 BLANK = "_____"
 # Initials before a surname ("V. I. Lenin", "V.I Lenin") belong to the blank: left in the
@@ -16,6 +17,8 @@ BLANK = "_____"
 INITIALS = re.compile(r"(?:(?:\b[A-Z]\. ?){1,3}|\b[A-Z]\.[A-Z] )$")
 MIN_SENTENCE_WORDS = 6
 MAX_SENTENCE_WORDS = 44
+MIN_TEACHING_WORDS = 12
+TRIVIAL_PENALTY = 0.35
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,23 @@ class Blanked:
 
 
 def blank(
-    *, corpus: CorpusSnapshot, sentence: Sentence, start: int, end: int, what: str
+    *,
+    corpus: CorpusSnapshot,
+    sentence: Sentence,
+    start: int,
+    end: int,
+    what: str,
+    about: str = "",
 ) -> Blanked:
-    """A stem with passage text [start:end) (offsets in the sentence) replaced by a blank."""
+    """A stem with passage text [start:end) (offsets in the sentence) replaced by a blank.
+    `about` names what the sentence is about when the sentence itself does not
+    ("Of _____ delegates ..." is about the 17th Party Congress)."""
     text = sentence.text
     excerpt = straighten_quotes(text)
     blanked = excerpt[:start] + BLANK + excerpt[end:]
     label = corpus.source_label(sentence.passage)
-    stem = f"Which {what} completes this sentence from {label}? “{blanked}”"
+    about = f", about {about}" if about else ""
+    stem = f"Which {what} completes this sentence from {label}{about}? “{blanked}”"
     return Blanked(
         stem=stem,
         excerpt=excerpt,
@@ -61,6 +73,30 @@ def blank(
         quote=text,
         highlight=(start, end),
     )
+
+
+def earlier_sentences(sentence: Sentence) -> list[str]:
+    """The sentences of the passage before this one, nearest first."""
+    text = sentence.passage.text
+    return [text[a:b] for a, b in reversed(split_sentences(text)) if b <= sentence.start]
+
+
+def standalone(*, corpus: CorpusSnapshot, sentence: Sentence, persons=()) -> str | None:
+    """Why the sentence cannot be read without its passage (see `statements`), or None."""
+    return standalone_problem(
+        text=sentence.text,
+        passage=sentence.passage,
+        start=sentence.start,
+        terms=corpus.terms,
+        work_kind=corpus.work_of(sentence.passage).kind,
+        persons=persons,
+    )
+
+
+def trivial_penalty(excerpt: str) -> float:
+    """A sentence too short to teach anything ("You see to what _____'s mania for
+    greatness led.") waits for a curator rather than being published."""
+    return TRIVIAL_PENALTY if word_count(excerpt) < MIN_TEACHING_WORDS else 0.0
 
 
 def word_bounded(text: str, phrase: str) -> Iterator[re.Match[str]]:

@@ -22,13 +22,13 @@ from quizzes.generation.candidates import (
     passage_ref,
     shuffled_options,
 )
-from quizzes.generation.cloze import blank, occurrence, sentences
+from quizzes.generation.cloze import blank, occurrence, sentences, standalone, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import contains_phrase
 from quizzes.models import Question
 
 NAME = "cloze_date"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.CLOZE_DATE
 
 MONTHS = list(calendar.month_name)[1:]
@@ -148,7 +148,12 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
     for passage in corpus.passages:
         ref = passage_ref(passage)
         for sentence in sentences(passage):
-            for found in find_dates(sentence.text):
+            dates = find_dates(sentence.text)
+            problem = standalone(corpus=corpus, sentence=sentence) if dates else None
+            for found in dates:
+                if problem:
+                    yield Rejection(NAME, problem, sentence.text[:120], ref)
+                    continue
                 r = item_rng(base, ref, str(sentence.start), found.text)
                 distractors, derived = distractors_for(
                     answer=found, pool=pool, passage_text=passage.text, rng=r
@@ -191,6 +196,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     answer_spellings=[found.text],
                     excerpt=blanked.excerpt,
                     blank_prefix=blanked.blank_prefix,
-                    penalties={"derived distractors": 0.04 * max(0, derived - 1)},
+                    penalties={
+                        "derived distractors": 0.04 * max(0, derived - 1),
+                        "trivial stem": trivial_penalty(blanked.excerpt),
+                    },
                     difficulty="hard" if found.style in ("mdy", "dmy") else "medium",
                 )

@@ -2,8 +2,12 @@
 
 Distractors are glossary terms of the same kind and role (a Soviet official
 for a Soviet official, an intelligence service for an intelligence service),
-none of them named anywhere in the passage. One blank per passage, preferring
-the less frequent names, so the bank is not two hundred questions about Stalin.
+none of them named anywhere in the passage, always by their canonical names.
+One blank per passage, preferring the less frequent names, so the bank is not
+two hundred questions about Stalin; a blank for the work's main subject (Stalin
+in the speech: anyone guesses him) or in a sentence too short to teach anything
+waits for a curator. The sentence must stand alone (`statements`): no "I" or
+"you", no "he" before anyone is named.
 """
 
 from __future__ import annotations
@@ -20,7 +24,14 @@ from quizzes.generation.candidates import (
     passage_ref,
     shuffled_options,
 )
-from quizzes.generation.cloze import INITIALS, blank, sentences, word_bounded
+from quizzes.generation.cloze import (
+    INITIALS,
+    blank,
+    sentences,
+    standalone,
+    trivial_penalty,
+    word_bounded,
+)
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.glossary_choice import (
     NAMED_KINDS,
@@ -28,12 +39,17 @@ from quizzes.generation.glossary_choice import (
     display,
     like_terms,
 )
+from quizzes.generation.statements import in_cult_phrase
 from quizzes.models import Question
 
 NAME = "cloze_name"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.CLOZE_NAME
-PER_PASSAGE = 1
+PER_PASSAGE = 2  # different terms in different sentences
+# A term named in more than this share of a work's passages is what the work is about.
+MAIN_SUBJECT_SHARE = 0.25
+MAIN_SUBJECT_PENALTY = 0.35
+MAIN_SUBJECT_MIN_PASSAGES = 4
 _WHAT = {
     GlossaryTerm.Kind.PERSON: "name",
     GlossaryTerm.Kind.ORGANIZATION: "organization",
@@ -59,14 +75,25 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                         break
         found.sort(key=lambda f: f[:3])
         made = 0
+        used_terms: set[str] = set()
+        used_sentences: set[int] = set()
         for _, _, _, sentence, term, match in found:
             if made >= PER_PASSAGE:
                 break
+            if term.slug in used_terms or sentence.start in used_sentences:
+                continue
             start = match.start()
             initials = INITIALS.search(sentence.text[:start])
             if initials:
                 start = initials.start()
             shown_in_text = sentence.text[start : match.end()]
+            is_person = term.kind == GlossaryTerm.Kind.PERSON
+            problem = standalone(
+                corpus=corpus, sentence=sentence, persons=[start] if is_person else []
+            )
+            if problem:
+                yield Rejection(NAME, problem, sentence.text[:120], ref)
+                continue
             short = len(shown_in_text.split()) == 1 and term.kind == GlossaryTerm.Kind.PERSON
             r = item_rng(base, ref, term.slug)
             others, penalty = like_terms(
@@ -93,6 +120,8 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 o["id"]: all_spellings(by_text[o["text"]]) for o in options if o["id"] not in answer
             }
             made += 1
+            used_terms.add(term.slug)
+            used_sentences.add(sentence.start)
             yield Candidate(
                 type=TYPE,
                 generator=NAME,
@@ -115,6 +144,25 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 distractor_spellings=spellings,
                 excerpt=blanked.excerpt,
                 blank_prefix=blanked.blank_prefix,
-                penalties={"role widened": penalty},
+                penalties={
+                    "role widened": penalty,
+                    "trivial stem": trivial_penalty(blanked.excerpt),
+                    "answer is the work's main subject": _main_subject_penalty(
+                        corpus, passage, term
+                    ),
+                    # "the cult of the person of _____": the phrase gives the name away
+                    "answer named by the cult's own phrase": MAIN_SUBJECT_PENALTY
+                    if in_cult_phrase(sentence.text, start, match.end())
+                    else 0.0,
+                },
                 difficulty="medium",
             )
+
+
+def _main_subject_penalty(corpus: CorpusSnapshot, passage, term: GlossaryTerm) -> float:
+    work = corpus.work_of(passage)
+    total = corpus.work_passage_count(work)
+    if total < MAIN_SUBJECT_MIN_PASSAGES:
+        return 0.0  # in a handful of passages every name is "frequent"
+    share = corpus.mentions_in_work(term, work) / total
+    return MAIN_SUBJECT_PENALTY if share > MAIN_SUBJECT_SHARE else 0.0

@@ -1,8 +1,15 @@
 """Cloze — quantity: a figure blanked from its sentence.
 
-"... ___ persons, that is, 70 percent, were arrested and shot". Distractors are
-figures of the same kind (a count, a percentage) and a similar magnitude, from
-the corpus first and otherwise derived from the answer, formatted alike.
+"... ___ persons, that is, 70 percent, were arrested and shot". A figure needs
+what it counts: a sentence that names no person, event, date or numbered
+congress ("Of ___ delegates with either voting or advisory rights, ...") takes
+the event named in an earlier sentence of the passage into the stem ("about the
+17th Party Congress"), or is not asked. Distractors are figures of the same kind
+(a count of people, a span of time, a sum of money, a percentage) and a similar
+magnitude: from the corpus when they count something else the stem rules out
+(the 20th Congress's 1,355 delegates for the 17th's 1,966), never a figure the
+corpus gives for the same thing (sources that disagree), otherwise derived from
+the answer; formatted alike.
 """
 
 from __future__ import annotations
@@ -20,13 +27,22 @@ from quizzes.generation.candidates import (
     passage_ref,
     shuffled_options,
 )
-from quizzes.generation.cloze import blank, occurrence, sentences
+from quizzes.generation.cloze import (
+    Sentence,
+    blank,
+    earlier_sentences,
+    occurrence,
+    sentences,
+    standalone,
+    trivial_penalty,
+)
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.sentences import contains_phrase
+from quizzes.generation.sentences import contains_phrase, split_sentences
+from quizzes.generation.statements import has_referent, referents
 from quizzes.models import Question
 
 NAME = "cloze_quantity"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.CLOZE_QUANTITY
 
 _MONTHS = (
@@ -54,8 +70,33 @@ class Figure:
     text: str
     noun: str = ""  # the word the figure counts ("delegates"), to keep like from like
 
+    @property
+    def unit(self) -> str:
+        return "percent" if self.percent else UNIT_OF.get(self.noun, self.noun)
 
-_NOUN = re.compile(r"\s+(?:[a-z-]+\s+){0,1}?([a-z]+)")
+
+_NOUN = re.compile(r"\s+([a-z]+)(?:\s+([a-z]+))?")
+_NOT_NOUNS = {"of", "the", "a", "an", "and", "or", "for", "to", "in", "were", "was", "are", "is"}
+# Figures of one unit are like for like: a count of people is not a span of time.
+UNIT_OF = {
+    **dict.fromkeys(("years", "months", "days", "hours", "weeks"), "time"),
+    **dict.fromkeys(("million", "dollars", "billion"), "money"),
+    **dict.fromkeys(
+        ("persons", "delegates", "members", "candidates", "votes", "individuals", "people",
+         "communists", "prisoners", "voting"),
+        "people",
+    ),
+}  # fmt: skip
+
+
+def _noun(text: str, end: int) -> str:
+    """The word counted: "1,355 voting delegates" counts delegates, "98 persons" persons."""
+    m = _NOUN.match(text, end)
+    if not m:
+        return ""
+    words = [w for w in m.groups() if w and w not in _NOT_NOUNS]
+    counted = [w for w in words if w in UNIT_OF and w != "voting"]
+    return counted[0] if counted else (words[0] if words else "")
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -73,10 +114,7 @@ def find_figures(text: str) -> list[Figure]:
             continue  # a year
         if value < 3 or (percent and value > 100) or (digits.startswith("0") and value):
             continue
-        noun = _NOUN.match(text, m.end())
-        found.append(
-            Figure(m.start(), m.end(), value, percent, m.group(0), noun.group(1) if noun else "")
-        )
+        found.append(Figure(m.start(), m.end(), value, percent, m.group(0), _noun(text, m.end())))
     return found
 
 
@@ -93,21 +131,51 @@ def _round_like(value: float, *, answer: int) -> int:
     text = str(answer)
     zeros = len(text) - len(text.rstrip("0"))
     step = 10**zeros if zeros else 1
-    if answer % 5 == 0 and step == 1:
+    # "100 million" -> 50, 150 (steps of ten), not only 200: a step is under a quarter of it
+    step = min(step, 10 ** max(0, len(str(max(1, answer // 4))) - 1))
+    if answer < 100:  # "10 years" -> 5, 15, 20: small spans move by fives, not tens
+        step = 5 if answer % 5 == 0 else 1
+    elif answer % 5 == 0 and step == 1:
         step = 5
     return max(step, round(value / step) * step)
 
 
-def _pool(corpus: CorpusSnapshot) -> list[tuple[int, bool, str]]:
+def subject_of(corpus: CorpusSnapshot, sentence: Sentence, figure: Figure) -> tuple[str, str]:
+    """(what the figure is about, to name in the stem or "" if the sentence says it);
+    ("", "") when nothing says what it counts."""
+    text = sentence.text
+    own = text[: figure.start] + text[figure.end :]
+    events = [t.slug for t in referents(own, corpus.terms) if t.kind in ("event", "document")]
+    if events:
+        return events[0], ""
+    if has_referent(own, corpus.terms):
+        return "self", ""
+    for earlier in earlier_sentences(sentence):
+        named = [t for t in referents(earlier, corpus.terms) if t.kind in ("event", "document")]
+        if named:
+            return named[0].slug, f"the {named[0].name}"
+    return "", ""
+
+
+def _pool(corpus: CorpusSnapshot) -> list[tuple[int, bool, str, str]]:
+    """(value, percent, noun, event slug or "") of every figure in the corpus."""
     values = set()
     for passage in corpus.all_passages:
-        for figure in find_figures(passage.text):
-            values.add((figure.value, figure.percent, figure.noun))
+        for start, end in split_sentences(passage.text):
+            sentence = Sentence(passage, start, end)
+            for figure in find_figures(sentence.text):
+                subject, _ = subject_of(corpus, sentence, figure)
+                values.add((figure.value, figure.percent, figure.noun, subject))
     return sorted(values)
 
 
 def distractors_for(
-    *, answer: Figure, pool: list[tuple[int, bool, str]], passage_text: str, rng: random.Random
+    *,
+    answer: Figure,
+    pool: list[tuple[int, bool, str, str]],
+    passage_text: str,
+    rng: random.Random,
+    subject: str = "",
 ) -> tuple[list[str], int]:
     """Three figures; how many had to be derived from the answer rather than the corpus."""
 
@@ -122,13 +190,24 @@ def distractors_for(
 
     low, high = answer.value / 3, answer.value * 3
     # A figure the corpus gives for the same thing ("1,500 delegates" beside "1,355 voting
-    # delegates": the sources disagree) could be defended, so it is never a distractor.
-    same_role = {v for v, _, noun in pool if answer.noun and noun == answer.noun}
+    # delegates", both of the 20th Congress: the sources disagree) could be defended, so it
+    # is never a distractor; the same noun for another event, which the stem names, may be.
+    event = subject if subject not in ("", "self") else ""
+    same_thing = {
+        v
+        for v, _, noun, about in pool
+        if answer.noun and noun == answer.noun and (not event or not about or about == event)
+    }
+    unit = answer.unit
     corpus_values = sorted(
         {
             v
-            for v, pct, _ in pool
-            if pct == answer.percent and low <= v <= high and acceptable(v) and v not in same_role
+            for v, pct, noun, _ in pool
+            if pct == answer.percent
+            and (answer.percent or (unit and UNIT_OF.get(noun, noun) == unit))
+            and low <= v <= high
+            and acceptable(v)
+            and v not in same_thing
         }
     )
     rng.shuffle(corpus_values)
@@ -139,7 +218,7 @@ def distractors_for(
     else:
         factors = [
             _round_like(answer.value * f, answer=answer.value)
-            for f in (0.5, 0.75, 1.25, 1.5, 1.75, 2, 2.5)
+            for f in (0.5, 0.6, 0.75, 0.9, 1.1, 1.25, 1.5, 1.75, 2, 2.5)
         ]
     rng.shuffle(factors)
     for value in factors:
@@ -156,11 +235,20 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
     pool = _pool(corpus)
     for passage in corpus.passages:
         for sentence in sentences(passage):
-            for figure in find_figures(sentence.text):
+            figures = find_figures(sentence.text)
+            problem = standalone(corpus=corpus, sentence=sentence) if figures else None
+            for figure in figures:
                 ref = passage_ref(passage)
+                if problem:
+                    yield Rejection(NAME, problem, sentence.text[:120], ref)
+                    continue
+                subject, about = subject_of(corpus, sentence, figure)
+                if not subject:
+                    yield Rejection(NAME, "figure without what it counts", sentence.text, ref)
+                    continue
                 r = item_rng(base, ref, str(sentence.start), figure.text)
                 distractors, derived = distractors_for(
-                    answer=figure, pool=pool, passage_text=passage.text, rng=r
+                    answer=figure, pool=pool, passage_text=passage.text, rng=r, subject=subject
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", figure.text, ref)
@@ -171,6 +259,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     start=figure.start,
                     end=figure.end,
                     what="figure",
+                    about=about,
                 )
                 options, answer = shuffled_options(
                     rng=r, answer=figure.text, distractors=distractors
@@ -200,6 +289,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     answer_spellings=[figure.text],
                     excerpt=blanked.excerpt,
                     blank_prefix=blanked.blank_prefix,
-                    penalties={"derived distractors": 0.05 * derived},
+                    penalties={
+                        "derived distractors": 0.05 * derived,
+                        "trivial stem": trivial_penalty(blanked.excerpt),
+                    },
                     difficulty="medium" if derived < 2 else "hard",
                 )

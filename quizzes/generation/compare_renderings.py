@@ -1,11 +1,17 @@
-"""Compare renderings: a wording that differs between two renderings of the same text.
+"""Compare renderings: a word that two renderings of the same words translate differently.
 
-Sentences of different sources that say nearly the same thing (the speech in
-two translations; Lenin's letter in the speech and in the resolution) are
-aligned with rapidfuzz; a word-level diff finds a short content-word
-substitution ("kindness" / "politeness"), and the question asks which word one
-rendering uses. The other rendering's word is always a distractor, which is
-the point of the question. Spelling and OCR differences are not substitutions.
+Pairs of passages that render the same text are found with rapidfuzz (two
+renderings of the speech, including the encyclopedia's quotations of it in
+another translation; or two works quoting a third, like Lenin's letter in the
+speech and in the resolution, which must then agree closely); the word-level
+diff of `corpus.align.word_diff` gives their differences. A difference is asked
+about only if it is a clean substitution of one or two content words between
+unchanged words ("greater kindness" / "greater politeness", "a letter lately /
+recently sent to Tito"): not a spelling or inflection variant ("analyse",
+"leading" / "leadership"), not a reordering, not inside an editor's brackets.
+The question asks which word one rendering uses; the other rendering's word is
+always a distractor (that is the point), padded with corpus words of the same
+ending ("openly" beside "lately" and "recently").
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from corpus.align import word_diff
+from corpus.models import Passage
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -25,122 +34,238 @@ from quizzes.generation.candidates import (
     passage_ref,
     shuffled_options,
 )
-from quizzes.generation.cloze import BLANK, Sentence, sentences
+from quizzes.generation.cloze import BLANK
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.sentences import contains_phrase, normalise, straighten_quotes
+from quizzes.generation.sentences import (
+    contains_phrase,
+    normalise,
+    split_sentences,
+    straighten_quotes,
+)
 from quizzes.models import Question
 
 NAME = "compare_renderings"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.COMPARE_RENDERINGS
-ALIGN_SCORE = 72
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+SAME_WORK_SCORE = 70  # two translations of one speech differ a lot
+QUOTED_SCORE = 84  # two works quoting a third must agree closely, or it is a paraphrase
+MIN_CONTEXT_WORDS = 3
+WINDOW_WORDS = 16
 _STOP = {
     "a", "an", "the", "of", "to", "in", "on", "and", "or", "for", "by", "with", "at", "as", "is",
     "was", "were", "be", "been", "that", "which", "who", "this", "these", "it", "its", "he",
     "his", "they", "their", "not", "no", "from", "but", "so", "such", "also", "all", "has", "had",
-    "have", "would", "will", "should", "could", "into", "upon", "than", "there",
+    "have", "would", "will", "should", "could", "into", "upon", "than", "there", "our", "we",
+    "us", "i", "me", "my", "etc", "c",
 }  # fmt: skip
+_SUFFIXES = (
+    "ness", "ment", "tion", "sion", "ity", "ship", "ance", "ence", "ly", "ing", "ed", "er",
+    "al", "ous", "ive",
+)  # fmt: skip
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass(frozen=True)
 class Difference:
-    sentence: Sentence  # the rendering asked about
-    other: Sentence
-    start: int  # offsets in sentence.text
+    passage: Passage  # the rendering asked about
+    other: Passage
+    start: int  # offsets of the differing words in passage.text
     end: int
     answer: str
     other_text: str
 
 
-def _words(text: str) -> list[re.Match[str]]:
-    return list(_WORD.finditer(text))
+def _spans(text: str, segments, side: str) -> list[tuple[str, int, int]]:
+    """(op, start, end) of each diff segment in `text` (joining a side gives the text)."""
+    out, at = [], 0
+    for seg in segments:
+        piece = getattr(seg, side)
+        out.append((seg.op, at, at + len(piece)))
+        at += len(piece)
+    return out
 
 
-def _substitution(a: Sentence, b: Sentence) -> Difference | None:
-    wa, wb = _words(a.text), _words(b.text)
-    la, lb = [w.group(0).lower() for w in wa], [w.group(0).lower() for w in wb]
-    matcher = difflib.SequenceMatcher(a=la, b=lb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace" or not (1 <= i2 - i1 <= 2 and 1 <= j2 - j1 <= 2):
+def _content(words: list[str]) -> list[str]:
+    while words and words[0].lower() in _STOP:
+        words = words[1:]
+    while words and words[-1].lower() in _STOP:
+        words = words[:-1]
+    return words
+
+
+def _variant(a: str, b: str) -> bool:
+    """A spelling or inflection of the same word: not a different wording."""
+    la, lb = a.lower(), b.lower()
+    if sorted(la.split()) == sorted(lb.split()):
+        return True
+    prefix = 0
+    for x, y in zip(la, lb, strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return fuzz.ratio(la, lb) >= 70 or prefix >= 4
+
+
+def _clean(la: list[str], lb: list[str], context: str) -> bool:
+    if not la or not lb or len(la) > 2 or len(lb) > 2:
+        return False
+    if any(not w.isalpha() for w in la + lb) or "[" in context:
+        return False
+    return not _variant(" ".join(la), " ".join(lb))
+
+
+def _inner(seg_left: str, seg_right: str) -> Iterator[tuple[list[str], list[str]]]:
+    """One-word substitutions inside a merged run of changes, between words the run
+    shares ("the position of the Secretary General" / "the post of general secretary")."""
+    wa, wb = _WORDS.findall(seg_left), _WORDS.findall(seg_right)
+    if len(wa) > 8 or len(wb) > 8:
+        return
+    ops = difflib.SequenceMatcher(
+        a=[w.lower() for w in wa], b=[w.lower() for w in wb], autojunk=False
+    ).get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
             continue
-        while i2 - i1 > 1 and la[i1] in _STOP:
-            i1 += 1
-        while j2 - j1 > 1 and lb[j1] in _STOP:
-            j1 += 1
-        old, new = " ".join(la[i1:i2]), " ".join(lb[j1:j2])
-        if set(old.split()) <= _STOP or set(new.split()) <= _STOP:
+        after = ops[n + 1] if n + 1 < len(ops) else None
+        if after and after[0] == "equal":
+            yield wa[i1:i2], wb[j1:j2]
+
+
+def _differences(a: Passage, b: Passage) -> Iterator[tuple[int, int, int, int]]:
+    """(a_start, a_end, b_start, b_end) of clean substitutions between two renderings."""
+    segments = word_diff(left=a.text, right=b.text)
+    left, right = _spans(a.text, segments, "left"), _spans(b.text, segments, "right")
+    for i, seg in enumerate(segments):
+        if seg.op != "replace":
             continue
-        if fuzz.ratio(old, new) >= 60 or len(new) < 4 or len(old) < 4:
-            continue  # a spelling variant or an OCR slip, not a different word
-        start, end = wb[j1].start(), wb[j2 - 1].end()
-        shown_old = a.text[wa[i1].start() : wa[i2 - 1].end()]
-        return Difference(b, a, start, end, b.text[start:end], shown_old)
-    return None
+        before = segments[i - 1] if i else None
+        after = segments[i + 1] if i + 1 < len(segments) else None
+        # Only a substitution between unchanged words: merged runs of changes are paraphrase.
+        context = [s for s in (before, after) if s is not None]
+        framed = all(
+            s.op == "equal" and len(_WORDS.findall(s.left)) >= MIN_CONTEXT_WORDS for s in context
+        )
+        la, lb = _content(_WORDS.findall(seg.left)), _content(_WORDS.findall(seg.right))
+        pairs = [(la, lb)] if framed and _clean(la, lb, seg.left + seg.right) else []
+        if not pairs and framed:
+            pairs = [p for p in _inner(seg.left, seg.right) if _clean(*p, seg.left + seg.right)]
+        for wa, wb in pairs:
+            a_start = _find_word(a.text, wa[0], left[i][1])
+            b_start = _find_word(b.text, wb[0], right[i][1])
+            if a_start < 0 or b_start < 0:
+                continue
+            a_end = a.text.index(wa[-1], a_start) + len(wa[-1])
+            b_end = b.text.index(wb[-1], b_start) + len(wb[-1])
+            yield a_start, a_end, b_start, b_end
+
+
+def _find_word(text: str, word: str, start: int) -> int:
+    m = re.compile(rf"\b{re.escape(word)}\b").search(text, start)
+    return m.start() if m else -1
 
 
 def find_differences(corpus: CorpusSnapshot) -> list[Difference]:
-    pool = [s for p in corpus.all_passages if p.quality == "good" for s in sentences(p)]
-    keys = [normalise(s.text) for s in pool]
-    in_scope = {passage_ref(p) for p in corpus.passages}
     found = []
-    for j, b in enumerate(pool):
-        if passage_ref(b.passage) not in in_scope:
-            continue
-        others = {
-            i: keys[i]
-            for i, a in enumerate(pool)
-            if a.passage.source.slug != b.passage.source.slug and keys[i] != keys[j]
-        }
-        for _, _, i in process.extract(
-            keys[j], others, scorer=fuzz.ratio, score_cutoff=ALIGN_SCORE, limit=None
-        ):
-            diff = _substitution(pool[i], b)
-            if diff:
-                found.append(diff)
+    passages = [p for p in corpus.passages if len(p.text) >= 60]
+    keys = {id(p): normalise(p.text) for p in passages}
+    for i, a in enumerate(passages):
+        for b in passages[i + 1 :]:
+            if a.source.slug == b.source.slug:
+                continue
+            same_work = corpus.work_of(a).slug == corpus.work_of(b).slug
+            cutoff = SAME_WORK_SCORE if same_work else QUOTED_SCORE
+            ka, kb = keys[id(a)], keys[id(b)]
+            if not fuzz.token_set_ratio(ka, kb, score_cutoff=cutoff):
+                continue
+            short, long_ = sorted((ka, kb), key=len)
+            if not fuzz.partial_ratio(short, long_, score_cutoff=cutoff):
+                continue
+            for a0, a1, b0, b1 in _differences(a, b):
+                found.append(Difference(a, b, a0, a1, a.text[a0:a1], b.text[b0:b1]))
+                found.append(Difference(b, a, b0, b1, b.text[b0:b1], a.text[a0:a1]))
     return found
 
 
-def _label(corpus: CorpusSnapshot, sentence: Sentence) -> str:
-    return f"{corpus.source_label(sentence.passage)} (“{sentence.passage.source.title}”)"
+@cache
+def _suffix(word: str) -> str:
+    """A derivational ending that marks the part of speech ("-ness", "-ly"), or ""."""
+    low = word.lower()
+    return next((s for s in _SUFFIXES if low.endswith(s) and len(low) > len(s) + 2), "")
+
+
+def _padding(corpus: CorpusSnapshot, diff: Difference, rng: random.Random, count: int) -> list[str]:
+    """Corpus words with the answer's ending, absent from both renderings."""
+    if " " in diff.answer or " " in diff.other_text or not _suffix(diff.answer):
+        return []  # without an ending to match, a padding word could be any part of speech
+    both = diff.passage.text + " " + diff.other.text
+    answer, other = diff.answer.lower(), diff.other_text.lower()
+    words = sorted(
+        {
+            w
+            for p in corpus.passages
+            for w in re.findall(r"\b[a-z]{4,}\b", p.text)
+            if _suffix(w) == _suffix(answer) and abs(len(w) - len(answer)) <= 3
+        }
+    )
+    pool = [
+        w
+        for w in words
+        if not _variant(w, answer) and not _variant(w, other) and not contains_phrase(both, w)
+    ]
+    rng.shuffle(pool)
+    return pool[:count]
+
+
+def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end), cut to about WINDOW_WORDS words either side."""
+    span = next(((a, b) for a, b in split_sentences(text) if a <= start < b), (0, len(text)))
+    a, b = span
+    before = [m.start() for m in _WORDS.finditer(text, a, start)]
+    after = [m.end() for m in _WORDS.finditer(text, end, b)]
+    if len(before) > WINDOW_WORDS:
+        a = before[-WINDOW_WORDS]
+    if len(after) > WINDOW_WORDS:
+        b = after[WINDOW_WORDS - 1]
+    return a, b
+
+
+def _label(corpus: CorpusSnapshot, passage: Passage) -> str:
+    """A rendering by its edition: "the Congressional Record translation" (from the source
+    title's parenthesis), "the quotation in the encyclopedia article on the speech"."""
+    if passage.quoted_work is not None:
+        return f"the quotation in {corpus.work_label(passage.source.work)}"
+    edition = re.search(r"\(([^()]+)\)\s*$", passage.source.title)
+    if edition:
+        return f"the {edition.group(1)} of {corpus.work_label(passage.source.work)}"
+    return f"“{passage.source.title}”"
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
     base = rng.random()
-    differences = find_differences(corpus)
-    words = sorted(
-        {d.answer.lower() for d in differences} | {d.other_text.lower() for d in differences}
-    )
-    for diff in differences:
-        passage = diff.sentence.passage
+    for diff in find_differences(corpus):
+        passage = diff.passage
         ref = passage_ref(passage)
-        r = item_rng(base, ref, passage_ref(diff.other.passage), diff.answer)
-        both = passage.text + " " + diff.other.passage.text
-        # Extra distractors share the answer's ending ("lately"/"recently"): a word of
-        # another part of speech would be rejected by grammar alone.
-        extra = [
-            w
-            for w in words
-            if len(w.split()) == len(diff.answer.split())
-            and w[-2:] == diff.answer.lower()[-2:]
-            and w not in (diff.answer.lower(), diff.other_text.lower())
-            and not contains_phrase(both, w)
-        ]
-        r.shuffle(extra)
+        r = item_rng(base, ref, passage_ref(diff.other), diff.answer)
+        extra = _padding(corpus, diff, r, 2)
         if not extra:
             yield Rejection(NAME, "too few distractors", diff.answer, ref)
             continue
-        text = diff.sentence.text
-        shown = straighten_quotes(text[: diff.start] + BLANK + text[diff.end :])
+        text = passage.text
+        a, b = _sentence_window(text, diff.start, diff.end)
+        shown = straighten_quotes(text[a : diff.start] + BLANK + text[diff.end : b])
+        shown = (
+            "… " if a and text[a - 1] not in ".!?\n" and text[a : a + 1].islower() else ""
+        ) + shown
+        shown += " …" if b < len(text) and text[b - 1] not in ".!?”\"'" else ""
         stem = (
-            f"Two renderings word this sentence differently. Which word does "
-            f"{_label(corpus, diff.sentence)} use? “{shown}”"
+            "Two renderings word this sentence differently. Which word does "
+            f"{_label(corpus, passage)} use? “{shown}”"
         )
         casing = (lambda w: w[:1].upper() + w[1:]) if diff.answer[:1].isupper() else str.lower
         options, answer = shuffled_options(
             rng=r,
             answer=diff.answer,
-            distractors=[casing(diff.other_text), *(casing(w) for w in extra[:2])],
+            distractors=[casing(diff.other_text), *(casing(w) for w in extra)],
         )
         yield Candidate(
             type=TYPE,
@@ -150,26 +275,26 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             options=options,
             answer=answer,
             passage=passage,
-            extra_passages=[diff.other.passage],
+            extra_passages=[diff.other],
             explanation=(
-                f"{_label(corpus, diff.sentence)} has “{diff.answer}”; "
+                f"{_label(corpus, passage)} has “{diff.answer}”; "
                 f"{_label(corpus, diff.other)} has “{diff.other_text}”."
             ),
-            quote=text,
-            highlight=(diff.start, diff.end),
+            quote=text[a:b],
+            highlight=(diff.start - a, diff.end - a),
             identity=(
                 ref,
-                passage_ref(diff.other.passage),
+                passage_ref(diff.other),
                 normalise(diff.answer),
                 normalise(diff.other_text),
             ),
             option_kind="word",
-            support_text=passage.text,
+            support_text=text,
             support_phrases=[diff.answer],
-            exclusive_text=passage.text,
+            exclusive_text=text,
             answer_spellings=[diff.answer],
-            excerpt=straighten_quotes(text),
-            blank_prefix=text[: diff.start],
+            excerpt=shown,
+            blank_prefix=text[a : diff.start],
             penalties={"two options only from the corpus": 0.1 if len(extra) < 2 else 0.0},
             difficulty="hard",
         )

@@ -7,9 +7,20 @@ Tests build snapshots from unsaved objects.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import fuzz
 
 from corpus.models import GlossaryTerm, Passage, TimelineEvent, Work
+from quizzes.generation.sentences import normalise
+
+# A passage of another rendering of the same work that contains a question's text this
+# closely (normalised partial ratio) says the same words, so the question cites it too.
+TWIN_SCORE = 92
+QUOTED_SCORE = 75
+NEARBY = 5  # passages either side that make a swapped name a plausible confusion
 
 _WORK_LABELS = {
     Work.Kind.SPEECH: "Khrushchev's Secret Speech",
@@ -60,6 +71,99 @@ class CorpusSnapshot:
         if work.kind in _OPTION_TITLES and self._kind_is_unique(work):
             return _OPTION_TITLES[work.kind]
         return f"The document “{work.title}”"
+
+    def normalised(self, passage: Passage) -> str:
+        """The passage's text normalised (`sentences.normalise`), computed once."""
+        return self._normalised.get(id(passage)) or f" {normalise(passage.text)} "
+
+    @cached_property
+    def _normalised(self) -> dict[int, str]:
+        return {id(p): f" {normalise(p.text)} " for p in self.all_passages}
+
+    def work_of(self, passage: Passage) -> Work:
+        """The work whose words these are: the quoted work for a quotation of another work."""
+        return passage.quoted_work or passage.source.work
+
+    @cached_property
+    def _mentions_by_work(self) -> dict[str, Counter[str]]:
+        counts: dict[str, Counter[str]] = {}
+        for term in self.terms:
+            needles = {f" {normalise(s)} " for s in term.spellings if s}
+            for passage in self.passages:
+                text = self._normalised.get(id(passage)) or f" {normalise(passage.text)} "
+                if any(n in text for n in needles):
+                    counts.setdefault(term.slug, Counter())[self.work_of(passage).slug] += 1
+        return counts
+
+    def mentions_in_work(self, term: GlossaryTerm, work: Work) -> int:
+        """How many readable passages of `work` name `term`: its prominence in that document."""
+        return self._mentions_by_work.get(term.slug, Counter())[work.slug]
+
+    def work_passage_count(self, work: Work) -> int:
+        return sum(1 for p in self.passages if self.work_of(p).slug == work.slug)
+
+    def nearby_text(self, passage: Passage, *, reach: int = NEARBY) -> str:
+        """The text of the passages around this one in its source (not the passage itself)."""
+        same = [p for p in self.all_passages if p.source.slug == passage.source.slug]
+        index = next((i for i, p in enumerate(same) if p is passage), None)
+        if index is None:
+            return ""
+        around = same[max(0, index - reach) : index] + same[index + 1 : index + 1 + reach]
+        return " ".join(p.text for p in around)
+
+    def author_of(self, passage: Passage) -> GlossaryTerm | None:
+        """The glossary person whose voice the passage is (Khrushchev for the speech and for
+        the encyclopedia's quotations of it), from the sources' `author`; None if unknown."""
+        return self._authors.get(self.work_of(passage).slug)
+
+    @cached_property
+    def _authors(self) -> dict[str, GlossaryTerm]:
+        people = {t.name: t for t in self.terms if t.kind == GlossaryTerm.Kind.PERSON}
+        return {
+            p.source.work.slug: people[p.source.author]
+            for p in self.all_passages
+            if p.source.author in people
+        }
+
+    def twins(self, passage: Passage, text: str) -> list[Passage]:
+        """Readable passages of the same work in other sources that contain `text` nearly
+        verbatim (the anthology repeats the Congressional Record's translation)."""
+        needle = normalise(text)
+        if len(needle) < 30 or passage.quoted_work is not None:
+            return []
+        work = passage.source.work.slug
+        found = []
+        for other in self.passages:
+            if (
+                other.source.slug == passage.source.slug
+                or other.quoted_work is not None
+                or other.source.work.slug != work
+            ):
+                continue
+            hay = self._normalised.get(id(other)) or normalise(other.text)
+            # partial_ratio finds the shorter text in the longer: a short passage would
+            # "contain" a long question, so the twin must be at least as long.
+            if len(hay) >= len(needle) and fuzz.partial_ratio(needle, hay, score_cutoff=TWIN_SCORE):
+                found.append(other)
+        return found
+
+    def twins_in_work(self, passage: Passage, work: Work) -> list[Passage]:
+        """Readable passages of `work`'s own renderings that overlap a quotation of it made
+        elsewhere (another translation: aligned loosely, by partial ratio)."""
+        needle = normalise(passage.text)
+        found = []
+        for other in self.passages:
+            if other.quoted_work is not None or other.source.work.slug != work.slug:
+                continue
+            hay = self._normalised.get(id(other)) or normalise(other.text)
+            short, long_ = sorted((needle, hay), key=len)
+            if (
+                len(short) >= 80
+                and fuzz.token_set_ratio(short, long_, score_cutoff=QUOTED_SCORE)
+                and fuzz.partial_ratio(short, long_, score_cutoff=QUOTED_SCORE)
+            ):
+                found.append(other)
+        return found
 
     def source_label(self, passage: Passage) -> str:
         work = passage.source.work

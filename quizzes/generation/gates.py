@@ -19,6 +19,7 @@ from quizzes.generation.sentences import contains_phrase, normalise, word_count
 MIN_STEM_WORDS = 8
 MAX_STEM_WORDS = 60
 NEAR_DUPLICATE_SCORE = 90
+BLANK_TYPES = {"cloze_quantity", "cloze_date", "cloze_name", "compare_renderings"}
 
 LEADING_PRONOUNS = {
     "he", "she", "it", "they", "them", "this", "these", "those", "his", "her", "its",
@@ -33,7 +34,10 @@ _GARBAGE = re.compile(
 )
 # "It was determined that ...", "Those who ...", "There were ...": no antecedent needed.
 _DUMMY_SUBJECT = re.compile(
-    r"^[\W_]*(?:it (?:is|was|has been|had been|became|seemed) \w+(?: \w+)? (?:that|to|for|how|whether)\b"
+    r"^[\W_]*(?:it (?:is|was|has been|had been|would be|must be) (?:now )?"
+    r"(?:clear|known|determined|necessary|evident|established|possible|impossible|true|natural|"
+    r"understandable|incorrect|certain|obvious|likely|no accident|incomprehensible|"
+    r"definitely established)\b"
     r"|those who\b|there (?:is|was|are|were|had been|has been)\b)",
     re.I,
 )
@@ -42,7 +46,13 @@ _CAPTION = re.compile(
     re.I,
 )
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th|s)\b")
-_STAGE = re.compile(r"\[|\]")
+# A stage direction ("[Indignation in the hall.]", "[Tumultuous applause.]") or a stray
+# bracket; an editor's word inside a quotation ("[our]", "[Stalin] would have") is text.
+_STAGE = re.compile(
+    r"\[[^\]]*(?:\.|\b(?:applause|hall|laughter|animation|movement|commotion|tumult|ovation|"
+    r"rise)\b)[^\]]*\]|\[[^\]]*$|^[^\[]*\]",
+    re.I,
+)
 _VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|se|su|kr)|hour|honou?r|\d*8|11|18)", re.I)
 
 
@@ -234,6 +244,17 @@ class NearDuplicates:
     def is_duplicate(self, c: Candidate) -> bool:
         if c.fingerprint in self._fingerprints:
             return True
+        if c.type in BLANK_TYPES:
+            # Two blanks in one sentence ("Of _____ delegates, 1,108 ..." and "Of 1,966
+            # delegates, _____ ...") test different facts but sort to the same words, so
+            # only the same answer in a similar stem is a duplicate.
+            same_answer = self._seen.get(self._answer_key(c), [])
+            return bool(same_answer) and (
+                process.extractOne(
+                    normalise(c.stem), same_answer, scorer=fuzz.ratio, score_cutoff=self.score
+                )
+                is not None
+            )
         seen = self._seen.get(c.type, [])
         key = self._key(c)
         return (
@@ -242,6 +263,13 @@ class NearDuplicates:
             is not None
         )
 
+    @staticmethod
+    def _answer_key(c: Candidate) -> str:
+        return f"{c.type}:{normalise(' '.join(c.answer_texts))}"
+
     def add(self, c: Candidate) -> None:
         self._fingerprints.add(c.fingerprint)
-        self._seen.setdefault(c.type, []).append(self._key(c))
+        if c.type in BLANK_TYPES:
+            self._seen.setdefault(self._answer_key(c), []).append(normalise(c.stem))
+        else:
+            self._seen.setdefault(c.type, []).append(self._key(c))

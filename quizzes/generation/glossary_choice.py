@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 
 from corpus.models import GlossaryTerm
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
@@ -15,16 +14,31 @@ NAMED_KINDS = (
     GlossaryTerm.Kind.PLACE,
 )
 ROLE_FALLBACK_PENALTY = 0.15
+# Roles whose members a student could confuse with each other as the author of a
+# quotation: Marx's words beside Lenin's and Stalin's are a fair question.
+NEIGHBOUR_ROLES = {
+    "theorist": ("soviet-leader", "foreign-communist-leader"),
+    "foreign-communist-leader": ("soviet-leader",),
+    "security-officer": ("security-chief",),
+    "informer": ("repression-victim",),
+}
 
 
 def surname(term: GlossaryTerm) -> str:
-    """The short form a sentence usually uses: a one-word spelling, else the last word."""
+    """The short form of the canonical name: its family name ("Khrushchev", "Mao").
+
+    Always a word of `term.name`, never an alias: aliases include the sources'
+    misspellings ("Khruschev"), which must never be shown as an option.
+    """
     if term.kind != GlossaryTerm.Kind.PERSON:
         return term.name
-    single = sorted(
-        (s for s in term.spellings if re.fullmatch(r"[A-Z][\w'-]+", s)), key=lambda s: (len(s), s)
-    )
-    return single[0] if single else term.name.split()[-1]
+    words = term.name.split()
+    if len(words) == 1:
+        return term.name
+    aliases = set(term.aliases)
+    # "Mao Zedong" is "Mao": the family name is the word the sources use on its own.
+    used_alone = [w for w in words if w in aliases]
+    return used_alone[-1] if used_alone else words[-1]
 
 
 def display(term: GlossaryTerm, *, short: bool) -> str:
@@ -55,12 +69,18 @@ def like_terms(
     rng: random.Random,
     count: int = 3,
     short: bool = False,
+    exclude: frozenset[str] = frozenset(),
+    neighbours: bool = False,
 ) -> tuple[list[GlossaryTerm], float]:
     """`count` terms of the answer's kind and role absent from `avoid_text`, and a penalty
-    if the role had to be widened to its family ("soviet-official" -> "soviet-*")."""
+    if the role had to be widened to its family ("soviet-official" -> "soviet-*") or,
+    with `neighbours`, to a neighbouring role (a theorist among Communist leaders).
+    Options always show the canonical name (`display`), never an alias."""
 
     def eligible(term: GlossaryTerm) -> bool:
         if term.slug == answer.slug or term.kind != answer.kind or _is_variant(term, answer):
+            return False
+        if term.slug in exclude:
             return False
         if any(contains_phrase(avoid_text, s) for s in all_spellings(term)):
             return False
@@ -77,4 +97,10 @@ def like_terms(
         if t.role != answer.role and _family(t.role) == _family(answer.role) and eligible(t)
     ]
     rng.shuffle(family)
-    return (same_role + family)[:count], ROLE_FALLBACK_PENALTY
+    chosen = same_role + family
+    if len(chosen) < count and neighbours:
+        near = NEIGHBOUR_ROLES.get(answer.role, ())
+        extra = [t for t in corpus.terms if t.role in near and eligible(t) and t not in chosen]
+        rng.shuffle(extra)
+        chosen += extra
+    return chosen[:count], ROLE_FALLBACK_PENALTY

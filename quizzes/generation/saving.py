@@ -13,13 +13,15 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from quizzes.generation import BankResult
 from quizzes.models import GenerationRun, Question
 
 DEFAULT_PUBLISH_THRESHOLD = 0.7
 SAMPLES_PER_REASON = 5
-_COMPARED = (
+BATCH = 200
+_FIELDS = (
     "stem", "options", "answer", "explanation", "explanation_quote", "highlight_start",
     "highlight_end", "passage_id", "source_id", "work_id", "generator", "generator_version",
     "quality_score", "difficulty", "status",
@@ -38,6 +40,8 @@ def save_bank(
     run = GenerationRun(seed=seed, sources=sorted(sources or []), candidates=result.candidates)
     existing = {q.fingerprint: q for q in Question.objects.all()}
     produced: set[str] = set()
+    created: list[tuple[Question, object]] = []
+    changed: list[tuple[Question, object]] = []
     for candidate in result.accepted:
         produced.add(candidate.fingerprint)
         status = (
@@ -48,21 +52,29 @@ def save_bank(
         fresh = candidate.to_question(status=status)
         current = existing.get(candidate.fingerprint)
         if current is None:
-            fresh.save()
-            _set_citations(fresh, candidate)
+            created.append((fresh, candidate))
             run.created += 1
         elif current.curator_locked:
             run.locked_skipped += 1
-        elif any(getattr(current, f) != getattr(fresh, f) for f in _COMPARED):
-            for f in _COMPARED:
+        elif any(getattr(current, f) != getattr(fresh, f) for f in _FIELDS):
+            for f in _FIELDS:
                 setattr(current, f, getattr(fresh, f))
-            current.save()
-            _set_citations(current, candidate)
+            changed.append((current, candidate))
             run.updated += 1
         else:
             run.unchanged += 1
         if status == Question.Status.PUBLISHED and not (current and current.curator_locked):
             run.published += 1
+    # A whole bank is a few hundred rows: written in bulk, not one query per question.
+    Question.objects.bulk_create([q for q, _ in created], batch_size=BATCH)
+    if changed:
+        now = timezone.now()
+        for question, _ in changed:
+            question.updated_at = now
+        Question.objects.bulk_update(
+            [q for q, _ in changed], [*_FIELDS, "updated_at"], batch_size=BATCH
+        )
+    _set_citations([*created, *changed])
     stale = (
         Question.objects.generated()
         .exclude(generator="")
@@ -91,6 +103,17 @@ def save_bank(
     return run
 
 
-def _set_citations(question: Question, candidate) -> None:
-    extra = [p for p in candidate.extra_passages if p.pk and p.pk != question.passage_id]
-    question.extra_citations.set(extra)
+def _set_citations(pairs) -> None:
+    """Replace the extra citations of these questions with their candidates' (two queries)."""
+    if not pairs:
+        return
+    through = Question.extra_citations.through
+    through.objects.filter(question_id__in=[q.pk for q, _ in pairs]).delete()
+    rows = []
+    for question, candidate in pairs:
+        seen = {question.passage_id}
+        for passage in candidate.extra_passages:
+            if passage.pk and passage.pk not in seen:
+                seen.add(passage.pk)
+                rows.append(through(question_id=question.pk, passage_id=passage.pk))
+    through.objects.bulk_create(rows, batch_size=BATCH)

@@ -10,6 +10,7 @@ so Lenin's letter, quoted by both the speech and the resolution, never is.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 from corpus.models import Passage
@@ -25,7 +26,7 @@ from quizzes.generation.sentences import normalise, split_sentences, straighten_
 from quizzes.models import Question
 
 NAME = "source_attribution"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.SOURCE_ATTRIBUTION
 SHINGLE = 5
 MAX_SHARED = 0.1
@@ -42,17 +43,28 @@ def _work_of(passage: Passage) -> str:
 
 
 def _excerpt(passage: Passage) -> tuple[int, int] | None:
-    """The first run of whole sentences of 14–45 words, starting at a sentence start."""
-    spans = split_sentences(passage.text)
+    """The first run of whole sentences of 14–45 words, starting at a sentence start; or,
+    for a passage of long sentences, its first sentence cut at a comma (shown with "…")."""
+    text = passage.text
+    spans = split_sentences(text)
     for i, (start, _) in enumerate(spans):
         end = None
         for _, stop in spans[i:]:
-            words = word_count(passage.text[start:stop])
+            words = word_count(text[start:stop])
             if words > MAX_WORDS:
                 break
             end = stop
             if words >= MIN_WORDS:
                 return start, end
+    if spans:
+        start, stop = spans[0]
+        cuts = [
+            m.start()
+            for m in re.finditer(r"[,;]", text[start:stop])
+            if MIN_WORDS <= word_count(text[start : start + m.start()]) <= MAX_WORDS
+        ]
+        if cuts:
+            return start, start + cuts[-1]
     return None
 
 
@@ -97,6 +109,8 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             distractors=[corpus.work_option(w) for w in others],
         )
         shown = straighten_quotes(excerpt)
+        if not excerpt.rstrip().endswith((".", "!", "?", "”", '"', "'")):
+            shown += " …"  # cut at a comma: the omission is marked
         yield Candidate(
             type=TYPE,
             generator=NAME,

@@ -1,12 +1,21 @@
 """True or false: a sentence from a passage, or the same sentence with one fact swapped.
 
-The swapped fact (a figure, a date, a name) is replaced by one of the same kind;
-the false variant is kept only if no passage in the corpus supports it (any
-passage naming the new fact is compared with the altered sentence).
+Only a declarative, self-contained sentence is asked about (`statements`): not a
+question, not a heading or bullet, no "I"/"you" and no "he" without a name
+before it, and something definite it is about (a person, event, date, a
+numbered congress). The swapped fact (a figure, a date, a name) is replaced by
+one of the same kind: a name by the canonical name of a glossary term of the
+same kind and role that the same work names about as prominently (Stalin by
+Lenin in the speech, never by a name the speech barely mentions, never by the
+work's own author: Khrushchev swapped into his own speech makes nonsense) and
+that the neighbouring passages name (Lenin in the pages on Lenin's letter, not
+in those on Tito in 1948, where "Lenin shook his little finger" is absurd). The
+false variant is kept only if no passage in the corpus supports it.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 
@@ -15,17 +24,48 @@ from rapidfuzz import fuzz
 from corpus.models import GlossaryTerm
 from quizzes.generation import cloze_date, cloze_quantity
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, passage_ref
-from quizzes.generation.cloze import INITIALS, sentences, word_bounded
+from quizzes.generation.cloze import INITIALS, sentences, trivial_penalty, word_bounded
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.glossary_choice import NAMED_KINDS, all_spellings, display, like_terms
 from quizzes.generation.sentences import contains_phrase, normalise, straighten_quotes
+from quizzes.generation.statements import has_referent, in_cult_phrase, standalone_problem
 from quizzes.models import Question
 
 NAME = "true_false"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.TRUE_FALSE
 SUPPORT_SCORE = 88
+# A replacement name must be named in the same work in at least this share of the
+# passages that name the original: comparable prominence, a plausible confusion.
+PROMINENCE_SHARE = 0.25
 OPTIONS = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
+
+
+def plausible_replacements(
+    *, corpus: CorpusSnapshot, term: GlossaryTerm, passage, r: random.Random, short: bool
+) -> list[GlossaryTerm]:
+    """Terms that could stand where `term` stands, as a plausible mistake (see module doc)."""
+    work = corpus.work_of(passage)
+    author = corpus.author_of(passage)
+    exclude = frozenset({author.slug}) if author else frozenset()
+    others, _ = like_terms(
+        corpus=corpus,
+        answer=term,
+        avoid_text=passage.text,
+        rng=r,
+        count=len(corpus.terms),
+        short=short,
+        exclude=exclude,
+    )
+    needed = max(1, math.ceil(PROMINENCE_SHARE * corpus.mentions_in_work(term, work)))
+    nearby = corpus.nearby_text(passage)
+    return [
+        t
+        for t in others
+        if t.role == term.role
+        and corpus.mentions_in_work(t, work) >= needed
+        and any(contains_phrase(nearby, s) for s in all_spellings(t))
+    ]
 
 
 def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
@@ -54,15 +94,17 @@ def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
             initials = INITIALS.search(text[:start])
             if initials:
                 start = initials.start()  # "J. V. Stalin" is swapped whole, never "J. V. Molotov"
+            if in_cult_phrase(text, start, match.end()):
+                break  # "the cult of Vladimir Lenin" is absurd, not a plausible mistake
             short = (
                 not initials
                 and len(spelling.split()) == 1
                 and term.kind == GlossaryTerm.Kind.PERSON
             )
-            others, penalty = like_terms(
-                corpus=corpus, answer=term, avoid_text=passage_text, rng=r, count=1, short=short
+            others = plausible_replacements(
+                corpus=corpus, term=term, passage=sentence.passage, r=r, short=short
             )
-            if others and not penalty:
+            if others:
                 swaps.append(
                     (start, match.end(), text[start : match.end()], display(others[0], short=short))
                 )
@@ -72,11 +114,10 @@ def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
 
 def supported_anywhere(*, corpus: CorpusSnapshot, statement: str, new_fact: str) -> bool:
     needle = normalise(statement)
+    fact = f" {normalise(new_fact)} "
     for passage in corpus.all_passages:
-        if (
-            contains_phrase(passage.text, new_fact)
-            and fuzz.partial_ratio(needle, normalise(passage.text)) >= SUPPORT_SCORE
-        ):
+        text = corpus.normalised(passage)
+        if fact in text and fuzz.partial_ratio(needle, text.strip()) >= SUPPORT_SCORE:
             return True
     return False
 
@@ -91,15 +132,28 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
     for passage in corpus.passages:
         ref = passage_ref(passage)
         r = item_rng(base, ref)
-        options = [s for s in sentences(passage)]
+        options = list(sentences(passage))
         r.shuffle(options)
+        work_kind = corpus.work_of(passage).kind
+        problem = ""
         for sentence in options:
-            swaps = _swaps(corpus, sentence, pools, r)
-            if not swaps:
-                continue  # a sentence with no figure, date or name tests nothing definite
-            label = corpus.source_label(passage)
             text = sentence.text
-            if r.random() < 0.5:
+            problem = standalone_problem(
+                text=text,
+                passage=passage,
+                start=sentence.start,
+                terms=corpus.terms,
+                work_kind=work_kind,
+                statement=True,
+            ) or ("" if has_referent(text, corpus.terms) else "nothing definite to test")
+            if problem:
+                continue
+            swaps = _swaps(corpus, sentence, pools, r)
+            label = corpus.source_label(passage)
+            # Plausible swaps are rare (see the module doc), so a sentence that has one
+            # becomes a false statement; one without is still a fair true statement, and
+            # generate_bank.balance prefers the false ones.
+            if swaps:
                 start, end, original, new = r.choice(swaps)
                 statement = text[:start] + new + text[end:]
                 if supported_anywhere(corpus=corpus, statement=statement, new_fact=new):
@@ -132,6 +186,10 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 support_text=passage.text,
                 support_phrases=[text],
                 excerpt=excerpt,
+                penalties={"trivial stem": trivial_penalty(excerpt)},
                 difficulty="easy" if answer == "true" else "medium",
             )
             break
+        else:
+            if problem:
+                yield Rejection(NAME, f"no sentence fit for true/false ({problem})", "", ref)

@@ -1,9 +1,11 @@
 """Who / what / when multiple choice from the glossary and the timeline.
 
-"Who fits this description?" is built from a glossary entry with the name
-blanked; "When did this happen?" from a timeline event. Both entries cite
-passages; the first citation is the question's passage and the rest are extra
-citations.
+"Who is described here?" is built from a glossary entry with the name
+blanked; "On what date did Khrushchev deliver the Secret Speech, according to
+the encyclopedia article?" from a timeline event, its title turned into a
+question (`event_question`) and the source that gives the date named. A title
+that cannot be phrased as a question is not asked. Both entries cite passages;
+the first citation is the question's passage and the rest are extra citations.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from quizzes.generation.sentences import (
 from quizzes.models import Question
 
 NAME = "who_what_when"
-VERSION = 1
+VERSION = 2
 TYPE = Question.Type.WHO_WHAT_WHEN
 ERA_YEARS = 8
 
@@ -72,8 +74,10 @@ def _describe(term: GlossaryTerm) -> str:
 
 
 def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | Rejection]:
+    readable = {id(p) for p in corpus.passages}
     for term in corpus.terms:
-        citations = corpus.term_citations.get(term.slug, [])
+        # Only readable primary text can back a question (not an editor's introduction).
+        citations = [p for p in corpus.term_citations.get(term.slug, []) if id(p) in readable]
         if not citations:
             yield Rejection(NAME, "glossary entry cites no passage", term.slug)
             continue
@@ -91,7 +95,7 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             yield Rejection(NAME, "too few distractors of the same kind and role", term.slug)
             continue
         ask, noun = _ASK[term.kind]
-        stem = f"{ask} does Thaw's glossary describe here? “{description}”"
+        stem = f"{ask} is described here? “{description}”"
         options, answer = shuffled_options(
             rng=r, answer=term.name, distractors=[t.name for t in others]
         )
@@ -142,12 +146,110 @@ def _shifted(event: TimelineEvent) -> list[datetime.date]:
     return out
 
 
+# How a title without a verb becomes a question: "Lenin's letter ..." is dated, a
+# resolution adopted; anything else "takes place".
+_HEAD_VERBS = {
+    "letter": ("was", "written"),
+    "telegram": ("was", "sent"),
+    "declaration": ("was", "written"),
+    "directive": ("was", "signed"),
+    "resolution": ("was", "adopted"),
+    "biography": ("was", "published"),
+    "formula": ("was", "advanced"),
+    "reports": ("did", "appear"),
+}
+_PARTICIPLES = {"shot", "set", "read", "sent", "held", "made", "built", "taken", "given", "born"}
+_PREPOSITIONS = {"before", "in", "at", "on", "with", "after", "to", "from", "by"}
+
+
+def _base_form(verb: str) -> str:
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if verb.endswith(("ches", "shes", "sses", "xes")):
+        return verb[:-2]
+    return verb[:-1]
+
+
+def _lower_words(corpus: CorpusSnapshot) -> set[str]:
+    """Words the corpus writes in lower case: "Death" opens a title but is a common noun,
+    "Cuban" is not."""
+    return {w for p in corpus.all_passages for w in re.findall(r"\b[a-z]+\b", p.text)}
+
+
+def _subject(words: list[str], lower: set[str]) -> str:
+    """The title's opening words as the subject of a question: "the 20th Party Congress",
+    "Khrushchev", "Lenin's letter", "fascism", "the death of Stalin"."""
+    text = " ".join(words)
+    first = words[0]
+    if first in ("The", "A", "An"):
+        return first.lower() + text[len(first) :]
+    if first.endswith(("'s", "’s")):
+        return text
+    if first.isupper() and len(first) > 1:  # "CC resolution ..."
+        return ("the " + text) if len(words) > 1 and words[1].islower() else text
+    if first[:1].isdigit():  # "17th Party Congress"
+        return "the " + text
+    if first.lower() not in lower and first.lower() + "s" not in lower:
+        # a name ("Khrushchev"), or a name's adjective before a noun ("the Cuban missile crisis")
+        return "the " + text if len(words) > 1 and words[-1].islower() else text
+    lowered = first.lower() + text[len(first) :]
+    return lowered if first.endswith("ism") else "the " + lowered
+
+
+def _is_person(word: str, corpus: CorpusSnapshot) -> bool:
+    return any(t.kind == GlossaryTerm.Kind.PERSON and word in t.spellings for t in corpus.terms)
+
+
+def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
+    """A timeline title as a question without its question mark, or None.
+
+    "Eikhe arrested" -> "On what date was Eikhe arrested"; "Khrushchev delivers the
+    Secret Speech" -> "On what date did Khrushchev deliver the Secret Speech"; "Death of
+    Stalin" -> "In which year did the death of Stalin take place".
+    """
+    words = title.rstrip(".").split()
+    if not words or " and is " in title or " and are " in title:
+        return None
+    lower = _lower_words(corpus)
+    for i, word in enumerate(words[1:8], start=1):
+        rest = " ".join(words[i + 1 :])
+        subject = _subject(words[:i], lower)
+        previous = words[i - 1]
+        plural = previous.endswith("s") and not previous.endswith(("'s", "ss"))
+        if word in ("is", "are"):
+            return f"{when} {'were' if word == 'are' else 'was'} {subject} {rest}".strip()
+        if not (word.isalpha() and word.islower()):
+            continue  # still the subject: "20th", "Party", "Shin Bet"
+        if word in _PARTICIPLES or word.endswith("ed"):
+            aux = "were" if plural else "was"
+            return f"{when} {aux} {subject} {' '.join(words[i:])}".strip()
+        if i == 1 and word in _PREPOSITIONS and _is_person(words[0], corpus):
+            return f"{when} was {subject} {' '.join(words[i:])}".strip()
+        if i == 1 and words[0] == "The":
+            continue  # "The speech ...": the subject needs its noun
+        followed_by_of = words[i + 1 : i + 2] == ["of"]
+        named = previous[:1].isupper() or words[0] == "The"
+        if word.endswith("s") and named and not plural and not followed_by_of and i <= 4:
+            return f"{when} did {subject} {_base_form(word)} {rest}".strip()
+        if plural and words[0] == "The" and i == 2:
+            return f"{when} did {subject} {word} {rest}".strip()
+    phrase = _subject(words, lower)
+    for head in (w.strip('"“”,').lower() for w in words):
+        if head in _HEAD_VERBS:
+            aux, verb = _HEAD_VERBS[head]
+            return f"{when} {aux} {phrase} {verb}"
+    if "," in phrase and phrase.endswith(('"', "”")):
+        phrase += ","  # an apposition: "the 17th Party Congress, the "Congress of Victors","
+    return f"{when} did {phrase} take place"
+
+
 def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | Rejection]:
+    readable = {id(p) for p in corpus.passages}
     for event in corpus.events:
         if event.precision not in _WHEN:
             yield Rejection(NAME, "approximate date", event.slug)
             continue
-        citations = corpus.event_citations.get(event.slug, [])
+        citations = [p for p in corpus.event_citations.get(event.slug, []) if id(p) in readable]
         if not citations:
             yield Rejection(NAME, "timeline event cites no passage", event.slug)
             continue
@@ -173,8 +275,12 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
                 derived += i >= 2
         support = " ".join(p.text for p in citations)
         year_cited = str(event.date.year) in support
-        title = event.title.rstrip(".")
-        stem = f"{_WHEN[event.precision]} did this happen, according to Thaw's timeline? {title}."
+        question = event_question(event.title, _WHEN[event.precision], corpus)
+        if question is None:
+            yield Rejection(NAME, "timeline title cannot be phrased as a question", event.slug)
+            continue
+        dated = next((p for p in citations if str(event.date.year) in p.text), citations[0])
+        stem = f"{question}, according to {corpus.source_label(dated)}?"
         options, answer = shuffled_options(rng=r, answer=answer_text, distractors=distractors)
         yield Candidate(
             type=TYPE,

@@ -93,7 +93,7 @@ def test_lesson_page_shows_everything_a_lesson_has_without_login(client, source)
     assert ">4</a></sup>" in html  # numbered across the module
     assert "Speech given" in html and "/timeline/#event-speech-given" in html  # timeline strip
     assert "Who listened?" in html  # discussion prompts
-    assert "Quiz coming soon" in html
+    assert "Take the end-of-lesson quiz" in html
 
 
 def test_lesson_page_shows_the_passages_current_text(client, source):

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 TEXTS = [
     "Comrade Eikhe was arrested on April 29, 1938, on the basis of slanderous materials, without "
     "the sanction of the prosecutor of the USSR, which was finally received 15 months after the arrest.",
-    "Of 1,966 delegates with either voting or advisory rights, 1,108 persons were arrested on charges "
+    # the congress is named: a figure without what it counts is not asked (cloze_quantity)
+    "Of 1,966 delegates to the 17th party congress, 1,108 persons were arrested on charges "
     "of anti-revolutionary crimes, i.e., decidedly more than a majority.",
     "On the evening of December 1, 1934, on Stalin's initiative the Secretary of the Presidium, "
     "Yenukidze, signed the following directive.",

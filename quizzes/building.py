@@ -1,0 +1,112 @@
+"""Building the built-in quizzes from the question bank.
+
+A quiz is chosen deterministically (same bank, same key → same questions), with
+the types interleaved and at most one question per fact: a true/false sentence
+and a cloze blanking the same sentence would give each other away, as would two
+questions whose answer is the same name or date. When the bank changes, the
+quiz's items are refreshed; an attempt already started keeps the question ids
+it was given (`Attempt.question_ids`), so it never changes under the student.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from corpus.models import Passage, Source
+from quizzes.grading import is_ordering
+from quizzes.models import Question, Quiz, QuizItem
+
+_SPACE = re.compile(r"\W+")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def _facts(question: Question) -> set[tuple[str, str]]:
+    """What a question gives away: the sentence it quotes and, for choice
+    questions, its answer. Two questions sharing any of these are not in one quiz."""
+    facts = set()
+    if question.explanation_quote:
+        facts.add(("quote", _norm(question.explanation_quote)[:160]))
+    if question.type != Question.Type.TRUE_FALSE and not is_ordering(question.type):
+        facts.update(("answer", _norm(text)) for text in question.correct_texts())
+    return facts
+
+
+def _rank(question: Question, key: str) -> tuple:
+    # Better questions first; among equals a hash of the quiz key and the
+    # question's fingerprint, so different quizzes do not all start alike but
+    # one quiz is the same on every call.
+    salt = hashlib.sha256(f"{key}:{question.fingerprint}".encode()).hexdigest()
+    return (-question.quality_score, salt)
+
+
+def select_questions(*, key: str, questions: Iterable[Question], size: int) -> list[Question]:
+    """Up to `size` questions: types taken in turn, best first, no fact twice."""
+    by_type: dict[str, list[Question]] = defaultdict(list)
+    for question in questions:
+        by_type[question.type].append(question)
+    queues = [sorted(group, key=lambda q: _rank(q, key)) for _t, group in sorted(by_type.items())]
+    chosen: list[Question] = []
+    seen: set[tuple[str, str]] = set()
+    while len(chosen) < size and any(queues):
+        for queue in queues:
+            while queue:
+                question = queue.pop(0)
+                facts = _facts(question)
+                if facts & seen:
+                    continue
+                seen |= facts
+                chosen.append(question)
+                break
+            if len(chosen) == size:
+                break
+    return chosen
+
+
+@transaction.atomic
+def _sync(*, key: str, defaults: dict, questions: list[Question]) -> Quiz:
+    quiz, created = Quiz.objects.get_or_create(key=key, defaults=defaults)
+    if not created and any(getattr(quiz, f) != v for f, v in defaults.items()):
+        Quiz.objects.filter(pk=quiz.pk).update(**defaults)
+        for field, value in defaults.items():
+            setattr(quiz, field, value)
+    wanted = [q.pk for q in questions]
+    if list(quiz.items.order_by("position").values_list("question_id", flat=True)) != wanted:
+        quiz.items.all().delete()
+        QuizItem.objects.bulk_create(
+            QuizItem(quiz=quiz, question_id=pk, position=n) for n, pk in enumerate(wanted, 1)
+        )
+    return quiz
+
+
+def _citing(passage_ids: list[int]):
+    citing = Q(passage__in=passage_ids) | Q(extra_citations__in=passage_ids)
+    return Question.objects.published().filter(citing).distinct()
+
+
+def quiz_for_passages(*, key: str, title: str, passages, size: int = 10) -> Quiz:
+    """Get or create the quiz `key`, drawn from published questions citing `passages`."""
+    passage_ids = [p.pk if isinstance(p, Passage) else p for p in passages]
+    questions = select_questions(key=key, questions=_citing(passage_ids), size=size)
+    kind = Quiz.Kind.MODULE if key.startswith("module:") else Quiz.Kind.CUSTOM
+    return _sync(key=key, defaults={"title": title, "kind": kind}, questions=questions)
+
+
+def quiz_for_source(*, source: Source, size: int = 15) -> Quiz:
+    """The whole-source quiz ("source:<slug>") over the source's current passages."""
+    passage_ids = list(source.passages.current().values_list("pk", flat=True))
+    key = f"source:{source.slug}"
+    questions = select_questions(key=key, questions=_citing(passage_ids), size=size)
+    return _sync(
+        key=key,
+        defaults={"title": f"Quiz: {source.title}", "kind": Quiz.Kind.SOURCE, "source": source},
+        questions=questions,
+    )

@@ -1,0 +1,206 @@
+"""Can a sentence stand alone in a stem? Declarative, complete and self-contained.
+
+A true/false statement or a cloze sentence is read without its passage, so a
+strict reader must be able to tell what it asserts and about whom:
+
+* `is_declarative`: a complete statement ending in a full stop, with a verb; not a
+  question ("HOW, indeed, could it happen ...?"), not a heading or a bullet
+  ("Exaggerations of the role of Stalin in the Great Patriotic War").
+* `person_problem`: no "I"/"you" (whose?), no "we" except in the voice of the
+  work itself (Khrushchev's "we" in the speech, the Central Committee's in the
+  resolution, named by the stem), and no "he"/"they" before anyone it could
+  refer to ("Not waiting for my reply he answered ...").
+* `has_referent`: a figure or a swapped fact needs something it is about: a
+  person, event, document or place, a date, or a numbered congress.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from corpus.models import GlossaryTerm, Passage, Work
+from quizzes.generation.sentences import normalise
+
+FIRST_OR_SECOND = {"me", "my", "mine", "myself", "you", "your", "yours", "yourself", "yourselves"}
+FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
+SINGULAR = {"he", "him", "his", "himself", "she", "her", "hers", "herself"}
+PLURAL = {"they", "them", "their", "theirs", "themselves"}
+# Works that speak in one collective voice a stem can name ("Khrushchev's Secret Speech").
+VOICED_KINDS = {Work.Kind.SPEECH, Work.Kind.RESOLUTION}
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_QUOTED = re.compile(r"\"[^\"]*\"?|“[^”]*”?|(?<![\w])'[^']*'(?![\w])")
+_PERSON_NOUN = re.compile(
+    r"\b(?:man|woman|person|leader|delegate|secretary|member|journalist|prisoner|anyone|"
+    r"everyone|someone|whoever|who|nobody|accused|father|son|comrade|individual|worker|doctor|"
+    r"academician|chairman|commissar|minister|president|chief|representative|girlfriend|"
+    r"official|author|founder|theorist|genius|one)\b",
+    re.I,
+)
+_COLLECTIVE = re.compile(
+    r"\b(?:people|party|committee|congress|government|leadership|police|bureau|presidium|union|"
+    r"state|country|press|nation|army|masses|class|collective|enemy|organs|cadres|bloc|circles)\b",
+    re.I,
+)
+_NOT_PLURAL = {
+    "this", "thus", "his", "hers", "its", "was", "has", "does", "is", "yes", "whereas", "perhaps",
+    "always", "towards", "afterwards", "unless", "less", "as", "us", "plus", "analysis",
+}  # fmt: skip
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|will|would|shall|should|can|"
+    r"could|may|might|must|[a-z]{2,}ed|said|took|began|became|went|made|gave|knew|saw|told|wrote|"
+    r"led|held|met|sent|spoke|thought|came|fell|left|grew|rose|won|lost|paid|shook|stood|brought|"
+    r"fought|taught|found|kept|put|set|let|cut|shot|drew|threw|chose|ran|sat|heard|meant|felt|"
+    r"got|read|built|understood|began|undertook|underwent|arose)\b"
+    r"|\b(?:it|he|she|this|that|which|who|party|committee|congress|[A-Z][a-z]+)\s+(?:[a-z]+ly\s+)?"
+    r"[a-z]{3,}s\b"
+)
+_CONGRESS = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)|[XVI]+|first|second|third|\w+teenth|twentieth|\w+ieth)"
+    r"\s+(?:party\s+)?congress\b",
+    re.I,
+)
+_DATE_OR_YEAR = re.compile(r"\b1[89]\d\d\b|\b20[0-2]\d\b")
+_GENERIC_ORG_ROLES = {"party-body", "communist-party"}
+_LIST_ITEM = re.compile(
+    r"^(?:\d+\.\s|[IVX]+\.\s|(?:first|firstly|second|secondly|third|thirdly|finally),\s"
+    r"(?:in\s[^,]+,\s)?to\s|to\s[a-z]+\b)",
+    re.I,
+)
+# "After this repression, ..." needs the sentence before it; "this country" (the USSR in
+# the resolution's voice) does not.
+_OUTSIDE_REFERENCE = re.compile(r"\b(?:this|these|those)\s+(?!country\b)[a-z]+", re.I)
+_PROPER = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)+")
+
+
+def is_declarative(text: str) -> bool:
+    bare = re.sub(r"\s*\[[^\]]*\]\s*", " ", text).strip()  # "[Indignation in the hall.]"
+    bare = bare.rstrip("\"'”’) ").rstrip()
+    if not bare or (bare[-1] != "." and not bare.endswith("…")):
+        return False
+    if "?" in _QUOTED.sub("", bare) or bare.rstrip(".… ").endswith((":", ";", ",")):
+        return False
+    if _LIST_ITEM.match(bare):
+        return False  # "Thirdly, to restore ...": an item of a list, not a statement
+    return bool(_VERB.search(bare))
+
+
+def _inside_quotes(text: str, index: int) -> bool:
+    return any(m.start() < index < m.end() for m in _QUOTED.finditer(text))
+
+
+def person_problem(
+    *, text: str, persons: Iterable[int], work_kind: str, in_quotation: bool = False
+) -> str | None:
+    """Why the sentence cannot be read on its own, or None.
+
+    `persons` are offsets in `text` where a person is named (including a blanked
+    name); `in_quotation` says the sentence is itself part of a quotation, where
+    "we" is not the work's voice.
+    """
+    named = sorted(persons)
+    for m in _WORD.finditer(text):
+        word, low, at = m.group(0), m.group(0).lower(), m.start()
+        if (word == "I" and text[m.end() : m.end() + 1] != ".") or low in FIRST_OR_SECOND:
+            return "first or second person with no speaker named"
+        if low in FIRST_PLURAL and word != "US":
+            if in_quotation or work_kind not in VOICED_KINDS or _inside_quotes(text, at):
+                return "first or second person with no speaker named"
+        elif low in SINGULAR:
+            before = text[:at]
+            if not any(p < at for p in named) and not _PERSON_NOUN.search(before):
+                return "pronoun without antecedent"
+        elif low in PLURAL:
+            before = text[:at]
+            plural_before = any(
+                w.lower() not in _NOT_PLURAL
+                and len(w) > 3
+                and w.lower().endswith("s")
+                and "'" not in w  # "Lenin's" is a possessive, not a plural
+                for w in _WORD.findall(before)
+            )
+            # one person named before "them" is not its antecedent
+            if not (plural_before or _COLLECTIVE.search(before)):
+                return "pronoun without antecedent"
+    return None
+
+
+def person_offsets(text: str, terms: Iterable[GlossaryTerm]) -> list[int]:
+    found = []
+    for term in terms:
+        if term.kind != GlossaryTerm.Kind.PERSON:
+            continue
+        for spelling in term.spellings:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", text):
+                found.append(m.start())
+    return found
+
+
+def referents(text: str, terms: Iterable[GlossaryTerm]) -> list[GlossaryTerm]:
+    """Glossary terms a figure or fact in `text` can be about (not generic party bodies)."""
+    hay = f" {normalise(text)} "
+    found = []
+    for term in terms:
+        if term.kind == GlossaryTerm.Kind.CONCEPT:
+            continue
+        if term.kind == GlossaryTerm.Kind.ORGANIZATION and term.role in _GENERIC_ORG_ROLES:
+            continue
+        if any(f" {normalise(s)} " in hay for s in term.spellings if s):
+            found.append(term)
+    return found
+
+
+def in_cult_phrase(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is the one the phrase naming the cult names."""
+    before = text[max(0, start - 40) : start]
+    return bool(
+        re.search(r"cult\s+of\s+(?:the\s+(?:person|individual)\s+of\s+)?$", before, re.I)
+        or re.match(r"'s\s+(?:personality|cult)\b", text[end : end + 20], re.I)
+    )
+
+
+def inside_quotation(passage: Passage, start: int) -> bool:
+    """Whether offset `start` of the passage is within quotation marks (or the passage is a
+    block quotation): there "we" is the quoted person's, not the work's."""
+    if passage.kind == Passage.Kind.QUOTATION:
+        return True
+    before = passage.text[:start]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
+def standalone_problem(
+    *,
+    text: str,
+    passage: Passage,
+    start: int,
+    terms: Iterable[GlossaryTerm],
+    work_kind: str,
+    persons: Iterable[int] = (),
+    statement: bool = False,
+) -> str | None:
+    """Why `text` (at offset `start` of `passage`) cannot stand alone in a stem, or None.
+    `statement`: it must also be a declarative sentence (true/false)."""
+    if statement and not is_declarative(text):
+        return "not a declarative sentence"
+    if statement and _OUTSIDE_REFERENCE.search(text):
+        return "refers to something outside the sentence"
+    return person_problem(
+        text=text,
+        persons=[*person_offsets(text, terms), *persons],
+        work_kind=work_kind,
+        in_quotation=inside_quotation(passage, start),
+    )
+
+
+def has_referent(text: str, terms: Iterable[GlossaryTerm]) -> bool:
+    terms = list(terms)
+    if _DATE_OR_YEAR.search(text) or _CONGRESS.search(text) or referents(text, terms):
+        return True
+    # A proper name the glossary lacks ("the United States Congress") pins a figure too,
+    # but not a generic party body: "the Central Committee" of which congress?
+    for term in terms:
+        if term.kind == GlossaryTerm.Kind.ORGANIZATION and term.role in _GENERIC_ORG_ROLES:
+            for spelling in term.spellings:
+                text = re.sub(rf"\b{re.escape(spelling)}\b", " ", text, flags=re.I)
+    return bool(_PROPER.search(text))

@@ -1,0 +1,142 @@
+"""A student's results per question, question type, glossary term and attempt.
+
+Everything here starts from the user (`Response.objects.filter(attempt__user=user)`),
+so one student's results never leak into another's, and runs a fixed number of
+queries however many attempts the student has made. Views that group results by
+lesson module or class live in `lessons`, which composes these.
+
+Only *revealed* answers count: a response in a finished attempt whose quiz shows
+its answers now. Otherwise a progress bar moving after each answer of a test
+still in progress, or of a quiz that reveals answers after its due date, would
+tell the student which answers were right.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from corpus.models import GlossaryTerm
+from quizzes.models import Attempt, Question, Quiz, Response
+
+
+def revealed_responses(*, user, now: datetime.datetime) -> QuerySet[Response]:
+    """The user's responses in finished attempts whose quiz reveals answers at `now`."""
+    # The same rule as Quiz.reveals_answers_at; a practice attempt showed each
+    # answer as it was given.
+    revealed = (
+        Q(attempt__mode=Quiz.Mode.PRACTICE)
+        | Q(attempt__quiz__reveal_answers=Quiz.Reveal.IMMEDIATELY)
+        | Q(attempt__quiz__reveal_answers=Quiz.Reveal.AFTER_DUE, attempt__quiz__due_at__lte=now)
+    )
+    return Response.objects.filter(revealed, attempt__user=user, attempt__finished_at__isnull=False)
+
+
+def latest_results(*, user, now: datetime.datetime) -> dict[int, bool]:
+    """{question id: correct on the latest try} over every revealed response of the user.
+
+    One query; the rows come oldest first, so a later answer to the same
+    question overwrites an earlier one.
+    """
+    rows = (
+        revealed_responses(user=user, now=now)
+        .order_by("answered_at", "pk")
+        .values_list("question_id", "is_correct")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class TypeMisses:
+    type: str
+    label: str
+    missed: int
+    answered: int
+
+    @property
+    def percent_missed(self) -> int:
+        return round(100 * self.missed / self.answered) if self.answered else 0
+
+
+def missed_question_types(*, user, now: datetime.datetime, limit: int = 3) -> list[TypeMisses]:
+    """The question types the user misses most: most wrong answers first (every try counts)."""
+    rows = (
+        revealed_responses(user=user, now=now)
+        .values("question__type")
+        .annotate(missed=Count("pk", filter=Q(is_correct=False)), answered=Count("pk"))
+        .filter(missed__gt=0)
+        .order_by("-missed", "-answered", "question__type")[:limit]
+    )
+    labels = dict(Question.Type.choices)
+    return [
+        TypeMisses(
+            type=row["question__type"],
+            label=labels.get(row["question__type"], row["question__type"]),
+            missed=row["missed"],
+            answered=row["answered"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TermMisses:
+    term: GlossaryTerm
+    missed: int
+    answered: int
+
+    @property
+    def percent_missed(self) -> int:
+        return round(100 * self.missed / self.answered) if self.answered else 0
+
+
+def missed_terms(
+    *,
+    user,
+    now: datetime.datetime,
+    limit: int = 5,
+    latest: dict[int, bool] | None = None,
+) -> list[TermMisses]:
+    """Glossary terms whose questions the user gets wrong on the latest try.
+
+    A question is *about* the terms its passage mentions (GlossaryTerm.mentions,
+    found by the corpus ingest), which works for every question type; matching
+    the answer text would only work for the name questions. Terms are ranked by
+    the share of their answered questions missed, then by the number missed, so
+    a name that appears everywhere (Stalin) only tops the list when the student
+    really misses most of its questions. Three queries, two when the caller
+    passes `latest` (from latest_results) it already has.
+    """
+    if latest is None:
+        latest = latest_results(user=user, now=now)
+    if not latest:
+        return []
+    pairs = (
+        Question.objects.filter(
+            pk__in=revealed_responses(user=user, now=now).values("question_id"),
+            passage__glossary_terms__isnull=False,
+        )
+        .values_list("pk", "passage__glossary_terms")
+        .distinct()
+    )
+    missed: Counter[int] = Counter()
+    answered: Counter[int] = Counter()
+    for question_id, term_id in pairs:
+        answered[term_id] += 1
+        if not latest.get(question_id, True):
+            missed[term_id] += 1
+    ranked = sorted(missed, key=lambda t: (-missed[t] / answered[t], -missed[t], t))[:limit]
+    terms = GlossaryTerm.objects.in_bulk(ranked)
+    return [
+        TermMisses(term=terms[t], missed=missed[t], answered=answered[t])
+        for t in ranked
+        if t in terms
+    ]
+
+
+def attempt_history(*, user) -> QuerySet[Attempt]:
+    """The user's finished attempts, newest first, with their quiz (for a paginator)."""
+    return user.attempts.finished().select_related("quiz").order_by("-finished_at", "-pk")

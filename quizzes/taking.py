@@ -1,0 +1,592 @@
+"""Taking a quiz: start or resume an attempt, answer, finish; and what one question card shows.
+
+The rules that keep a score honest live here, not in views:
+- an attempt fixes its questions (and, when the quiz shuffles, its option order)
+  at the start, so reloading, a second tab or a bank refresh never changes it;
+- an answer is written at most once (the Response unique constraint), and only
+  while the attempt is open (a conditional UPDATE whose row count is checked),
+  so a double click, a retry or the back button never counts twice and a late
+  answer never slips in after `finish`;
+- `finish` is one conditional UPDATE (idempotent), and the score is counted from
+  the stored responses in the same transaction;
+- the clock: after the deadline plus a grace period an answer is refused and the
+  attempt is closed with what was answered.
+SQLite ignores `select_for_update()`, so nothing here relies on it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+
+from quizzes import review
+from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
+from quizzes.models import Attempt, Question, Quiz, Response
+
+BLANK = "_____"
+
+
+class QuizUnavailable(Exception):
+    """The quiz cannot be started now; `str(error)` is a message for the student."""
+
+
+class AttemptClosed(Exception):
+    """The attempt takes no more answers; `str(error)` is a message for the student."""
+
+
+def grace() -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, "QUIZ_GRACE_SECONDS", 60))
+
+
+def is_overdue(*, attempt: Attempt, now: datetime.datetime) -> bool:
+    deadline = attempt.effective_deadline()
+    return deadline is not None and now > deadline + grace()
+
+
+# --- Starting -----------------------------------------------------------------------
+
+
+def _option_orders(*, question_ids: list[int], rng: random.Random) -> dict[str, list[str]]:
+    orders = {}
+    rows = Question.objects.filter(pk__in=question_ids).values_list(
+        "pk", "type", "options", "answer"
+    )
+    for pk, qtype, options, answer in sorted(rows):
+        if qtype == Question.Type.TRUE_FALSE:
+            continue  # "True, False" is the order everyone expects
+        ids = [option["id"] for option in options]
+        rng.shuffle(ids)
+        if is_ordering(qtype) and ids == list(answer) and len(ids) > 1:
+            ids = ids[1:] + ids[:1]  # never hand out an ordering already solved
+        orders[str(pk)] = ids
+    return orders
+
+
+@transaction.atomic
+def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
+    """The user's open attempt at `quiz` (resumed), or a new one; QuizUnavailable if none may start."""
+    attempts = quiz.attempts.filter(user=user)
+    current = attempts.in_progress().select_related("quiz").first()
+    if current is not None and not is_overdue(attempt=current, now=now):
+        return current
+    if current is not None:
+        finish_attempt(attempt=current, now=now, by_deadline=True)
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizUnavailable(f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
+    if quiz.due_at and now > quiz.due_at + grace():
+        raise QuizUnavailable(f"This quiz closed on {quiz.due_at:%-d %B %Y at %H:%M}.")
+    question_ids = list(quiz.items.order_by("position").values_list("question_id", flat=True))
+    if not question_ids:
+        raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
+    taken = attempts.count()
+    if quiz.attempts_allowed is not None and taken >= quiz.attempts_allowed:
+        raise QuizUnavailable(
+            f"You have used all {quiz.attempts_allowed} attempt"
+            f"{'s' if quiz.attempts_allowed != 1 else ''} this quiz allows."
+        )
+    number = taken + 1
+    # The orders are stored on the attempt, so they need no seed; an
+    # unpredictable source means the code being public tells no one anything.
+    rng = random.SystemRandom()
+    if quiz.shuffle_questions:
+        rng.shuffle(question_ids)
+    orders = _option_orders(question_ids=question_ids, rng=rng) if quiz.shuffle_options else {}
+    limit = (
+        now + datetime.timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes
+        else None
+    )
+    deadline = min((m for m in (limit, quiz.due_at) if m is not None), default=None)
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=number,
+                mode=quiz.mode,
+                question_ids=question_ids,
+                option_orders=orders,
+                started_at=now,
+                deadline_at=deadline,
+            )
+    except IntegrityError:
+        # A double click on Start: the other request made this attempt first.
+        return attempts.in_progress().select_related("quiz").get(number=number)
+
+
+@dataclass(frozen=True)
+class StartState:
+    """What the quiz page offers: "resume", "start", or "none" with the reason."""
+
+    action: str
+    message: str = ""
+    attempt: Attempt | None = None
+
+
+def start_state(*, quiz: Quiz, attempts: list[Attempt], now: datetime.datetime) -> StartState:
+    """The same checks as start_attempt, on rows already loaded (no queries), for the button."""
+    current = next((a for a in attempts if not a.is_finished), None)
+    if current is not None and not is_overdue(attempt=current, now=now):
+        return StartState("resume", attempt=current)
+    if quiz.opens_at and now < quiz.opens_at:
+        return StartState("none", f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
+    if quiz.due_at and now > quiz.due_at + grace():
+        return StartState("none", f"This quiz closed on {quiz.due_at:%-d %B %Y at %H:%M}.")
+    if not getattr(quiz, "question_count", 1):
+        return StartState("none", "This quiz has no questions yet.")
+    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed:
+        return StartState("none", "You have used all the attempts this quiz allows.")
+    return StartState("start")
+
+
+# --- Answering ----------------------------------------------------------------------
+
+RECORDED = "recorded"
+REPEATED = "repeated"  # the same answer again: harmless, same feedback
+KEPT_FIRST = "kept_first"  # a different answer to an answered question: not recorded
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response: Response
+    status: str
+
+
+class _AttemptFinished(Exception):
+    pass
+
+
+def record_answer(
+    *, attempt: Attempt, question: Question, answer: object, now: datetime.datetime
+) -> Recorded:
+    """Grade and store `answer`; at most once per question, only while the attempt is open.
+
+    Raises InvalidAnswer (malformed; nothing stored) or AttemptClosed (finished,
+    or past its deadline plus grace: then it is closed with what was answered).
+    """
+    if question.pk not in attempt.question_ids:
+        raise InvalidAnswer("That question is not part of this quiz.")
+    if attempt.is_finished:
+        raise AttemptClosed("This attempt is already finished, so no more answers are recorded.")
+    if is_overdue(attempt=attempt, now=now):
+        finish_attempt(attempt=attempt, now=now, by_deadline=True)
+        raise AttemptClosed(
+            "Time is up for this attempt, so this answer was not recorded. "
+            "The answers you gave before the deadline have been submitted."
+        )
+    cleaned, correct = grade(
+        question_type=question.type,
+        option_ids=attempt.option_ids(question),
+        key=question.answer,
+        given=answer,
+    )
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                attempt=attempt,
+                question=question,
+                question_version=question.version,
+                answer=cleaned,
+                is_correct=correct,
+                answered_at=now,
+            )
+            # Conditional on the attempt still being open: a finish that won the
+            # race leaves no row to update, and the insert is rolled back with it.
+            updated = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+                answered_count=F("answered_count") + 1, last_answered_at=now
+            )
+            if updated != 1:
+                raise _AttemptFinished
+            if attempt.is_practice:
+                # A test schedules its reviews at the end, when answers may be shown.
+                review.schedule_answers(
+                    user_id=attempt.user_id, results={question.pk: correct}, now=now
+                )
+    except IntegrityError:
+        first = Response.objects.get(attempt=attempt, question=question)
+        return Recorded(first, REPEATED if first.answer == cleaned else KEPT_FIRST)
+    except _AttemptFinished:
+        raise AttemptClosed("This attempt was finished, so this answer was not recorded.") from None
+    attempt.answered_count += 1
+    return Recorded(response, RECORDED)
+
+
+# --- Finishing ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def finish_attempt(
+    *, attempt: Attempt, now: datetime.datetime, by_deadline: bool = False
+) -> Attempt:
+    """Close the attempt and score it from its stored responses; a second call changes nothing."""
+    closed = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
+        finished_at=now, closed_by_deadline=by_deadline
+    )
+    if closed == 1:
+        # A new statement after the UPDATE took the row lock: on PostgreSQL it
+        # sees every answer committed before us, and later ones find the attempt closed.
+        results = dict(attempt.responses.values_list("question_id", "is_correct"))
+        Attempt.objects.filter(pk=attempt.pk).update(
+            score=sum(results.values()), max_score=len(attempt.question_ids)
+        )
+        _schedule_test_reviews(attempt=attempt, results=results, now=now)
+    attempt.refresh_from_db(
+        fields=["finished_at", "score", "max_score", "closed_by_deadline", "answered_count"]
+    )
+    return attempt
+
+
+def _schedule_test_reviews(
+    *, attempt: Attempt, results: Mapping[int, bool], now: datetime.datetime
+) -> None:
+    # Review serves a question with feedback, so it must not come back before the
+    # quiz reveals its answers, and never for a quiz that keeps them secret.
+    quiz = attempt.quiz
+    if attempt.is_practice or quiz.reveal_answers == Quiz.Reveal.NEVER:
+        return
+    if quiz.reveal_answers == Quiz.Reveal.AFTER_DUE:
+        if quiz.due_at is None:
+            return
+        review.schedule_answers(
+            user_id=attempt.user_id, results=results, now=now, not_before=quiz.due_at
+        )
+        return
+    review.schedule_answers(user_id=attempt.user_id, results=results, now=now)
+
+
+def close_if_overdue(*, attempt: Attempt, now: datetime.datetime) -> bool:
+    """Close an open attempt past its deadline plus grace; True if it is (now) closed that way."""
+    if attempt.is_finished or not is_overdue(attempt=attempt, now=now):
+        return False
+    finish_attempt(attempt=attempt, now=now, by_deadline=True)
+    return True
+
+
+# --- What the student sees ------------------------------------------------------------
+
+_QUOTED = re.compile(r"^(?P<lead>[^“]*?)\s*“(?P<quote>.*)”(?P<tail>[^”]*)$", re.S)
+_ASKED = re.compile(r"^(?P<lead>.*?\?)\s+(?P<quote>\S.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Stem:
+    """A stem split for display: the question, then the text it is about.
+
+    Each part is a list of text pieces that had a blank between them, so the
+    template can draw the gap (and label it for screen readers) without |safe.
+    """
+
+    lead: list[str]
+    quote: list[str]
+    quoted: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Stem:
+        if match := _QUOTED.match(text):
+            lead = match["lead"] + (match["tail"] if match["tail"].strip() else "")
+            return cls(lead.split(BLANK), match["quote"].split(BLANK), True)
+        if match := _ASKED.match(text):
+            return cls(match["lead"].split(BLANK), match["quote"].split(BLANK), False)
+        return cls(text.split(BLANK), [], False)
+
+
+QUESTION = "question"  # asking; nothing about the key may be in the page
+FEEDBACK = "feedback"  # practice: answered, show right/wrong and why
+SAVED = "saved"  # test: answered, feedback waits for the end
+COMPLETE = "complete"  # every question answered: offer to finish
+CLOSED = "closed"  # the attempt takes no more answers
+
+
+@dataclass
+class QuestionCard:
+    """Everything one card of an attempt shows. Feedback properties return nothing
+    unless the card is in the FEEDBACK state, so a template cannot leak the key."""
+
+    attempt: Attempt
+    state: str
+    question: Question | None = None
+    order: list[str] = field(default_factory=list)
+    response: Response | None = None
+    notice: str = ""
+    error: str = ""
+    moved: str = ""
+    moved_direction: str = ""
+    focus: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.attempt.question_count
+
+    @property
+    def answered(self) -> int:
+        return self.attempt.answered_count
+
+    @property
+    def position(self) -> int:
+        return self.attempt.question_ids.index(self.question.pk) + 1 if self.question else 0
+
+    @property
+    def unanswered(self) -> int:
+        return max(self.total - self.answered, 0)
+
+    @property
+    def kind(self) -> str:
+        if is_ordering(self.question.type):
+            return "ordering"
+        if self.question.type == Question.Type.TRUE_FALSE:
+            return "true_false"
+        return "choice"
+
+    @property
+    def stem(self) -> Stem:
+        return Stem.parse(self.question.stem)
+
+    @property
+    def options(self) -> list[dict]:
+        texts = {option["id"]: option["text"] for option in self.question.options}
+        ids = self.order or self.attempt.option_ids(self.question)
+        chosen = set(self.response.answer) if self.response and self.state != QUESTION else set()
+        ids = [option_id for option_id in ids if option_id in texts]
+        return [
+            {
+                "id": option_id,
+                "text": texts[option_id],
+                "position": n,
+                "first": n == 1,
+                "last": n == len(ids),
+                "chosen": option_id in chosen,
+                "moved": option_id == self.moved,
+                "focus": self._focus_button(option_id, n, len(ids)),
+            }
+            for n, option_id in enumerate(ids, 1)
+        ]
+
+    def _focus_button(self, option_id: str, n: int, count: int) -> str:
+        """Which move button of the moved item keeps the focus after a reload or a swap:
+        the one just pressed, or the other once the item reaches an end of the list."""
+        if option_id != self.moved:
+            return ""
+        if self.moved_direction == "up":
+            return "up" if n > 1 else "down"
+        return "down" if n < count else "up"
+
+    @property
+    def announcement(self) -> str:
+        for option in self.options if self.moved else []:
+            if option["moved"]:
+                return (
+                    f"“{option['text']}” is now number {option['position']} of {len(self.order)}."
+                )
+        return ""
+
+    @property
+    def your_answer(self) -> list[str]:
+        if self.response is None or self.state not in (FEEDBACK, SAVED):
+            return []
+        texts = {option["id"]: option["text"] for option in self.question.options}
+        return [texts.get(option_id, option_id) for option_id in self.response.answer]
+
+    @property
+    def feedback(self) -> Feedback | None:
+        if self.state != FEEDBACK or self.response is None:
+            return None
+        return Feedback(question=self.question, response=self.response)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The revealed side of an answered question: used by feedback and the review page."""
+
+    question: Question
+    response: Response | None
+
+    @property
+    def is_correct(self) -> bool:
+        return bool(self.response and self.response.is_correct)
+
+    @property
+    def correct_answer(self) -> list[str]:
+        return self.question.correct_texts()
+
+    @property
+    def is_ordering(self) -> bool:
+        return is_ordering(self.question.type)
+
+    @property
+    def quote(self) -> tuple[str, str, str]:
+        return self.question.highlighted_quote
+
+    @property
+    def passage_url(self) -> str:
+        passage = self.question.passage
+        return passage.get_absolute_url() if passage else ""
+
+    @property
+    def source_title(self) -> str:
+        passage = self.question.passage
+        return passage.source.title if passage else ""
+
+
+def _question(question_id: int) -> Question | None:
+    return Question.objects.select_related("passage__source").filter(pk=question_id).first()
+
+
+def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "") -> QuestionCard:
+    """The card to show: question `position` if it is answered (its feedback), else the
+    first unanswered question (where a student who closed the tab picks up)."""
+    answered = {r.question_id: r for r in attempt.responses.all()}
+    ids = attempt.question_ids
+    if position and 1 <= position <= len(ids) and ids[position - 1] in answered:
+        response = answered[ids[position - 1]]
+        state = FEEDBACK if attempt.is_practice else SAVED
+        return QuestionCard(
+            attempt, state, _question(ids[position - 1]), response=response, notice=notice
+        )
+    for question_id in ids:
+        if question_id not in answered and (question := _question(question_id)):
+            return QuestionCard(attempt, QUESTION, question, notice=notice)
+    return QuestionCard(attempt, COMPLETE, notice=notice)
+
+
+# --- A submitted form -------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    """What answering did: the card to show (htmx), or where a plain form goes next."""
+
+    card: QuestionCard
+    redirect_to: str
+    message: str = ""
+    level: str = "info"
+    # A move or a refused answer shows the same question again, with no redirect.
+    show_here: bool = False
+    status: int = 200
+
+
+def _question_url(attempt: Attempt, position: int | None = None) -> str:
+    url = reverse("attempt_question", kwargs={"pk": attempt.pk})
+    return f"{url}?q={position}" if position else url
+
+
+def submit(*, attempt: Attempt, data, now: datetime.datetime) -> Submission:
+    """Handle one POST of the question form: a move of the ordering buttons, or an answer.
+
+    `data` is a QueryDict: `question`, then `choice` (one id) or `order` (ids in
+    order), and `move` ("up:<id>" / "down:<id>") for a reordering without JavaScript.
+    """
+    question_id = data.get("question", "")
+    question_id = int(question_id) if question_id.isdigit() else None
+    question = _question(question_id) if question_id in attempt.question_ids else None
+    if question is None:
+        card = card_for(attempt=attempt)
+        card.error = "That question is not part of this quiz. Here is your current question."
+        return Submission(card, _question_url(attempt), card.error, "error", True, 400)
+    default_order = attempt.option_ids(question)
+    order = data.getlist("order") if is_ordering(question.type) else []
+    try:
+        order = clean_answer(question_type=question.type, option_ids=default_order, given=order)
+    except InvalidAnswer:
+        order = default_order
+    if data.get("move"):
+        return _move(attempt=attempt, question=question, order=order, action=data["move"])
+    given = data.getlist("order") if is_ordering(question.type) else data.getlist("choice")
+    try:
+        recorded = record_answer(attempt=attempt, question=question, answer=given, now=now)
+    except InvalidAnswer as error:
+        card = QuestionCard(attempt, QUESTION, question, order=order, error=str(error))
+        return Submission(card, _question_url(attempt), str(error), "error", True, 400)
+    except AttemptClosed as error:
+        card = QuestionCard(attempt, CLOSED, notice=str(error))
+        url = reverse("attempt_review", kwargs={"pk": attempt.pk})
+        return Submission(card, url, str(error), "error")
+    return _answered(attempt=attempt, question=question, recorded=recorded)
+
+
+def _move(*, attempt: Attempt, question: Question, order: list[str], action: str) -> Submission:
+    direction, _, option_id = action.partition(":")
+    card = QuestionCard(attempt, QUESTION, question, order=order)
+    try:
+        card.order = move(order=order, option_id=option_id, direction=direction)
+        card.moved, card.moved_direction = option_id, direction
+    except InvalidAnswer as error:
+        card.error = str(error)
+    return Submission(card, _question_url(attempt), show_here=True)
+
+
+def _answered(*, attempt: Attempt, question: Question, recorded: Recorded) -> Submission:
+    notice = ""
+    if recorded.status == KEPT_FIRST:
+        notice = (
+            "You had already answered this question, so your first answer stands "
+            "and the new one was not recorded."
+        )
+    position = attempt.question_ids.index(question.pk) + 1
+    if attempt.is_practice:
+        card = QuestionCard(attempt, FEEDBACK, question, response=recorded.response, notice=notice)
+        return Submission(card, _question_url(attempt, position), notice)
+    saved = notice or f"Your answer to question {position} was saved."
+    return Submission(card_for(attempt=attempt, notice=saved), _question_url(attempt), saved)
+
+
+# --- The results page --------------------------------------------------------------------
+
+FULL = "full"  # answers, correct answers, explanations
+MARKS = "marks"  # score and which were right (Reveal.NEVER)
+SCORE = "score"  # the score only, until the due date (Reveal.AFTER_DUE)
+
+
+def review_level(*, attempt: Attempt, now: datetime.datetime) -> str:
+    if attempt.reveals_answers_at(now):
+        return FULL
+    if attempt.quiz.reveal_answers == Quiz.Reveal.NEVER:
+        return MARKS
+    return SCORE
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    number: int
+    question: Question
+    response: Response | None
+    level: str
+
+    @property
+    def stem(self) -> Stem:
+        return Stem.parse(self.question.stem)
+
+    @property
+    def your_answer(self) -> list[str]:
+        if self.response is None:
+            return []
+        texts = {option["id"]: option["text"] for option in self.question.options}
+        return [texts.get(option_id, option_id) for option_id in self.response.answer]
+
+    @property
+    def is_ordering(self) -> bool:
+        return is_ordering(self.question.type)
+
+    @property
+    def feedback(self) -> Feedback | None:
+        return (
+            Feedback(question=self.question, response=self.response) if self.level == FULL else None
+        )
+
+
+def review_rows(*, attempt: Attempt, level: str) -> list[ReviewRow]:
+    """One row per question of a finished attempt; three queries however many questions."""
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    questions = Question.objects.select_related("passage__source").in_bulk(attempt.question_ids)
+    return [
+        ReviewRow(n, questions[pk], responses.get(pk), level)
+        for n, pk in enumerate(attempt.question_ids, 1)
+        if pk in questions
+    ]

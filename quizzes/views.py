@@ -1,0 +1,152 @@
+"""Quiz pages: a quiz's intro, taking it one question at a time, the results, review.
+
+Views are glue (parse, call quizzes.taking / review / building, render). Every
+attempt comes from `request.user.attempts`, so another student's attempt is a
+404. One view serves a page and its fragment: an htmx request gets the partial
+(`template#partial`), a plain POST redirects, so everything works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from corpus.models import Source
+from quizzes import building, review, taking
+from quizzes.models import Quiz
+
+_LEVELS = {"info": messages.INFO, "error": messages.ERROR, "success": messages.SUCCESS}
+
+
+def _template(request: HttpRequest, name: str, partial: str) -> str:
+    return f"{name}#{partial}" if request.htmx else name
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    # htmx would swap a followed redirect into the target; ask it to navigate instead.
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _attempts(request: HttpRequest):
+    return request.user.attempts.select_related("quiz")
+
+
+@require_GET
+def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    quizzes = Quiz.objects.available_to(request.user).annotate(question_count=Count("items"))
+    quiz = get_object_or_404(quizzes, pk=pk)
+    attempts = list(_attempts(request).filter(quiz=quiz)) if request.user.is_authenticated else []
+    now = timezone.now()
+    context = {
+        "quiz": quiz,
+        "attempts": attempts,
+        "start": taking.start_state(quiz=quiz, attempts=attempts, now=now),
+    }
+    return render(request, _template(request, "quizzes/quiz_detail.html", "quiz-panel"), context)
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = get_object_or_404(Quiz.objects.available_to(request.user), pk=pk)
+    try:
+        attempt = taking.start_attempt(quiz=quiz, user=request.user, now=timezone.now())
+    except taking.QuizUnavailable as error:
+        messages.error(request, str(error))
+        return _go(request, quiz.get_absolute_url())
+    return _go(request, attempt.get_absolute_url())
+
+
+@login_required
+@require_GET
+def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_object_or_404(_attempts(request), pk=pk)
+    if taking.close_if_overdue(attempt=attempt, now=timezone.now()):
+        messages.warning(request, "Time is up: your answers were submitted.")
+    if attempt.is_finished:
+        return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
+    position = request.GET.get("q", "")
+    card = taking.card_for(attempt=attempt, position=int(position) if position.isdigit() else None)
+    card.focus = bool(request.htmx)
+    template = _template(request, "quizzes/attempt_question.html", "question-card")
+    return render(request, template, {"attempt": attempt, "card": card})
+
+
+@login_required
+@require_POST
+def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_object_or_404(_attempts(request), pk=pk)
+    result = taking.submit(attempt=attempt, data=request.POST, now=timezone.now())
+    if request.htmx or result.show_here:
+        result.card.focus = bool(request.htmx or result.card.moved or result.card.error)
+        template = _template(request, "quizzes/attempt_question.html", "question-card")
+        status = 200 if request.htmx else result.status  # htmx swaps only 2xx responses
+        return render(request, template, {"attempt": attempt, "card": result.card}, status=status)
+    if result.message:
+        messages.add_message(request, _LEVELS[result.level], result.message)
+    return redirect(result.redirect_to)
+
+
+@login_required
+@require_POST
+def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_object_or_404(_attempts(request), pk=pk)
+    taking.finish_attempt(attempt=attempt, now=timezone.now())
+    return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
+
+
+@login_required
+@require_GET
+def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = get_object_or_404(_attempts(request), pk=pk)
+    now = timezone.now()
+    taking.close_if_overdue(attempt=attempt, now=now)
+    if not attempt.is_finished:
+        messages.info(request, "Finish the attempt to see your results.")
+        return _go(request, attempt.get_absolute_url())
+    level = taking.review_level(attempt=attempt, now=now)
+    context = {
+        "attempt": attempt,
+        "level": level,
+        "rows": taking.review_rows(attempt=attempt, level=level),
+        "due": review.due_count(user=request.user, now=now),
+    }
+    return render(
+        request, _template(request, "quizzes/attempt_review.html", "attempt-results"), context
+    )
+
+
+@login_required
+@require_GET
+def review_detail(request: HttpRequest) -> HttpResponse:
+    due = review.due_count(user=request.user, now=timezone.now())
+    upcoming = review.next_due(user=request.user)
+    context = {"due": due, "upcoming": upcoming}
+    return render(
+        request, _template(request, "quizzes/review_detail.html", "review-panel"), context
+    )
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    quiz = review.build_review_quiz(user=request.user, now=now)
+    if quiz is None:
+        messages.info(request, "Nothing is due for review right now. Well done!")
+        return _go(request, reverse("review_detail"))
+    attempt = taking.start_attempt(quiz=quiz, user=request.user, now=now)
+    return _go(request, attempt.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_quiz(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    quiz = building.quiz_for_source(source=source)
+    return _go(request, quiz.get_absolute_url())
