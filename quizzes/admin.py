@@ -10,6 +10,7 @@ from quizzes.models import (
     Question,
     Quiz,
     QuizItem,
+    QuizOverride,
     Response,
     ReviewCard,
 )
@@ -141,3 +142,11 @@ class ReviewCardAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(QuizOverride)
+class QuizOverrideAdmin(admin.ModelAdmin):
+    list_display = ["quiz", "user", "time_multiplier", "extra_minutes", "extra_attempts", "due_at"]
+    list_select_related = ["quiz", "user"]
+    search_fields = ["quiz__title", "user__username", "note"]
+    raw_id_fields = ["quiz", "user"]

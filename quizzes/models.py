@@ -9,6 +9,10 @@ place instead of adding a copy, and never touches one a curator has locked.
 
 from __future__ import annotations
 
+import datetime
+import math
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -252,6 +256,23 @@ class Quiz(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("quiz_detail", kwargs={"pk": self.pk})
 
+    def rules_for(self, user) -> QuizRules:
+        """The due date, time limit and attempts for `user`, after any accommodation."""
+        override = self.overrides.filter(user=user).first() if user.is_authenticated else None
+        if override is None:
+            return QuizRules(self.due_at, self.time_limit_minutes, self.attempts_allowed)
+        limit = self.time_limit_minutes
+        if limit is not None:
+            # Rounded up: an accommodation never takes a minute away.
+            limit = math.ceil(limit * float(override.time_multiplier or 1)) + override.extra_minutes
+        attempts = self.attempts_allowed
+        if attempts is not None:
+            attempts += override.extra_attempts
+        due_at = self.due_at
+        if override.due_at is not None and (due_at is None or override.due_at > due_at):
+            due_at = override.due_at
+        return QuizRules(due_at, limit, attempts)
+
     def reveals_answers_at(self, moment) -> bool:
         """Whether a finished test attempt may show its answers at `moment`.
 
@@ -263,6 +284,46 @@ class Quiz(models.Model):
         if self.reveal_answers == Quiz.Reveal.AFTER_DUE:
             return self.due_at is not None and moment >= self.due_at
         return False
+
+
+class QuizOverride(models.Model):
+    """One student's accommodations on a quiz: more time, more attempts, a later due date.
+    A teacher sets them; quiz-taking applies them through `Quiz.rules_for(user)`."""
+
+    quiz = models.ForeignKey("Quiz", on_delete=models.CASCADE, related_name="overrides")
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="quiz_overrides")
+    time_multiplier = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="e.g. 1.50 for time and a half; empty for none.",
+    )
+    extra_minutes = models.PositiveIntegerField(default=0)
+    extra_attempts = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="A later due date.")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "user"], name="quiz_override_unique"),
+            models.CheckConstraint(
+                condition=Q(time_multiplier__isnull=True) | Q(time_multiplier__gte=1),
+                name="quiz_override_multiplier_at_least_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quiz}"
+
+
+@dataclass(frozen=True)
+class QuizRules:
+    """A quiz's rules as they apply to one student, accommodations included."""
+
+    due_at: datetime.datetime | None
+    time_limit_minutes: int | None
+    attempts_allowed: int | None
 
 
 class QuizItem(models.Model):

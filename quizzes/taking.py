@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from quizzes import review
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Question, Quiz, QuizRules, Response
 
 BLANK = "_____"
 
@@ -81,16 +81,17 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
         finish_attempt(attempt=current, now=now, by_deadline=True)
     if quiz.opens_at and now < quiz.opens_at:
         raise QuizUnavailable(f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
-    if quiz.due_at and now > quiz.due_at + grace():
-        raise QuizUnavailable(f"This quiz closed on {quiz.due_at:%-d %B %Y at %H:%M}.")
+    rules = quiz.rules_for(user)
+    if rules.due_at and now > rules.due_at + grace():
+        raise QuizUnavailable(f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
     question_ids = list(quiz.items.order_by("position").values_list("question_id", flat=True))
     if not question_ids:
         raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
     taken = attempts.count()
-    if quiz.attempts_allowed is not None and taken >= quiz.attempts_allowed:
+    if rules.attempts_allowed is not None and taken >= rules.attempts_allowed:
         raise QuizUnavailable(
-            f"You have used all {quiz.attempts_allowed} attempt"
-            f"{'s' if quiz.attempts_allowed != 1 else ''} this quiz allows."
+            f"You have used all {rules.attempts_allowed} attempt"
+            f"{'s' if rules.attempts_allowed != 1 else ''} this quiz allows."
         )
     number = taken + 1
     # The orders are stored on the attempt, so they need no seed; an
@@ -100,11 +101,11 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
         rng.shuffle(question_ids)
     orders = _option_orders(question_ids=question_ids, rng=rng) if quiz.shuffle_options else {}
     limit = (
-        now + datetime.timedelta(minutes=quiz.time_limit_minutes)
-        if quiz.time_limit_minutes
+        now + datetime.timedelta(minutes=rules.time_limit_minutes)
+        if rules.time_limit_minutes
         else None
     )
-    deadline = min((m for m in (limit, quiz.due_at) if m is not None), default=None)
+    deadline = min((m for m in (limit, rules.due_at) if m is not None), default=None)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -131,18 +132,20 @@ class StartState:
     attempt: Attempt | None = None
 
 
-def start_state(*, quiz: Quiz, attempts: list[Attempt], now: datetime.datetime) -> StartState:
+def start_state(
+    *, quiz: Quiz, rules: QuizRules, attempts: list[Attempt], now: datetime.datetime
+) -> StartState:
     """The same checks as start_attempt, on rows already loaded (no queries), for the button."""
     current = next((a for a in attempts if not a.is_finished), None)
     if current is not None and not is_overdue(attempt=current, now=now):
         return StartState("resume", attempt=current)
     if quiz.opens_at and now < quiz.opens_at:
         return StartState("none", f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
-    if quiz.due_at and now > quiz.due_at + grace():
-        return StartState("none", f"This quiz closed on {quiz.due_at:%-d %B %Y at %H:%M}.")
+    if rules.due_at and now > rules.due_at + grace():
+        return StartState("none", f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
     if not getattr(quiz, "question_count", 1):
         return StartState("none", "This quiz has no questions yet.")
-    if quiz.attempts_allowed is not None and len(attempts) >= quiz.attempts_allowed:
+    if rules.attempts_allowed is not None and len(attempts) >= rules.attempts_allowed:
         return StartState("none", "You have used all the attempts this quiz allows.")
     return StartState("start")
 

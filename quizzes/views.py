@@ -42,10 +42,12 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = get_object_or_404(quizzes, pk=pk)
     attempts = list(_attempts(request).filter(quiz=quiz)) if request.user.is_authenticated else []
     now = timezone.now()
+    rules = quiz.rules_for(request.user)
     context = {
         "quiz": quiz,
+        "rules": rules,
         "attempts": attempts,
-        "start": taking.start_state(quiz=quiz, attempts=attempts, now=now),
+        "start": taking.start_state(quiz=quiz, rules=rules, attempts=attempts, now=now),
     }
     return render(request, _template(request, "quizzes/quiz_detail.html", "quiz-panel"), context)
 

@@ -480,5 +480,5 @@ def test_quiz_page_runs_a_fixed_number_of_queries(
     pupil, student, django_assert_num_queries, earlier
 ):
     attempt = attempt_with_history(student, size=5, earlier=earlier)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         pupil.get(reverse("quiz_detail", kwargs={"pk": attempt.quiz_id}))
