@@ -38,6 +38,11 @@ run: setup
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Security lint: no medium or high finding in our code.
+	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude '*/migrations/*' config corpus quizzes lessons
+	@# Production settings pass Django's deployment checklist.
+	DEBUG=0 HTTPS=1 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		THAW_VAR_DIR=var/deploy-check $(PY) manage.py check --deploy --fail-level WARNING
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -133,7 +133,7 @@ def highlight_markers(text: str) -> SafeString:
     escaped = escape(text)
     if escaped.count(_START) != escaped.count(_STOP):
         escaped = escaped.replace(_START, "").replace(_STOP, "")
-    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 - escaped above
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 - escaped above  # nosec
 
 
 def rebuild_index() -> int:
@@ -244,7 +244,7 @@ def _search_postgres(
             return total, []
         # Headlines are costly: make them only for the page of results.
         cursor.execute(
-            "SELECT hit.id, ts_headline('english', hit.text, hit.q, %s) FROM ("  # noqa: S608
+            "SELECT hit.id, ts_headline('english', hit.text, hit.q, %s) FROM ("  # noqa: S608  # nosec
             f"SELECT p.id, p.text, q, ts_rank(to_tsvector('english', p.text), q) AS rank {where} "
             "ORDER BY rank DESC, p.id LIMIT %s OFFSET %s"
             ") hit ORDER BY hit.rank DESC, hit.id",

@@ -368,4 +368,4 @@ def assemble_module(*, sections: Sequence) -> ModulePage:
 def _notes_in(html: str, note_link) -> SafeString:
     # The stored HTML was sanitised when it was rendered; the links put in here
     # are built by format_html from escaped values.
-    return mark_safe(PLACEHOLDER.sub(note_link, html))  # noqa: S308
+    return mark_safe(PLACEHOLDER.sub(note_link, html))  # noqa: S308  # nosec

@@ -11,3 +11,6 @@ def _plain_static_storage(settings):
     }
     # A fast hasher: tests log in hundreds of times; the real one is tested by Django.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Django's test client authenticates without a request, which django-axes refuses;
+    # the throttling itself is tested in tests/test_login_throttling.py.
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
