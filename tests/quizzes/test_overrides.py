@@ -61,3 +61,15 @@ def test_an_override_never_shortens_the_due_date(students):
     quiz = make_quiz(due_at=due)
     QuizOverride.objects.create(quiz=quiz, user=ana, due_at=NOW + datetime.timedelta(days=1))
     assert quiz.rules_for(ana).due_at == due
+
+
+def test_answers_are_accepted_until_the_extended_due_date(students):
+    from quizzes.taking import is_overdue
+
+    ana, _ = students
+    due = NOW + datetime.timedelta(hours=1)
+    quiz = make_quiz(due_at=due)
+    QuizOverride.objects.create(quiz=quiz, user=ana, due_at=due + datetime.timedelta(days=1))
+    attempt = start_attempt(quiz=quiz, user=ana, now=NOW)
+    assert not is_overdue(attempt=attempt, now=due + datetime.timedelta(hours=2))
+    assert is_overdue(attempt=attempt, now=due + datetime.timedelta(days=1, minutes=2))
