@@ -28,15 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
 from corpus.citations import Citation, CitationError, CitationIndex
 from corpus.models import GlossaryTerm, Passage, TimelineEvent
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-GLOSSARY_PATH = DATA_DIR / "glossary.toml"
-TIMELINE_PATH = DATA_DIR / "timeline.toml"
 
 
 class ReferenceDataError(ValueError):
@@ -432,7 +429,7 @@ def _sync_links(relation: Any, *, wanted: dict[int, list[int]], ordered: bool) -
 
 @transaction.atomic
 def load_reference_data(
-    *, glossary_path: Path = GLOSSARY_PATH, timeline_path: Path = TIMELINE_PATH
+    *, glossary_path: Path | None = None, timeline_path: Path | None = None
 ) -> ReferenceReport:
     """Load the glossary and timeline files and link terms to the passages naming them.
 
@@ -441,7 +438,10 @@ def load_reference_data(
     ReferenceDataError, naming the entry, for a malformed entry or a citation
     that does not resolve to exactly one current passage; nothing is written then.
     """
-    term_entries = parse_glossary(glossary_path)
+    # Read at call time: tests and the curation pages point CORPUS_DATA_DIR at a copy.
+    data_dir = Path(settings.CORPUS_DATA_DIR)
+    term_entries = parse_glossary(glossary_path or data_dir / "glossary.toml")
+    timeline_path = timeline_path or data_dir / "timeline.toml"
     event_entries = parse_timeline(timeline_path, term_slugs=[t.slug for t in term_entries])
 
     index = CitationIndex.for_sources(

@@ -18,6 +18,7 @@ from rich.progress import Progress
 from corpus.models import Source
 from quizzes.generation import GENERATORS, generate_bank, load_snapshot
 from quizzes.generation.reporting import bank_table, run_table
+from quizzes.curation import flag_changed_passages
 from quizzes.generation.saving import publish_threshold, save_bank
 
 
@@ -44,11 +45,15 @@ class Command(BaseCommand):
                 corpus=corpus, seed=seed, on_generator_done=lambda _name: progress.advance(task)
             )
             run = save_bank(result=result, seed=seed, sources=sources, started=started)
+            # A passage whose text changed since its questions were checked (re-ingest,
+            # errata) sends them back to a curator; corpus cannot call us, so we look.
+            flagged = flag_changed_passages()
             progress.advance(task)
         console.print(run_table(run=run, result=result, threshold=publish_threshold()))
         console.print(bank_table(title="Published questions by type"))
         console.print(
             f"{run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
-            f"{run.locked_skipped} locked by a curator, {run.retired} retired "
+            f"{run.locked_skipped} locked by a curator, {run.retired} retired, "
+            f"{flagged} sent back for review because their passage changed "
             f"in {run.duration_seconds:.2f}s (seed {seed})."
         )
