@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("curation/", include("quizzes.curation_urls")),
     path("", include("corpus.urls")),
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),

@@ -255,3 +255,30 @@ class TimelineEvent(models.Model):
         if self.precision == self.Precision.YEAR:
             return f"{self.date:%Y}"
         return f"c. {self.date:%Y}"
+
+
+class AuditEntry(models.Model):
+    """One change a curator made: who, when, what. Written by corpus.audit.record,
+    which every app may call (corpus is the bottom app, so it imports no other)."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="Kept if the user is deleted."
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="{field: [old, new]} or details."
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action} {self.object_label}"

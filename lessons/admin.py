@@ -10,7 +10,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from lessons.models import Citation, Membership, Module, SchoolClass, Section
+from lessons.models import (
+    Assignment,
+    Citation,
+    Membership,
+    Module,
+    Retake,
+    SchoolClass,
+    Section,
+)
 from lessons.rendering import LessonContentError, render_section_body
 
 
@@ -126,3 +134,19 @@ class SchoolClassAdmin(admin.ModelAdmin):
     @admin.display(ordering="student_count", description="students")
     def student_count(self, obj: SchoolClass) -> int:
         return obj.student_count
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "school_class", "module", "created_by", "created_at"]
+    list_filter = ["school_class"]
+    search_fields = ["title", "school_class__name"]
+    raw_id_fields = ["quiz", "created_by"]
+    list_select_related = ["school_class", "module", "created_by"]
+
+
+@admin.register(Retake)
+class RetakeAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "student", "allowed_by", "created_at"]
+    raw_id_fields = ["assignment", "student", "quiz", "allowed_by"]
+    list_select_related = ["assignment", "student", "allowed_by"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from lessons.assignments import student_assignments, student_retakes
 from lessons.charts import BarChart, horizontal_bar_chart
 from lessons.models import Module, SchoolClass
 from quizzes.models import QuizItem
@@ -91,6 +92,8 @@ class StudentDashboard:
     missed_terms: list[TermMisses]
     due_reviews: int
     classes: list[SchoolClass]
+    assigned: list
+    retakes: list
 
     @property
     def has_results(self) -> bool:
@@ -126,4 +129,6 @@ def student_dashboard(*, user, now: datetime.datetime) -> StudentDashboard:
         missed_terms=missed_terms(user=user, now=now, limit=5, latest=latest),
         due_reviews=due_count(user=user, now=now),
         classes=student_classes(user=user),
+        assigned=student_assignments(user=user, now=now),
+        retakes=student_retakes(user=user),
     )

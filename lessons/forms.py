@@ -85,3 +85,170 @@ class JoinClassForm(forms.Form):
         if school_class.memberships.filter(student=self.student).exists():
             raise forms.ValidationError(f"You are already in {school_class.name}.", code="member")
         return school_class
+
+
+# --- Teachers ------------------------------------------------------------------------
+
+# What <input type="datetime-local"> sends and accepts back as its value.
+LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
+
+
+class ClassForm(forms.Form):
+    name = forms.CharField(
+        label="Class name",
+        max_length=200,
+        help_text="e.g. 10B History, spring term.",
+        error_messages={"required": "Give the class a name."},
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the class a name.")
+        return name
+
+
+class CoTeacherForm(forms.Form):
+    username = forms.CharField(label="Co-teacher's username", max_length=150)
+
+
+class RosterForm(forms.Form):
+    roster = forms.FileField(
+        label="Roster CSV",
+        help_text="A header row “username,display_name”, then one student a line. UTF-8.",
+    )
+
+
+class AssignmentForm(forms.Form):
+    """What to assign and its rules. `what` picks the content; the other content fields
+    apply to it (a lesson → module; a source quiz → source; picked/drawn → filters)."""
+
+    WHAT_CHOICES = [
+        ("lesson", "A lesson: reading plus its end-of-lesson quiz"),
+        ("module_quiz", "A lesson's quiz only"),
+        ("source_quiz", "A whole-source quiz"),
+        ("picked", "Questions I pick from the bank"),
+        ("drawn", "A random draw from the bank"),
+    ]
+    what = forms.ChoiceField(label="What to assign", choices=WHAT_CHOICES, widget=forms.RadioSelect)
+    title = forms.CharField(
+        label="Title", max_length=300, required=False, help_text="Empty: a title is made for you."
+    )
+    module = forms.ModelChoiceField(
+        label="Lesson", queryset=None, required=False, empty_label="Any lesson"
+    )
+    source = forms.ModelChoiceField(
+        label="Source", queryset=None, required=False, empty_label="Any source"
+    )
+    types = forms.MultipleChoiceField(
+        label="Question types", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    difficulties = forms.MultipleChoiceField(
+        label="Difficulty", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    count = forms.IntegerField(
+        label="Questions to draw", min_value=1, max_value=100, required=False, initial=10
+    )
+    question_ids = forms.TypedMultipleChoiceField(
+        label="Questions", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = forms.DateTimeField(
+        label="Opens",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        help_text="Empty: open now.",
+    )
+    due_at = forms.DateTimeField(
+        label="Due",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+    )
+    mode = forms.ChoiceField(label="Mode", choices=[])
+    attempts_allowed = forms.IntegerField(
+        label="Attempts allowed",
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text="Empty: unlimited.",
+    )
+    time_limit_minutes = forms.IntegerField(
+        label="Time limit (minutes)",
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text="Empty: no limit.",
+    )
+    shuffle_questions = forms.BooleanField(label="Shuffle the question order", required=False)
+    shuffle_options = forms.BooleanField(label="Shuffle the option order", required=False)
+    reveal_answers = forms.ChoiceField(label="Show the correct answers", choices=[])
+
+    def __init__(self, *args, pool=None, **kwargs) -> None:
+        from corpus.models import Source
+        from lessons.models import Module
+        from quizzes.models import Question, Quiz
+
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = Module.objects.only("slug", "title", "ordinal")
+        self.fields["source"].queryset = Source.objects.order_by("title")
+        self.fields["types"].choices = Question.Type.choices
+        self.fields["difficulties"].choices = Question.Difficulty.choices
+        self.fields["mode"].choices = Quiz.Mode.choices
+        self.fields["reveal_answers"].choices = Quiz.Reveal.choices
+        self.pool = list(pool) if pool is not None else []
+        self.fields["question_ids"].choices = [(q.pk, q.stem) for q in self.pool]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        opens, due = data.get("opens_at"), data.get("due_at")
+        if opens and due and due <= opens:
+            self.add_error("due_at", "The due date must be after the opening date.")
+        what = data.get("what")
+        if what in ("lesson", "module_quiz") and not data.get("module"):
+            self.add_error("module", "Choose the lesson to assign.")
+        if what == "source_quiz" and not data.get("source"):
+            self.add_error("source", "Choose the source to quiz on.")
+        if what == "picked" and not data.get("question_ids"):
+            self.add_error("question_ids", "Tick at least one question.")
+        if what == "drawn" and not data.get("count"):
+            self.add_error("count", "Say how many questions to draw.")
+        return data
+
+    def rules(self) -> dict:
+        data = self.cleaned_data
+        return {
+            field: data.get(field)
+            for field in (
+                "mode",
+                "opens_at",
+                "due_at",
+                "time_limit_minutes",
+                "attempts_allowed",
+                "shuffle_questions",
+                "shuffle_options",
+                "reveal_answers",
+            )
+        }
+
+
+class AccommodationForm(forms.Form):
+    time_multiplier = forms.DecimalField(
+        label="Time multiplier",
+        required=False,
+        min_value=1,
+        max_value=9.99,
+        decimal_places=2,
+        max_digits=3,
+        help_text="e.g. 1.5 for time and a half.",
+    )
+    extra_minutes = forms.IntegerField(
+        label="Extra minutes", min_value=0, max_value=600, initial=0, required=False
+    )
+    extra_attempts = forms.IntegerField(
+        label="Extra attempts", min_value=0, max_value=20, initial=0, required=False
+    )
+    due_at = forms.DateTimeField(
+        label="Later due date",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+    )
+    note = forms.CharField(label="Note (only teachers see it)", max_length=200, required=False)

@@ -266,3 +266,74 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} in {self.school_class}"
+
+
+# --- Assignments: a class's quiz (or lesson plus its quiz), with its own rules ------------
+#
+# The rules (dates, mode, attempts, time limit, reveal) live on the Quiz, so
+# each assignment gets its own Quiz row holding a copy of the chosen questions:
+# two classes given the same lesson can have different due dates.
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_student(self, user) -> AssignmentQuerySet:
+        return self.filter(school_class__memberships__student=user)
+
+
+class Assignment(models.Model):
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="assignments"
+    )
+    quiz = models.OneToOneField("quizzes.Quiz", on_delete=models.CASCADE, related_name="assignment")
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text="Set when a lesson is assigned: read it, then take its quiz.",
+    )
+    title = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_class", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.school_class})"
+
+
+class Retake(models.Model):
+    """A teacher's permission for one student to retake the questions they missed.
+
+    The quiz (kind "retake", owned by the student) is built when the teacher
+    allows it, so what it asks is fixed from then on."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="retakes")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="retakes"
+    )
+    quiz = models.OneToOneField("quizzes.Quiz", on_delete=models.CASCADE, related_name="retake")
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retakes_allowed",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assignment", "student", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Retake: {self.student} · {self.assignment.title}"

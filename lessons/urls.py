@@ -12,3 +12,51 @@ urlpatterns = [
     # Beside Django's auth views (config/urls.py includes them under accounts/ first).
     path("accounts/signup/", views.signup, name="signup"),
 ]
+
+# Teachers' pages (lessons/teacher_views.py): every class is looked up in the
+# teacher's own classes, so another teacher's class number is a 404.
+from lessons import teacher_views as teach  # noqa: E402
+
+urlpatterns += [
+    path("teach/", teach.class_list, name="teacher_classes"),
+    path("teach/classes/<int:pk>/", teach.class_detail, name="teacher_class"),
+    path("teach/classes/<int:pk>/code/", teach.join_code_regenerate, name="teacher_join_code"),
+    path("teach/classes/<int:pk>/joining/", teach.join_toggle, name="teacher_join_toggle"),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/remove/",
+        teach.student_remove,
+        name="teacher_student_remove",
+    ),
+    path("teach/classes/<int:pk>/co-teachers/", teach.co_teacher_add, name="teacher_co_teacher"),
+    path("teach/classes/<int:pk>/roster/", teach.roster_import, name="teacher_roster"),
+    path("teach/classes/<int:pk>/assign/", teach.assignment_create, name="teacher_assign"),
+    path("teach/classes/<int:pk>/gradebook/", teach.gradebook_view, name="teacher_gradebook"),
+    path(
+        "teach/classes/<int:pk>/gradebook.csv", teach.gradebook_export, name="teacher_gradebook_csv"
+    ),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/",
+        teach.student_work,
+        name="teacher_student",
+    ),
+    path(
+        "teach/classes/<int:pk>/attempts/<int:attempt_pk>/",
+        teach.attempt_detail,
+        name="teacher_attempt",
+    ),
+    path(
+        "teach/classes/<int:pk>/assignments/<int:assignment_pk>/items/",
+        teach.item_analysis_view,
+        name="teacher_item_analysis",
+    ),
+    path(
+        "teach/classes/<int:pk>/assignments/<int:assignment_pk>/students/<int:student_pk>/accommodation/",
+        teach.accommodation_edit,
+        name="teacher_accommodation",
+    ),
+    path(
+        "teach/classes/<int:pk>/assignments/<int:assignment_pk>/students/<int:student_pk>/retake/",
+        teach.retake_allow,
+        name="teacher_retake",
+    ),
+]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from corpus.models import Passage
 from lessons.accounts import sign_up_student
+from lessons.assignments import student_assignments, student_retakes
 from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
 from lessons.forms import JoinClassForm, SignupForm
 from lessons.models import Citation, Module, Section
@@ -160,7 +161,13 @@ def class_join(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lessons/dashboard.html#class-list",
-        {"classes": student_classes(user=request.user), "join_form": form, "joined": joined},
+        {
+            "classes": student_classes(user=request.user),
+            "assigned": student_assignments(user=request.user, now=timezone.now()),
+            "retakes": student_retakes(user=request.user),
+            "join_form": form,
+            "joined": joined,
+        },
     )
 
 
@@ -169,5 +176,12 @@ def _render_dashboard(request: HttpRequest, *, attempts, join_form: JoinClassFor
     return render(
         request,
         "lessons/dashboard.html",
-        {"board": board, "classes": board.classes, "attempts": attempts, "join_form": join_form},
+        {
+            "board": board,
+            "classes": board.classes,
+            "assigned": board.assigned,
+            "retakes": board.retakes,
+            "attempts": attempts,
+            "join_form": join_form,
+        },
     )

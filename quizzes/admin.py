@@ -4,10 +4,16 @@ against regeneration (see Question.curator_locked)."""
 from django.contrib import admin
 from django.utils import timezone
 
+from corpus.audit import record
+from corpus.models import AuditEntry
+from quizzes.curation import bulk_set_status, snapshot
 from quizzes.models import (
     Attempt,
     GenerationRun,
+    ItemStatistics,
+    ProblemReport,
     Question,
+    QuestionVersion,
     Quiz,
     QuizItem,
     QuizOverride,
@@ -150,3 +156,93 @@ class QuizOverrideAdmin(admin.ModelAdmin):
     list_select_related = ["quiz", "user"]
     search_fields = ["quiz__title", "user__username", "note"]
     raw_id_fields = ["quiz", "user"]
+
+
+# --- Curation: versions, reports, statistics ---------------------------------------------------
+
+
+@admin.register(QuestionVersion)
+class QuestionVersionAdmin(admin.ModelAdmin):
+    list_display = ["question", "version", "created_at", "created_by"]
+    search_fields = ["stem", "question__stem"]
+    list_select_related = ["question", "created_by"]
+    readonly_fields = [f.name for f in QuestionVersion._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["question", "reason", "user", "created_at", "resolved_at", "resolution"]
+    list_filter = ["reason", "resolution", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["comment", "question__stem", "user__username"]
+    list_select_related = ["question", "user"]
+    raw_id_fields = ["question", "user", "resolved_by"]
+
+
+@admin.register(ItemStatistics)
+class ItemStatisticsAdmin(admin.ModelAdmin):
+    list_display = [
+        "question",
+        "responses",
+        "facility",
+        "discrimination",
+        "low_facility",
+        "high_facility",
+        "negative_discrimination",
+    ]
+    list_filter = ["low_facility", "high_facility", "negative_discrimination"]
+    search_fields = ["question__stem"]
+    list_select_related = ["question"]
+    readonly_fields = [f.name for f in ItemStatistics._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# corpus/admin.py belongs to the corpus app's owner; the audit log is shown here
+# (read-only) so every model is in the admin. Curators read it at /curation/audit/.
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "object_type", "object_label"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "action", "object_label"]
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CuratedQuestionAdmin(QuestionAdmin):
+    """The question admin, recording edits as the curation pages do: the wording it
+    replaces is kept as a QuestionVersion and the change goes to the audit log."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            old = Question.objects.get(pk=obj.pk)
+            snapshot(question=old)
+        super().save_model(request, obj, form, change)
+        if change:
+            snapshot(question=obj, user=request.user)
+            changed = {
+                name: [str(form.initial.get(name)), str(form.cleaned_data.get(name))]
+                for name in form.changed_data
+            }
+            record(user=request.user, action="question.admin_edit", obj=obj, changes=changed)
+
+    @admin.action(description="Publish (and lock against regeneration)")
+    def publish(self, request, queryset):
+        bulk_set_status(queryset=queryset, user=request.user, status=Question.Status.PUBLISHED)
+
+    @admin.action(description="Retire (and lock against regeneration)")
+    def retire(self, request, queryset):
+        bulk_set_status(queryset=queryset, user=request.user, status=Question.Status.RETIRED)
+
+
+admin.site.unregister(Question)
+admin.site.register(Question, CuratedQuestionAdmin)

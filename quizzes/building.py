@@ -110,3 +110,89 @@ def quiz_for_source(*, source: Source, size: int = 15) -> Quiz:
         defaults={"title": f"Quiz: {source.title}", "kind": Quiz.Kind.SOURCE, "source": source},
         questions=questions,
     )
+
+
+# --- Teachers' quizzes: picked, drawn at random, or a retake of what was missed -------
+#
+# Each assignment gets its own Quiz row (its rules differ from class to class);
+# these functions copy questions into it. They know nothing of classes: the
+# caller (lessons.assignments) passes the pool's passages, the rules and a seed.
+
+RULE_FIELDS = (
+    "mode",
+    "opens_at",
+    "due_at",
+    "time_limit_minutes",
+    "attempts_allowed",
+    "shuffle_questions",
+    "shuffle_options",
+    "reveal_answers",
+)
+
+
+def question_pool(
+    *,
+    passage_ids: Iterable[int] | None = None,
+    source: Source | None = None,
+    types: Iterable[str] = (),
+    difficulties: Iterable[str] = (),
+):
+    """Published questions, filtered by the passages they cite, source, type and difficulty."""
+    pool = Question.objects.published()
+    if passage_ids is not None:
+        pool = _citing(list(passage_ids))
+    if source is not None:
+        pool = pool.filter(source=source)
+    if types := list(types):
+        pool = pool.filter(type__in=types)
+    if difficulties := list(difficulties):
+        pool = pool.filter(difficulty__in=difficulties)
+    return pool.order_by("pk")
+
+
+def draw_questions(*, pool, size: int, seed: str) -> list[Question]:
+    """`size` questions drawn at random from `pool`; the same seed draws the same ones."""
+    import random
+
+    candidates = sorted(pool, key=lambda q: q.pk)
+    rng = random.Random(seed)  # noqa: S311 (reproducible on purpose, not a secret)
+    return rng.sample(candidates, min(size, len(candidates)))
+
+
+@transaction.atomic
+def quiz_from_questions(
+    *,
+    title: str,
+    questions: Iterable[Question | int],
+    kind: str = Quiz.Kind.CUSTOM,
+    owner=None,
+    source: Source | None = None,
+    rules: dict | None = None,
+) -> Quiz:
+    """A new quiz asking `questions` in the order given, with `rules` (fields in RULE_FIELDS)."""
+    rules = dict(rules or {})
+    unknown = set(rules) - set(RULE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not quiz rules: {', '.join(sorted(unknown))}")
+    quiz = Quiz.objects.create(title=title, kind=kind, owner=owner, source=source, **rules)
+    ids = list(dict.fromkeys(q.pk if isinstance(q, Question) else q for q in questions))
+    QuizItem.objects.bulk_create(
+        QuizItem(quiz=quiz, question_id=pk, position=n) for n, pk in enumerate(ids, 1)
+    )
+    return quiz
+
+
+def missed_question_ids(*, attempt) -> list[int]:
+    """The questions of a finished attempt answered wrong, in the order they were asked."""
+    wrong = set(attempt.responses.filter(is_correct=False).values_list("question_id", flat=True))
+    return [pk for pk in attempt.question_ids if pk in wrong]
+
+
+def retake_quiz(*, attempt, title: str, rules: dict | None = None) -> Quiz | None:
+    """A retake (owned by the attempt's student) of the questions it got wrong; None if none."""
+    missed = missed_question_ids(attempt=attempt)
+    if not missed:
+        return None
+    return quiz_from_questions(
+        title=title, questions=missed, kind=Quiz.Kind.RETAKE, owner=attempt.user, rules=rules
+    )

@@ -106,6 +106,14 @@ class Question(models.Model):
     )
     edited_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    review_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why a curator should look again, e.g. passage changed.",
+    )
+    passage_checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the cited passages' text was last accepted."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -269,7 +277,8 @@ class Quiz(models.Model):
         if attempts is not None:
             attempts += override.extra_attempts
         due_at = self.due_at
-        if override.due_at is not None and (due_at is None or override.due_at > due_at):
+        # A later due date extends the quiz's; it never adds one to a quiz without.
+        if override.due_at is not None and due_at is not None and override.due_at > due_at:
             due_at = override.due_at
         return QuizRules(due_at, limit, attempts)
 
@@ -408,7 +417,11 @@ class Attempt(models.Model):
     def effective_deadline(self):
         """The time limit fixed at the start, or the quiz's due date as it is now
         (a teacher may extend it mid-attempt), whichever comes first."""
-        moments = [m for m in (self.deadline_at, self.quiz.due_at) if m is not None]
+        due_at = self.quiz.due_at
+        if due_at is not None:
+            # The student's own due date, which an accommodation may have extended.
+            due_at = self.quiz.rules_for(self.user).due_at
+        moments = [m for m in (self.deadline_at, due_at) if m is not None]
         return min(moments) if moments else None
 
     def option_ids(self, question: Question) -> list[str]:
@@ -476,3 +489,101 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · Q{self.question_id} due {self.due_at:%Y-%m-%d}"
+
+
+# --- Curation: versions, student reports, item statistics ------------------------
+
+
+class QuestionVersion(models.Model):
+    """The wording of a question as it was at one version, so a response can be shown
+    with the question its student actually answered (Response.question_version)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    stem = models.TextField()
+    options = models.JSONField(default=list)
+    answer = models.JSONField(default=list)
+    explanation = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["question", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "version"], name="question_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.question_id} v{self.version}"
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self) -> ProblemReportQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class ProblemReport(models.Model):
+    """A student's "Report a problem" on a question they were shown."""
+
+    class Reason(models.TextChoices):
+        WRONG_ANSWER = "wrong_answer", "The marked answer is wrong"
+        TWO_ANSWERS = "two_answers", "More than one answer fits"
+        UNCLEAR = "unclear", "The question is unclear"
+        TYPO = "typo", "Typo"
+        OTHER = "other", "Something else"
+
+    class Resolution(models.TextChoices):
+        FIXED = "fixed", "Fixed the question"
+        RETIRED = "retired", "Retired the question"
+        NO_CHANGE = "no_change", "No change needed"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    question_version = models.PositiveIntegerField(default=1)
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, related_name="problem_reports"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=12, choices=Resolution.choices, blank=True)
+    resolution_note = models.CharField(max_length=300, blank=True)
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["question", "resolved_at"], name="report_question_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on Q{self.question_id}"
+
+
+class ItemStatistics(models.Model):
+    """Facility, discrimination and distractor counts of one question, computed from
+    responses by `update_item_statistics` (see quizzes.statistics, docs/curation.md)."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="statistics")
+    responses = models.PositiveIntegerField(default=0)
+    facility = models.FloatField(null=True, blank=True, help_text="Share answered correctly.")
+    discrimination = models.FloatField(
+        null=True, blank=True, help_text="Point-biserial r with the rest of the attempt."
+    )
+    choice_counts = models.JSONField(
+        default=dict, blank=True, help_text="{option id: times chosen}."
+    )
+    low_facility = models.BooleanField(default=False)
+    high_facility = models.BooleanField(default=False)
+    negative_discrimination = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "item statistics"
+
+    def __str__(self) -> str:
+        return f"Statistics of Q{self.question_id}"

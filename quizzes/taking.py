@@ -70,9 +70,14 @@ def _option_orders(*, question_ids: list[int], rng: random.Random) -> dict[str, 
     return orders
 
 
-@transaction.atomic
 def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
-    """The user's open attempt at `quiz` (resumed), or a new one; QuizUnavailable if none may start."""
+    """The user's open attempt at `quiz` (resumed), or a new one; QuizUnavailable if none may start.
+
+    Not one transaction: on SQLite a transaction takes the write lock when it
+    begins, and holding it through these reads made a class starting a quiz
+    together queue on it (`make bench`, synchronized start). The one write that
+    matters is the INSERT, and the (quiz, user, number) constraint settles a race.
+    """
     attempts = quiz.attempts.filter(user=user)
     current = attempts.in_progress().select_related("quiz").first()
     if current is not None and not is_overdue(attempt=current, now=now):
@@ -438,8 +443,23 @@ class Feedback:
         return passage.source.title if passage else ""
 
 
-def _question(question_id: int) -> Question | None:
-    return Question.objects.select_related("passage__source").filter(pk=question_id).first()
+# Feedback names the passage and its source; of those rows it needs only what
+# makes the link and the citation. Loading whole passages (their text) and
+# sources was the costliest query of answering (measured by `make bench`).
+_EVIDENCE = ("passage__key", "passage__source__slug", "passage__source__title")
+
+
+def _question(question_id: int, *, evidence: bool = False) -> Question | None:
+    """The question; with `evidence`, also what its feedback shows (passage, source)."""
+    questions = Question.objects.all()
+    if evidence:
+        fields = [field.name for field in Question._meta.concrete_fields]
+        questions = questions.select_related("passage__source").only(*fields, *_EVIDENCE)
+    # get(), not filter().first(): first() orders by pk, which costs a compile for one row.
+    try:
+        return questions.get(pk=question_id)
+    except Question.DoesNotExist:
+        return None
 
 
 def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "") -> QuestionCard:
@@ -451,7 +471,11 @@ def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "")
         response = answered[ids[position - 1]]
         state = FEEDBACK if attempt.is_practice else SAVED
         return QuestionCard(
-            attempt, state, _question(ids[position - 1]), response=response, notice=notice
+            attempt,
+            state,
+            _question(ids[position - 1], evidence=state == FEEDBACK),
+            response=response,
+            notice=notice,
         )
     for question_id in ids:
         if question_id not in answered and (question := _question(question_id)):
@@ -488,7 +512,11 @@ def submit(*, attempt: Attempt, data, now: datetime.datetime) -> Submission:
     """
     question_id = data.get("question", "")
     question_id = int(question_id) if question_id.isdigit() else None
-    question = _question(question_id) if question_id in attempt.question_ids else None
+    question = (
+        _question(question_id, evidence=attempt.is_practice)
+        if question_id in attempt.question_ids
+        else None
+    )
     if question is None:
         card = card_for(attempt=attempt)
         card.error = "That question is not part of this quiz. Here is your current question."

@@ -1,4 +1,14 @@
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: two cores shared with a browser and a server make timings noisy.
+# In CI the examples are derandomised, so a run is reproducible and a red run is a real bug
+# found before (run `pytest` locally to keep exploring new examples).
+hypothesis_settings.register_profile("thaw", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "thaw")
 
 
 @pytest.fixture(autouse=True)

@@ -206,3 +206,24 @@ def make_attempt(*, quiz, user, now=None):
     from quizzes.taking import start_attempt
 
     return start_attempt(quiz=quiz, user=user, now=now or timezone.now())
+
+
+def make_teacher(**kwargs):
+    """A user in the `teachers` group (with its permissions, as ensure_role_groups sets them)."""
+    from lessons.accounts import TEACHERS, ensure_role_groups
+
+    user = make_user(**kwargs)
+    user.groups.add(ensure_role_groups()[TEACHERS])
+    return user
+
+
+def make_assignment(*, school_class, quiz=None, teacher=None, **kwargs):
+    """An assignment of `quiz` (or a new 3-question quiz) to `school_class`."""
+    from lessons.models import Assignment
+
+    if quiz is None:
+        quiz = make_quiz(**kwargs.pop("quiz_kwargs", {}))
+    kwargs.setdefault("title", quiz.title)
+    return Assignment.objects.create(
+        school_class=school_class, quiz=quiz, created_by=teacher, **kwargs
+    )

@@ -50,7 +50,7 @@ _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th|s)\b")
 # bracket; an editor's word inside a quotation ("[our]", "[Stalin] would have") is text.
 _STAGE = re.compile(
     r"\[[^\]]*(?:\.|\b(?:applause|hall|laughter|animation|movement|commotion|tumult|ovation|"
-    r"rise)\b)[^\]]*\]|\[[^\]]*$|^[^\[]*\]",
+    r"rise)\b)[^\]]*\]|\[[^\]]*$|^[^\[]*\]|\[[^\]A-Za-z]*\]",
     re.I,
 )
 _VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|se|su|kr)|hour|honou?r|\d*8|11|18)", re.I)

@@ -8,6 +8,7 @@ a host other than 127.0.0.1 is aborted and fails the test: Thaw needs no network
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -109,9 +110,7 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def offline_page(page, base_url, request):
-    """A page that fails the test on any request leaving 127.0.0.1 or any console error."""
+def _guarded(page, request):
     stray: list[str] = []
     errors: list[str] = []
 
@@ -124,7 +123,10 @@ def offline_page(page, base_url, request):
             route.abort()
 
     page.route("**/*", guard)
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(f"{msg.text} at {msg.location}") if msg.type == "error" else None,
+    )
     page.set_default_timeout(10_000)
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
@@ -132,6 +134,12 @@ def offline_page(page, base_url, request):
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     assert not stray, f"requests left 127.0.0.1: {stray}"
     assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def offline_page(page, base_url, request):
+    """A page that fails the test on any request leaving 127.0.0.1 or any console error."""
+    yield from _guarded(page, request)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -145,3 +153,52 @@ def save_screenshot(page, name: str) -> None:
     """Screenshots of the main pages, shown in the README."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+# Built in the server's database, beside the generated quizzes: one published question
+# of every type in the bank (so a journey answers each kind at least once), and a short
+# test-mode quiz whose results page reveals the answers at the end.
+_BUILD_QUIZZES = """
+import json
+from quizzes.models import Question, Quiz, QuizItem
+
+def build(key, title, mode, questions):
+    quiz = Quiz.objects.create(key=key, title=title, kind=Quiz.Kind.CUSTOM, mode=mode)
+    QuizItem.objects.bulk_create(
+        QuizItem(quiz=quiz, question=q, position=n) for n, q in enumerate(questions, 1)
+    )
+    return quiz.pk
+
+bank = Question.objects.published().exclude(explanation_quote="").order_by("pk")
+types = sorted(set(Question.objects.published().values_list("type", flat=True)))
+every = [bank.filter(type=t).first() or Question.objects.published().filter(type=t).first() for t in types]
+short = [bank.filter(type="chronology").first(), bank.filter(type="true_false").first()]
+print(json.dumps({
+    "every_type": build("browser-every-type", "Every kind of question", Quiz.Mode.PRACTICE, every),
+    "test_mode": build("browser-test-mode", "A short test", Quiz.Mode.TEST, short),
+    "types": types,
+}))
+"""
+
+
+@pytest.fixture(scope="session")
+def built_quizzes(server_env) -> dict:
+    """{"every_type": pk, "test_mode": pk, "types": [every published question type]}."""
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", _BUILD_QUIZZES],
+        cwd=ROOT,
+        env=server_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def no_js_page(browser, base_url, request):
+    """Like `offline_page`, in a context with JavaScript turned off."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield from _guarded(page, request)
+    context.close()

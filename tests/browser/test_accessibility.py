@@ -1,8 +1,10 @@
 """WCAG 2.2 AA on the reader's pages, checked by axe-core in Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.accessibility import axe_violations
+from tests.browser.journeys import log_in
 
 pytestmark = pytest.mark.slow
 
@@ -41,4 +43,75 @@ def test_not_found_page_has_no_wcag_violations(page, base_url):
     # `page`, not `offline_page`: the browser logs the 404 itself as a console error.
     response = page.goto(base_url + "/no-such-page/")
     assert response.status == 404
+    assert axe_violations(page) == []
+
+
+def expect_error_tied_to(page, field) -> None:
+    """A field in error says so (aria-invalid) and names its message (aria-describedby)."""
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described = field.get_attribute("aria-describedby").split()
+    message = page.locator(f"[id='{described[0]}']")
+    expect(message).to_be_visible()
+    expect(message).not_to_be_empty()
+
+
+def test_sign_up_with_errors_has_no_wcag_violations(offline_page, base_url):
+    page = offline_page
+    page.goto(base_url + "/accounts/signup/")
+    page.get_by_label("Class join code").fill("NOPE0000")
+    page.get_by_label("Username").fill("ivan")
+    page.get_by_role("button", name="Create account and join class").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    code = page.get_by_label("Class join code")
+    expect_error_tied_to(page, code)
+    expect(page.locator("#" + code.get_attribute("aria-describedby").split()[0])).to_have_text(
+        "No class has this join code. Check it with your teacher."
+    )
+    expect_error_tied_to(page, page.get_by_label("Password", exact=True))
+    assert axe_violations(page) == []
+
+
+def test_sign_up_with_errors_puts_the_focus_on_the_error_summary(offline_page, base_url):
+    # The join code is right, so its field (the first) is not the one to fix.
+    page = offline_page
+    page.goto(base_url + "/accounts/signup/")
+    page.get_by_label("Class join code").fill("THAW1956")
+    page.get_by_label("Username").fill("ivan")
+    page.get_by_label("Display name").fill("Ivan")
+    page.get_by_label("Password", exact=True).fill("kremlin-night-1956")
+    page.get_by_label("Password confirmation").fill("kremlin-night-1957")
+    page.get_by_role("button", name="Create account and join class").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please correct the 1 field marked below.")
+    expect(summary).to_be_focused()
+    expect_error_tied_to(page, page.get_by_label("Password confirmation"))
+    expect(page.get_by_label("Class join code")).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_login_with_errors_has_no_wcag_violations(offline_page, base_url):
+    page = offline_page
+    page.goto(base_url + "/accounts/login/")
+    # No real account: a failed login counts towards django-axes' lockout.
+    page.get_by_label("Username").fill("nobody-by-that-name")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect_error_tied_to(page, page.get_by_label("Username"))
+    expect_error_tied_to(page, page.get_by_label("Password"))
+    assert axe_violations(page) == []
+
+
+def test_password_change_with_and_without_errors_has_no_wcag_violations(offline_page, base_url):
+    page = offline_page
+    log_in(page, base_url, "curator", "thaw-curator-1956")
+    page.goto(base_url + "/accounts/password_change/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change password")
+    assert axe_violations(page) == []
+    page.get_by_label("Old password").fill("not-the-password")
+    page.get_by_label("New password", exact=True).fill("kremlin-night-1956")
+    page.get_by_label("New password confirmation").fill("kremlin-night-1956")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect_error_tied_to(page, page.get_by_label("Old password"))
     assert axe_violations(page) == []

@@ -355,3 +355,29 @@ def test_chart_bars_scale_with_mastery_and_long_titles_wrap():
         "1. Short: 50%; 3. The Central Committee’s resolution of 30 June 1956: 100%; "
         "4. Later: Not started."
     )
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_the_students_assignments_with_their_due_state(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import make_assignment, make_school_class, make_teacher, make_user
+
+    teacher = make_teacher()
+    student = make_user()
+    school_class = make_school_class()
+    school_class.teachers.add(teacher)
+    school_class.add_student(student)
+    overdue = timezone.now() - datetime.timedelta(days=1)
+    make_assignment(
+        school_class=school_class,
+        teacher=teacher,
+        title="Read lesson 2 and take its test",
+        quiz_kwargs={"due_at": overdue, "mode": "test"},
+    )
+    client.force_login(student)
+    html = client.get("/dashboard/").content.decode()
+    assert "Read lesson 2 and take its test" in html
+    assert "Late — not handed in" in html

@@ -1,7 +1,5 @@
 """The bank generated from the real corpus meets the issue's bar (slow: loads all five sources)."""
 
-import time
-
 import pytest
 from django.core.management import call_command
 
@@ -20,9 +18,8 @@ COMPARE_RENDERINGS_REACHED = 6
 
 def test_real_corpus_bank_meets_the_bar_and_is_deterministic(capsys):
     call_command("load_corpus")
-    started = time.monotonic()
+    # Its speed (< 10 s) is measured by `make bench`, not asserted here.
     call_command("generate_questions")
-    elapsed = time.monotonic() - started
     published = Question.objects.published()
     assert published.count() >= 300
     for question_type in Question.Type:
@@ -35,7 +32,6 @@ def test_real_corpus_bank_meets_the_bar_and_is_deterministic(capsys):
         assert count >= needed, (question_type, count)
     cited, total = coverage()
     assert cited / total >= 0.8
-    assert elapsed < 10
     corpus = load_snapshot()
     first = [c.fingerprint for c in generate_bank(corpus=corpus, seed=1956).accepted]
     second = [c.fingerprint for c in generate_bank(corpus=load_snapshot(), seed=1956).accepted]

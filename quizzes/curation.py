@@ -1,0 +1,443 @@
+"""Curating the question bank: the review queue's filters, decisions and edits.
+
+Every decision a curator makes locks the question against regeneration
+(`curator_locked`) and is written to the audit log (corpus.audit). An edit also
+keeps the wording it replaces as a QuestionVersion, so a response given to an
+earlier version can still be shown with the question its student saw.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from corpus import audit
+from corpus.errata import ErrataError, parse_errata
+from corpus.ingest import DocumentError, import_document, load_corpus, validate_document
+from corpus.models import Source
+from quizzes import exchange
+from quizzes.models import ProblemReport, Question, QuestionVersion, Response
+
+PAGE_SIZE = 25
+FLAGS = {
+    "low_facility": "Low facility (< 20% correct)",
+    "high_facility": "High facility (> 95% correct)",
+    "negative_discrimination": "Negative discrimination",
+    "reported": "Reported by students",
+    "passage_changed": "Passage text changed",
+}
+PASSAGE_CHANGED = "The cited passage's text changed; check the question still matches it."
+
+
+class CurationError(ValueError):
+    """A curation action that cannot be done; the message is one line for the curator."""
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    type: str = ""
+    source: str = ""
+    passages: list[int] = field(default_factory=list)
+    score_min: float | None = None
+    score_max: float | None = None
+    flag: str = ""
+
+
+def _open_reports() -> Subquery:
+    counts = (
+        ProblemReport.objects.open()
+        .filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), Value(0))
+
+
+def filter_queue(*, filters: QueueFilters, queryset: QuerySet | None = None) -> QuerySet:
+    """The questions matching `filters`, annotated with their open report counts.
+
+    Module filtering is a filter on passage ids (the passages a lesson cites):
+    `quizzes` never imports `lessons`, so the caller passes the ids."""
+    qs = queryset if queryset is not None else Question.objects.all()
+    qs = qs.annotate(open_reports=_open_reports())
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.source:
+        qs = qs.filter(source__slug=filters.source)
+    if filters.passages:
+        qs = qs.filter(
+            Q(passage_id__in=filters.passages)
+            | Q(pk__in=Question.extra_citations.through.objects.filter(
+                passage_id__in=filters.passages
+            ).values("question_id"))
+        )  # fmt: skip
+    if filters.score_min is not None:
+        qs = qs.filter(quality_score__gte=filters.score_min)
+    if filters.score_max is not None:
+        qs = qs.filter(quality_score__lte=filters.score_max)
+    if filters.flag in ("low_facility", "high_facility", "negative_discrimination"):
+        qs = qs.filter(**{f"statistics__{filters.flag}": True})
+    elif filters.flag == "reported":
+        qs = qs.filter(open_reports__gt=0)
+    elif filters.flag == "passage_changed":
+        qs = qs.filter(review_reason=PASSAGE_CHANGED)
+    return qs.order_by("-open_reports", "status", "type", "id")
+
+
+def queue_page(*, filters: QueueFilters, page: int) -> tuple[list[Question], int]:
+    """One page of the queue and the total: two queries, whatever the bank's size."""
+    qs = filter_queue(filters=filters)
+    total = qs.count()
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    rows = list(qs.select_related("passage", "source", "statistics")[start : start + PAGE_SIZE])
+    return rows, total
+
+
+def _decide(question: Question, *, status: str) -> None:
+    question.status = status
+    question.curator_locked = True
+    question.edited_at = timezone.now()
+    if status != Question.Status.NEEDS_REVIEW:
+        question.review_reason = ""
+    question.save(
+        update_fields=["status", "curator_locked", "edited_at", "review_reason", "updated_at"]
+    )
+
+
+@transaction.atomic
+def set_status(*, question: Question, user, status: str) -> Question:
+    if status not in Question.Status.values:
+        raise CurationError(f"Unknown status {status!r}.")
+    if status == Question.Status.PUBLISHED and question.passage_id is None:
+        raise CurationError("A question without a passage cannot be published.")
+    old = question.status
+    _decide(question, status=status)
+    audit.record(
+        user=user, action=f"question.{status}", obj=question, changes={"status": [old, status]}
+    )
+    return question
+
+
+@transaction.atomic
+def bulk_set_status(*, queryset: QuerySet, user, status: str) -> int:
+    """Publish or retire every question of a (filtered) selection; one audit entry."""
+    if status not in (Question.Status.PUBLISHED, Question.Status.RETIRED):
+        raise CurationError("Bulk actions only publish or retire.")
+    qs = Question.objects.filter(pk__in=queryset.values("pk"))
+    if status == Question.Status.PUBLISHED:
+        qs = qs.filter(passage__isnull=False)
+    ids = list(qs.exclude(status=status).values_list("pk", flat=True))
+    count = Question.objects.filter(pk__in=ids).update(
+        status=status,
+        curator_locked=True,
+        edited_at=timezone.now(),
+        review_reason="",
+        updated_at=timezone.now(),
+    )
+    audit.record(
+        user=user,
+        action=f"question.bulk_{status}",
+        changes={"count": count, "question_ids": ids[:500]},
+    )
+    return count
+
+
+def snapshot(*, question: Question, user=None) -> QuestionVersion:
+    """The stored wording of the question's current version (made if missing)."""
+    version, _ = QuestionVersion.objects.get_or_create(
+        question=question,
+        version=question.version,
+        defaults={
+            "stem": question.stem,
+            "options": question.options,
+            "answer": question.answer,
+            "explanation": question.explanation,
+            "created_by": user if user is not None and user.is_authenticated else None,
+        },
+    )
+    return version
+
+
+def _check_edit(question: Question, *, stem: str, options: list[dict], answer: list[str]) -> None:
+    if not stem.strip():
+        raise CurationError("The stem must not be empty.")
+    ids = [o["id"] for o in options]
+    if len(options) < 2 or any(not o["text"].strip() for o in options):
+        raise CurationError("Every option needs text, and a question needs at least two.")
+    if len(set(ids)) != len(ids) or not answer or any(a not in ids for a in answer):
+        raise CurationError("The key must be one of the options.")
+    texts = [stem, *(o["text"] for o in options)]
+    if any(exchange._MARKUP.search(t) for t in texts):
+        raise CurationError("HTML or script markup is not allowed in questions.")
+
+
+@transaction.atomic
+def edit_question(
+    *,
+    question: Question,
+    user,
+    stem: str,
+    options: list[dict],
+    answer: list[str],
+    explanation: str,
+) -> Question:
+    """Change the wording or key: a new version, locked against regeneration, audited."""
+    _check_edit(question, stem=stem, options=options, answer=answer)
+    new = {"stem": stem.strip(), "options": options, "answer": answer, "explanation": explanation}
+    changes = {k: [getattr(question, k), v] for k, v in new.items() if getattr(question, k) != v}
+    if not changes:
+        return question
+    snapshot(question=question)
+    for name, value in new.items():
+        setattr(question, name, value)
+    question.version = F("version") + 1
+    question.curator_locked = True
+    question.edited_at = timezone.now()
+    question.save()
+    question.refresh_from_db()
+    snapshot(question=question, user=user)
+    audit.record(user=user, action="question.edit", obj=question, changes=changes)
+    return question
+
+
+def version_for(*, response: Response) -> QuestionVersion | Question:
+    """What the student saw when they gave `response`: the stored version, or the
+    question itself when it has not changed since."""
+    if response.question_version == response.question.version:
+        return response.question
+    stored = response.question.versions.filter(version=response.question_version).first()
+    return stored or response.question
+
+
+@transaction.atomic
+def flag_changed_passages(*, now=None) -> int:
+    """Send every question whose cited passage changed text since it was last checked
+    back to review (retired ones stay retired). Called after generation and after
+    the curation pages change a source; returns how many were flagged."""
+    now = now or timezone.now()
+    changed = Q(passage__text_changed_at__isnull=False) & (
+        Q(passage_checked_at__isnull=True, created_at__lt=F("passage__text_changed_at"))
+        | Q(passage_checked_at__lt=F("passage__text_changed_at"))
+    )
+    extra = Question.extra_citations.through.objects.filter(
+        question_id=OuterRef("pk"), passage__text_changed_at__isnull=False
+    ).filter(
+        Q(question__passage_checked_at__isnull=True, question__created_at__lt=F("passage__text_changed_at"))
+        | Q(question__passage_checked_at__lt=F("passage__text_changed_at"))
+    )  # fmt: skip
+
+    ids = list(
+        Question.objects.exclude(status=Question.Status.RETIRED)
+        .filter(changed | Exists(extra))
+        .values_list("pk", flat=True)
+    )
+    Question.objects.filter(pk__in=ids).update(
+        status=Question.Status.NEEDS_REVIEW, review_reason=PASSAGE_CHANGED, passage_checked_at=now
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def accept_passage(*, question: Question, user) -> Question:
+    """The curator checked the question against the changed passage."""
+    question.review_reason = ""
+    question.passage_checked_at = timezone.now()
+    question.save(update_fields=["review_reason", "passage_checked_at", "updated_at"])
+    audit.record(user=user, action="question.passage_checked", obj=question)
+    return question
+
+
+# --- sources --------------------------------------------------------------------------------
+
+
+def regenerate(*, sources: list[str], seed: int = 1956):
+    """Run the question generators for these sources and flag changed passages."""
+    from quizzes.generation import generate_bank, load_snapshot
+    from quizzes.generation.saving import save_bank
+
+    started = time.monotonic()
+    corpus = load_snapshot(sources=sources)
+    result = generate_bank(corpus=corpus, seed=seed)
+    run = save_bank(result=result, seed=seed, sources=sources, started=started)
+    flag_changed_passages()
+    return run
+
+
+@transaction.atomic
+def regenerate_source(*, source: Source, user):
+    run = regenerate(sources=[source.slug])
+    audit.record(
+        user=user,
+        action="source.regenerate",
+        obj=source,
+        changes={"created": run.created, "updated": run.updated, "retired": run.retired},
+    )
+    return run
+
+
+def errata_path(*, source: Source) -> Path:
+    return Path(settings.CORPUS_DATA_DIR) / "errata" / f"{source.slug}.toml"
+
+
+def save_errata(*, source: Source, text: str, user) -> None:
+    """Write a source's errata file and re-ingest; invalid TOML or a failed ingest
+    leaves the file and the database as they were."""
+    path = errata_path(source=source)
+    try:
+        parse_errata(text, name=path.name)
+    except ErrataError as error:
+        raise CurationError(str(error)) from None
+    old = path.read_bytes() if path.exists() else None
+    try:
+        with transaction.atomic():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            load_corpus()
+            flagged = flag_changed_passages()
+            audit.record(
+                user=user,
+                action="source.errata",
+                obj=source,
+                changes={
+                    "old": (old or b"").decode("utf-8", "replace"),
+                    "new": text,
+                    "flagged": flagged,
+                },
+            )
+    except (DocumentError, ErrataError) as error:
+        _restore(path, old)
+        raise CurationError(str(error)) from None
+    except Exception:
+        _restore(path, old)
+        raise
+
+
+def _restore(path: Path, old: bytes | None) -> None:
+    if old is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(old)
+
+
+@transaction.atomic
+def upload_source(
+    *,
+    user,
+    name: str,
+    data: bytes,
+    work: str,
+    title: str,
+    date: str,
+    kind: str,
+    author: str = "",
+    citation: str = "",
+) -> Source:
+    """Add an uploaded document as a new source (the same checks as import_source)
+    and generate its questions."""
+    try:
+        validate_document(name=name, data=data)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(name).name
+            path.write_bytes(data)
+            report = import_document(
+                path=path,
+                work=work,
+                title=title,
+                date=date,
+                kind=kind,
+                author=author,
+                citation=citation,
+            )
+    except DocumentError as error:
+        raise CurationError(str(error)) from None
+    source = Source.objects.get(slug=report.slug)
+    run = regenerate(sources=[source.slug])
+    audit.record(
+        user=user,
+        action="source.upload",
+        obj=source,
+        changes={"file": name, "passages": report.passages, "questions": run.created},
+    )
+    return source
+
+
+# --- exchange -------------------------------------------------------------------------------
+
+
+def encode_upload(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def decode_upload(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"))
+
+
+def import_bank(*, data: bytes, user) -> exchange.ImportPreview:
+    """Import after a preview: all or nothing, audited."""
+    with transaction.atomic():
+        preview = exchange.import_questions(data=data)
+        audit.record(
+            user=user,
+            action="bank.import",
+            changes={"added": len(preview.added), "updated": len(preview.updated)},
+        )
+    return preview
+
+
+# --- glossary and timeline -------------------------------------------------------------------
+# Decision: the TOML files are the source of truth (load_corpus reloads them and
+# deletes rows they no longer list), so the curation page edits the files and
+# reloads them, as with errata; an edit made to the rows alone would be lost.
+
+REFERENCE_FILES = {"glossary": "glossary.toml", "timeline": "timeline.toml"}
+
+
+def reference_path(*, which: str) -> Path:
+    if which not in REFERENCE_FILES:
+        raise CurationError(f"Unknown reference file {which!r}.")
+    return Path(settings.CORPUS_DATA_DIR) / REFERENCE_FILES[which]
+
+
+def save_reference_file(*, which: str, text: str, user) -> None:
+    """Write the glossary or timeline file and reload both; any error leaves the
+    file and the database as they were."""
+    from corpus.reference import ReferenceDataError, load_reference_data
+
+    path = reference_path(which=which)
+    old = path.read_bytes() if path.exists() else None
+    try:
+        with transaction.atomic():
+            path.write_text(text, encoding="utf-8")
+            report = load_reference_data(
+                glossary_path=reference_path(which="glossary"),
+                timeline_path=reference_path(which="timeline"),
+            )
+            audit.record(
+                user=user,
+                action=f"{which}.edit",
+                changes={
+                    "file": path.name,
+                    "terms": [report.terms_created, report.terms_updated, report.terms_deleted],
+                    "events": [report.events_created, report.events_updated, report.events_deleted],
+                },
+            )
+    except (ReferenceDataError, ValueError) as error:
+        _restore(path, old)
+        raise CurationError(str(error).splitlines()[0] if str(error) else "Invalid file.") from None
+    except Exception:
+        _restore(path, old)
+        raise

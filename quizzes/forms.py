@@ -1,0 +1,146 @@
+"""Forms of the quizzes app."""
+
+from __future__ import annotations
+
+from django import forms
+
+from corpus.models import GlossaryTerm, Source, TimelineEvent, Work
+from quizzes import exchange
+from quizzes.models import ProblemReport, Question
+
+# --- curation ---------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Question.Status.choices], required=False
+    )
+    type = forms.ChoiceField(choices=[("", "Any type"), *Question.Type.choices], required=False)
+    source = forms.ChoiceField(choices=[("", "Any source")], required=False)
+    passages = forms.CharField(
+        required=False,
+        label="Passage ids",
+        help_text="Comma-separated: the passages a lesson module cites.",
+    )
+    score_min = forms.FloatField(required=False, min_value=0, max_value=1, label="Score from")
+    score_max = forms.FloatField(required=False, min_value=0, max_value=1, label="to")
+    flag = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, sources: list[tuple[str, str]], flags: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Any source"), *sources]
+        self.fields["flag"].choices = [("", "Any flag"), *flags.items()]
+
+    def clean_passages(self) -> list[int]:
+        raw = self.cleaned_data["passages"]
+        try:
+            return [int(p) for p in raw.replace(" ", "").split(",") if p]
+        except ValueError:
+            raise forms.ValidationError(
+                "Passage ids are whole numbers separated by commas."
+            ) from None
+
+
+class QuestionEditForm(forms.Form):
+    """Stem, option texts, key and explanation of one question."""
+
+    stem = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+    )
+
+    def __init__(self, *args, question: Question, **kwargs):
+        initial = {"stem": question.stem, "explanation": question.explanation}
+        for option in question.options:
+            initial[f"option_{option['id']}"] = option["text"]
+        if question.type != Question.Type.CHRONOLOGY:
+            initial["key"] = question.answer[0] if question.answer else ""
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.question = question
+        for option in question.options:
+            self.fields[f"option_{option['id']}"] = forms.CharField(
+                label=f"Option {option['id']}", max_length=500
+            )
+        if question.type != Question.Type.CHRONOLOGY:
+            self.fields["key"] = forms.ChoiceField(
+                choices=[(o["id"], o["id"]) for o in question.options],
+                widget=forms.RadioSelect,
+                label="Correct option",
+            )
+
+    def option_fields(self):
+        return [self[f"option_{o['id']}"] for o in self.question.options]
+
+    def edited(self) -> dict:
+        data = self.cleaned_data
+        options = [{**o, "text": data[f"option_{o['id']}"]} for o in self.question.options]
+        answer = [data["key"]] if "key" in data else list(self.question.answer)
+        return {
+            "stem": data["stem"],
+            "options": options,
+            "answer": answer,
+            "explanation": data.get("explanation", ""),
+        }
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("published", "Publish"), ("retired", "Retire")])
+    confirm = forms.BooleanField(required=False)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=ProblemReport.Reason.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class ResolveReportForm(forms.Form):
+    resolution = forms.ChoiceField(choices=ProblemReport.Resolution.choices)
+    note = forms.CharField(required=False, max_length=300)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(help_text="Moodle XML, GIFT or JSON, up to 5 MB.")
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[(f, f) for f in exchange.FORMATS])
+
+
+class SourceUploadForm(forms.Form):
+    file = forms.FileField(help_text="Plain text or Markdown, UTF-8.")
+    title = forms.CharField(max_length=300)
+    work = forms.CharField(
+        max_length=300, help_text="Slug or title of an existing work, or a new work's title."
+    )
+    date = forms.CharField(max_length=10, required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
+    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.OTHER)
+    author = forms.CharField(max_length=300, required=False)
+    citation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work"].widget.attrs["list"] = "known-works"
+        self.works = list(Work.objects.values_list("slug", "title"))
+
+
+class ErrataForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        required=False,
+        label="Errata (TOML)",
+    )
+
+
+class GlossaryTermForm(forms.ModelForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = ["name", "kind", "role", "description"]
+
+
+class TimelineEventForm(forms.ModelForm):
+    class Meta:
+        model = TimelineEvent
+        fields = ["date", "precision", "title", "description"]
