@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from corpus.models import Source
+from quizzes.curation import flag_changed_passages
 from quizzes.generation import GENERATORS, generate_bank, load_snapshot
 from quizzes.generation.reporting import bank_table, run_table
-from quizzes.curation import flag_changed_passages
 from quizzes.generation.saving import publish_threshold, save_bank
 
 
