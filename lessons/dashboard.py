@@ -101,8 +101,11 @@ class StudentDashboard:
 
     @property
     def next_module(self) -> Module | None:
-        """The first module not yet started (where "start with Lesson 1" points)."""
-        return next((m.module for m in self.mastery if not m.started), None)
+        """The first module with questions the student has not answered yet.
+
+        Not "not started": lessons share some questions, so finishing lesson 1's quiz
+        also answers a few of lesson 2's, and lesson 2 must still come next."""
+        return next((m.module for m in self.mastery if m.answered < m.total), None)
 
 
 def student_classes(*, user) -> list[SchoolClass]:

@@ -381,3 +381,26 @@ def test_dashboard_lists_the_students_assignments_with_their_due_state(client):
     html = client.get("/dashboard/").content.decode()
     assert "Read lesson 2 and take its test" in html
     assert "Late — not handed in" in html
+
+
+@pytest.mark.django_db
+def test_up_next_is_the_first_lesson_with_unanswered_questions():
+    from lessons.dashboard import Mastery, StudentDashboard
+    from tests.factories import make_module
+
+    first, second, third = (make_module() for _ in range(3))
+    board = StudentDashboard(
+        mastery=[
+            Mastery(module=first, correct=8, answered=10, total=10),
+            Mastery(module=second, correct=2, answered=2, total=10),  # shared questions
+            Mastery(module=third, correct=0, answered=0, total=10),
+        ],
+        chart=None,
+        missed_types=[],
+        missed_terms=[],
+        due_reviews=0,
+        classes=[],
+        assigned=[],
+        retakes=[],
+    )
+    assert board.next_module == second
