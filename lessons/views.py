@@ -15,6 +15,7 @@ from django.db import IntegrityError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -70,6 +71,12 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     course = list(Module.objects.only("slug", "title", "ordinal"))
     position = next(i for i, m in enumerate(course) if m.pk == module.pk)
+    review_url = ""
+    if request.user.is_staff:
+        # Curators review "this lesson's questions": the queue filters by the passages
+        # the lesson cites (quizzes knows nothing of lessons). Prefetched: no query.
+        cited = sorted({c.passage_id for s in module.sections.all() for c in s.citations.all()})
+        review_url = reverse("curation:queue") + "?passages=" + ",".join(map(str, cited))
     return render(
         request,
         _template(request, "lessons/lesson_detail.html", "lesson-article"),
@@ -80,6 +87,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "next": course[position + 1] if position + 1 < len(course) else None,
             "position": position + 1,
             "course_length": len(course),
+            "review_url": review_url,
         },
     )
 

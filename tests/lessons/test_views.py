@@ -162,3 +162,18 @@ def test_unknown_lesson_is_a_404(client):
 @pytest.mark.django_db
 def test_lesson_pages_accept_only_get(client):
     assert client.post("/lessons/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_curators_get_a_link_to_review_the_lessons_questions(client, django_user_model):
+    from django.core.management import call_command
+
+    call_command("load_corpus", verbosity=0)
+    call_command("load_lessons", verbosity=0)
+    curator = django_user_model.objects.create_user("cur", is_staff=True)
+    client.force_login(curator)
+    html = client.get("/lessons/the-secret-speech/").content.decode()
+    link = html.split("Curate this lesson's questions")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link.startswith("/curation/?passages=")
+    client.force_login(django_user_model.objects.create_user("pupil"))
+    assert "Curate this lesson" not in client.get("/lessons/the-secret-speech/").content.decode()
