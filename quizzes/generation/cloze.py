@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from corpus.models import Passage
+from quizzes.generation.candidates import Candidate, explanation_for
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import split_sentences, straighten_quotes, word_count
 from quizzes.generation.statements import standalone_problem
@@ -107,3 +108,47 @@ def occurrence(*, sentence: Sentence, start: int, text: str) -> str:
     """Which occurrence in the passage a span is ("2"): stable while the passage's key is."""
     absolute = sentence.start + start
     return str(sentence.passage.text[:absolute].count(text))
+
+
+def cloze_candidate(
+    *,
+    kind: tuple[str, str, int],
+    passage: Passage,
+    blanked: Blanked,
+    options: list[dict],
+    answer: list[str],
+    answer_text: str,
+    shown_text: str,
+    identity: tuple,
+    option_kind: str,
+    answer_spellings: list[str],
+    penalties: dict[str, float],
+    difficulty: str,
+    **extra,
+) -> Candidate:
+    """The candidate every cloze generator makes: a blanked sentence of `passage` whose
+    answer is `shown_text` as the passage prints it. `kind` is (type, generator, version)."""
+    question_type, generator, version = kind
+    return Candidate(
+        type=question_type,
+        generator=generator,
+        version=version,
+        stem=blanked.stem,
+        options=options,
+        answer=answer,
+        passage=passage,
+        explanation=explanation_for(passage=passage, quote=blanked.quote, answer=answer_text),
+        quote=blanked.quote,
+        highlight=blanked.highlight,
+        identity=identity,
+        option_kind=option_kind,
+        support_text=passage.text,
+        support_phrases=[shown_text],
+        exclusive_text=passage.text,
+        answer_spellings=answer_spellings,
+        excerpt=blanked.excerpt,
+        blank_prefix=blanked.blank_prefix,
+        penalties={**penalties, "trivial stem": trivial_penalty(blanked.excerpt)},
+        difficulty=difficulty,
+        **extra,
+    )

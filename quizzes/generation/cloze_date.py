@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
-    explanation_for,
     item_rng,
     passage_ref,
     shuffled_options,
 )
-from quizzes.generation.cloze import blank, occurrence, sentences, standalone, trivial_penalty
+from quizzes.generation.cloze import (
+    blank,
+    cloze_candidate,
+    occurrence,
+    sentences,
+    standalone,
+)
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import contains_phrase
 from quizzes.models import Question
@@ -171,34 +176,21 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 options, answer = shuffled_options(
                     rng=r, answer=found.text, distractors=distractors
                 )
-                yield Candidate(
-                    type=TYPE,
-                    generator=NAME,
-                    version=VERSION,
-                    stem=blanked.stem,
+                yield cloze_candidate(
+                    kind=(TYPE, NAME, VERSION),
+                    passage=passage,
+                    blanked=blanked,
                     options=options,
                     answer=answer,
-                    passage=passage,
-                    explanation=explanation_for(
-                        passage=passage, quote=blanked.quote, answer=found.text
-                    ),
-                    quote=blanked.quote,
-                    highlight=blanked.highlight,
+                    answer_text=found.text,
+                    shown_text=found.text,
                     identity=(
                         ref,
                         found.text,
                         occurrence(sentence=sentence, start=found.start, text=found.text),
                     ),
                     option_kind="date",
-                    support_text=passage.text,
-                    support_phrases=[found.text],
-                    exclusive_text=passage.text,
                     answer_spellings=[found.text],
-                    excerpt=blanked.excerpt,
-                    blank_prefix=blanked.blank_prefix,
-                    penalties={
-                        "derived distractors": 0.04 * max(0, derived - 1),
-                        "trivial stem": trivial_penalty(blanked.excerpt),
-                    },
+                    penalties={"derived distractors": 0.04 * max(0, derived - 1)},
                     difficulty="hard" if found.style in ("mdy", "dmy") else "medium",
                 )

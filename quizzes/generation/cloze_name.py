@@ -19,7 +19,6 @@ from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
-    explanation_for,
     item_rng,
     passage_ref,
     shuffled_options,
@@ -27,9 +26,9 @@ from quizzes.generation.candidates import (
 from quizzes.generation.cloze import (
     INITIALS,
     blank,
+    cloze_candidate,
     sentences,
     standalone,
-    trivial_penalty,
     word_bounded,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
@@ -122,31 +121,20 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             made += 1
             used_terms.add(term.slug)
             used_sentences.add(sentence.start)
-            yield Candidate(
-                type=TYPE,
-                generator=NAME,
-                version=VERSION,
-                stem=blanked.stem,
+            yield cloze_candidate(
+                kind=(TYPE, NAME, VERSION),
+                passage=passage,
+                blanked=blanked,
                 options=options,
                 answer=answer,
-                passage=passage,
-                explanation=explanation_for(
-                    passage=passage, quote=blanked.quote, answer=answer_text
-                ),
-                quote=blanked.quote,
-                highlight=blanked.highlight,
+                answer_text=answer_text,
+                shown_text=shown_in_text,
                 identity=(ref, term.slug, shown_in_text),
                 option_kind="person" if term.kind == GlossaryTerm.Kind.PERSON else str(term.kind),
-                support_text=passage.text,
-                support_phrases=[shown_in_text],
-                exclusive_text=passage.text,
                 answer_spellings=all_spellings(term),
                 distractor_spellings=spellings,
-                excerpt=blanked.excerpt,
-                blank_prefix=blanked.blank_prefix,
                 penalties={
                     "role widened": penalty,
-                    "trivial stem": trivial_penalty(blanked.excerpt),
                     "answer is the work's main subject": _main_subject_penalty(
                         corpus, passage, term
                     ),

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
-    explanation_for,
     item_rng,
     passage_ref,
     shuffled_options,
@@ -30,11 +29,11 @@ from quizzes.generation.candidates import (
 from quizzes.generation.cloze import (
     Sentence,
     blank,
+    cloze_candidate,
     earlier_sentences,
     occurrence,
     sentences,
     standalone,
-    trivial_penalty,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import contains_phrase, split_sentences
@@ -264,34 +263,21 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 options, answer = shuffled_options(
                     rng=r, answer=figure.text, distractors=distractors
                 )
-                yield Candidate(
-                    type=TYPE,
-                    generator=NAME,
-                    version=VERSION,
-                    stem=blanked.stem,
+                yield cloze_candidate(
+                    kind=(TYPE, NAME, VERSION),
+                    passage=passage,
+                    blanked=blanked,
                     options=options,
                     answer=answer,
-                    passage=passage,
-                    explanation=explanation_for(
-                        passage=passage, quote=blanked.quote, answer=figure.text
-                    ),
-                    quote=blanked.quote,
-                    highlight=blanked.highlight,
+                    answer_text=figure.text,
+                    shown_text=figure.text,
                     identity=(
                         ref,
                         figure.text,
                         occurrence(sentence=sentence, start=figure.start, text=figure.text),
                     ),
                     option_kind="figure",
-                    support_text=passage.text,
-                    support_phrases=[figure.text],
-                    exclusive_text=passage.text,
                     answer_spellings=[figure.text],
-                    excerpt=blanked.excerpt,
-                    blank_prefix=blanked.blank_prefix,
-                    penalties={
-                        "derived distractors": 0.05 * derived,
-                        "trivial stem": trivial_penalty(blanked.excerpt),
-                    },
+                    penalties={"derived distractors": 0.05 * derived},
                     difficulty="medium" if derived < 2 else "hard",
                 )
