@@ -1,0 +1,93 @@
+"""CPU per request of the quiz flow, in one process with Django's test client.
+
+`python -m tests.benchmarks.cpu [--profile]` with the bench server's environment:
+one bench student takes the bench quiz `ROUNDS` times (start, 10 x GET question +
+POST answer, finish), as htmx does, and the CPU time (time.process_time) of each
+endpoint is printed as a median in ms. With --profile, cProfile's top functions
+by cumulative time for GET question and POST answer, to find the hot spots.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import pstats
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+
+import django
+
+ROUNDS = 20
+QUESTION_ID = re.compile(r'name="question" value="(\d+)"')
+CHOICE = re.compile(r'name="(choice|order)" value="([^"]+)"')
+
+
+def answer_data(html: str) -> dict[str, object] | None:
+    """The form a student submits for the question in `html` (the first option, or the
+    order as shown), or None if the card asks no question."""
+    question = QUESTION_ID.search(html)
+    if question is None:
+        return None
+    fields = CHOICE.findall(html)
+    if fields and fields[0][0] == "order":
+        return {"question": question[1], "order": [value for _name, value in fields]}
+    return {"question": question[1], "choice": fields[0][1] if fields else ""}
+
+
+def measure(config: dict, *, profile: bool = False, rounds: int = ROUNDS) -> dict[str, float]:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", headers={"HX-Request": "true"})
+    client.force_login(User.objects.get(username=config["students"][-1]))
+    quiz = config["quiz_url"]
+    cpu: dict[str, list[float]] = defaultdict(list)
+    profiles = {"GET question": cProfile.Profile(), "POST answer": cProfile.Profile()}
+
+    def timed(name: str, call):
+        prof = profiles.get(name) if profile else None
+        started = time.process_time()
+        if prof:
+            prof.enable()
+        response = call()
+        if prof:
+            prof.disable()
+        cpu[name].append((time.process_time() - started) * 1000)
+        assert response.status_code == 200, (name, response.status_code)
+        return response
+
+    for _ in range(rounds):
+        start = timed("POST start", lambda: client.post(quiz + "start/"))
+        attempt = start["HX-Redirect"]
+        for _question in range(20):
+            page = timed("GET question", lambda a=attempt: client.get(a))
+            data = answer_data(page.content.decode())
+            if data is None:
+                break
+            timed("POST answer", lambda a=attempt, d=data: client.post(a + "answer/", d))
+        timed("POST finish", lambda a=attempt: client.post(a + "finish/"))
+    if profile:
+        for name, prof in profiles.items():
+            print(f"--- {name}")
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+    return {name: statistics.median(times) for name, times in cpu.items()}
+
+
+def main() -> None:
+    django.setup()
+    config_path = next(a for a in sys.argv[1:] if not a.startswith("--"))
+    with open(config_path) as config_file:
+        config = json.load(config_file)
+    figures = measure(config, profile="--profile" in sys.argv)
+    if "--json" in sys.argv:
+        print(json.dumps(figures))
+        return
+    for name, ms in figures.items():
+        print(f"{name}: {ms:.2f} ms CPU (median)")
+
+
+if __name__ == "__main__":
+    main()
