@@ -86,6 +86,7 @@ def ensure_demo_class() -> SchoolClass:
     )
     school_class.teachers.add(User.objects.get(username="teacher"))
     school_class.add_student(User.objects.get(username="student"))
+    school_class.sync_audience()  # the teacher too, on a database seeded before audiences
     return school_class
 
 

@@ -135,6 +135,11 @@ class SchoolClassAdmin(admin.ModelAdmin):
     def student_count(self, obj: SchoolClass) -> int:
         return obj.student_count
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Students and teachers changed here must gain or lose the class's quizzes too.
+        form.instance.sync_audience()
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):

@@ -47,6 +47,7 @@ class AssignmentError(Exception):
 def create_class(*, teacher: User, name: str) -> SchoolClass:
     school_class = SchoolClass.objects.create(name=name)
     school_class.teachers.add(teacher)
+    school_class.sync_audience()
     return school_class
 
 
@@ -66,11 +67,18 @@ def set_join_enabled(*, school_class: SchoolClass, enabled: bool) -> None:
     school_class.join_enabled = enabled
 
 
+@transaction.atomic
 def remove_student(*, school_class: SchoolClass, student_id: int) -> bool:
-    """Take a student out of the class. Their account, attempts and answers stay theirs."""
+    """Take a student out of the class. Their account, attempts and answers stay theirs
+    (their results pages still show them), but they can start no more of its quizzes."""
     deleted, _ = Membership.objects.filter(
         school_class=school_class, student_id=student_id
     ).delete()
+    if (
+        school_class.audience_id is not None
+        and not school_class.teachers.filter(pk=student_id).exists()
+    ):
+        school_class.audience.members.remove(student_id)
     return bool(deleted)
 
 
@@ -80,6 +88,7 @@ def add_co_teacher(*, school_class: SchoolClass, username: str) -> User:
     if user is None or not user.has_perm("lessons.add_schoolclass"):
         raise AssignmentError(f"There is no teacher with the username “{username.strip()}”.")
     school_class.teachers.add(user)
+    school_class.quiz_audience().members.add(user)
     return user
 
 
@@ -179,6 +188,9 @@ def create_assignment(
         source=source if what == SOURCE_QUIZ else None,
         rules=rules,
     )
+    # In the same transaction: the quiz is never visible to everyone, even briefly.
+    quiz.audience = school_class.quiz_audience()
+    quiz.save(update_fields=["audience"])
     return Assignment.objects.create(
         school_class=school_class,
         quiz=quiz,

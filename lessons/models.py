@@ -229,6 +229,17 @@ class SchoolClass(models.Model):
     join_enabled = models.BooleanField(
         default=True, help_text="Untick to stop new students joining with the code."
     )
+    # Who may see and start the class's assignment quizzes (docs/decisions.md,
+    # "Assignment quizzes have an audience"): its students and teachers, kept in
+    # step by add_student, remove_student, add_co_teacher and sync_audience.
+    audience = models.OneToOneField(
+        "quizzes.Audience",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="school_class",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SchoolClassQuerySet.as_manager()
@@ -241,10 +252,45 @@ class SchoolClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @transaction.atomic
     def add_student(self, student) -> Membership:
-        """Make `student` a member; joining twice keeps the first membership."""
+        """Make `student` a member; joining twice keeps the first membership.
+
+        They join the class's quiz audience too, so they can take every assignment,
+        the ones set before they joined included."""
         membership, _ = Membership.objects.get_or_create(school_class=self, student=student)
+        self.quiz_audience().members.add(student)
         return membership
+
+    def quiz_audience(self):
+        """The audience of the class's assignment quizzes, made (with the class's
+        students and teachers) the first time it is needed."""
+        if self.audience_id is None:
+            self.sync_audience()
+        return self.audience
+
+    @transaction.atomic
+    def sync_audience(self):
+        """Make the audience's members exactly the class's students and teachers.
+
+        For a class made without one (the admin, a fixture) and after a change made
+        outside the domain functions (the admin's membership inline)."""
+        from quizzes.models import Audience
+
+        if self.audience_id is None:
+            audience = Audience.objects.create(name=f"Class {self.pk}")
+            # Conditional: if another request gave the class an audience meanwhile, use it.
+            if SchoolClass.objects.filter(pk=self.pk, audience__isnull=True).update(
+                audience=audience
+            ):
+                self.audience = audience
+            else:
+                audience.delete()
+                self.refresh_from_db(fields=["audience"])
+        wanted = set(self.memberships.values_list("student_id", flat=True))
+        wanted |= set(self.teachers.values_list("pk", flat=True))
+        self.audience.members.set(wanted)
+        return self.audience
 
 
 class Membership(models.Model):
@@ -262,6 +308,11 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["school_class", "student"], name="membership_unique_student"
             ),
+        ]
+        # Curators get every lessons permission (lessons.accounts.ensure_role_groups);
+        # teachers get a named few, never this one.
+        permissions = [
+            ("delete_student_account", "Can delete a student's account and all their data"),
         ]
 
     def __str__(self) -> str:

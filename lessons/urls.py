@@ -13,6 +13,14 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
 ]
 
+# Privacy (lessons/account_views.py): a user's own data; curators delete a student's account.
+from lessons import account_views  # noqa: E402
+
+urlpatterns += [
+    path("accounts/my-data/", account_views.account_data_download, name="account_data_download"),
+    path("accounts/delete-student/", account_views.account_delete, name="account_delete"),
+]
+
 # Teachers' pages (lessons/teacher_views.py): every class is looked up in the
 # teacher's own classes, so another teacher's class number is a 404.
 from lessons import teacher_views as teach  # noqa: E402

@@ -9,6 +9,7 @@ from corpus.models import AuditEntry
 from quizzes.curation import bulk_set_status, snapshot
 from quizzes.models import (
     Attempt,
+    Audience,
     GenerationRun,
     ItemStatistics,
     ProblemReport,
@@ -72,6 +73,10 @@ class GenerationRunAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [f.name for f in GenerationRun._meta.fields]
 
+    def has_add_permission(self, request) -> bool:
+        # Runs are written by generate_questions; an empty one cannot be saved (no seed).
+        return False
+
 
 # --- Quizzes and what students did with them -----------------------------------------
 # Attempts, responses and review cards are records of students' work: the admin
@@ -90,8 +95,23 @@ class QuizAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "mode", "due_at", "reveal_answers", "owner"]
     list_filter = ["kind", "mode", "reveal_answers"]
     search_fields = ["title", "key"]
-    raw_id_fields = ["owner", "source"]
+    raw_id_fields = ["owner", "source", "audience"]
     inlines = [QuizItemInline]
+
+
+@admin.register(Audience)
+class AudienceAdmin(admin.ModelAdmin):
+    """Read-only: lessons keeps each class's audience in step with the class (edit the class)."""
+
+    list_display = ["__str__", "name"]
+    search_fields = ["name"]
+    readonly_fields = ["name", "members"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ResponseInline(admin.TabularInline):

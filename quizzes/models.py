@@ -191,11 +191,29 @@ class QuizQuerySet(models.QuerySet):
         return self.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=moment))
 
     def available_to(self, user) -> QuizQuerySet:
-        """Quizzes a user may see: a review or retake quiz belongs to its student alone."""
+        """Quizzes a user may see and start: a review or retake quiz belongs to its student
+        alone; a quiz with an audience (a class's assignment) to its members and its owner.
+
+        Membership is a subquery in the same statement, not a join: a join through the
+        members would repeat a quiz once per member and cost no fewer queries."""
         personal = Q(kind__in=Quiz.PERSONAL_KINDS)
+        public = ~personal & Q(audience__isnull=True)
         if not user.is_authenticated:
-            return self.exclude(personal)
-        return self.filter(~personal | Q(owner=user))
+            return self.filter(public)
+        audiences = Audience.members.through.objects.filter(user=user).values("audience_id")
+        return self.filter(public | (~personal & Q(audience__in=audiences)) | Q(owner=user))
+
+
+class Audience(models.Model):
+    """The people a restricted quiz is for. `quizzes` knows nothing of classes: the app
+    that restricts a quiz keeps its audience's members (lessons keeps one audience per
+    class, its students and teachers, and updates it wherever membership changes)."""
+
+    name = models.CharField(max_length=200, blank=True)
+    members = models.ManyToManyField("auth.User", related_name="quiz_audiences", blank=True)
+
+    def __str__(self) -> str:
+        return self.name or f"Audience {self.pk}"
 
 
 class Quiz(models.Model):
@@ -247,6 +265,15 @@ class Quiz(models.Model):
         blank=True,
         related_name="owned_quizzes",
         help_text="The teacher who built it, or the student a review/retake quiz is for.",
+    )
+    # PROTECT: deleting an audience must never quietly open its quizzes to everyone.
+    audience = models.ForeignKey(
+        Audience,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quizzes",
+        help_text="Empty: anyone may take it. Set: only its members (and the owner).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
