@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lessons import assignments as teaching
 from lessons.forms import AccommodationForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
-from lessons.gradebook import gradebook, gradebook_csv
+from lessons.gradebook import gradebook, gradebook_csv, gradebook_rows_html
 from lessons.item_analysis import item_analysis
 from lessons.models import Assignment, SchoolClass
 from lessons.roster import MAX_BYTES, check_roster, create_roster_accounts
@@ -362,13 +362,11 @@ def retake_allow(
 @require_GET
 def gradebook_view(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = _class(request, pk)
+    book = gradebook(school_class=school_class, now=timezone.now())
     return render(
         request,
         "lessons/teacher/gradebook.html",
-        {
-            "school_class": school_class,
-            "book": gradebook(school_class=school_class, now=timezone.now()),
-        },
+        {"school_class": school_class, "book": book, "rows_html": gradebook_rows_html(book=book)},
     )
 
 

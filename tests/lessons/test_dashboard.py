@@ -13,6 +13,7 @@ from django.utils import timezone
 from lessons.models import Membership
 from quizzes.models import Question, Quiz, ReviewCard
 from tests.factories import (
+    make_assignment,
     make_finished_attempt,
     make_module,
     make_passage,
@@ -404,3 +405,29 @@ def test_up_next_is_the_first_lesson_with_unanswered_questions():
         retakes=[],
     )
     assert board.next_module == second
+
+
+def test_dashboard_query_counts_for_a_new_student_and_one_with_work(
+    client, source, student, django_assert_num_queries
+):
+    """A student with nothing to show is spared the queries that could only come back
+    empty (question types missed, a class's assignments); one with results and a class
+    runs every query, and the same number however much work they have done."""
+    _module, questions, quiz = build_module(source, slug="speech", ordinal=1, questions=3)
+    client.force_login(student)
+    # user, finished-attempt count, modules, latest results, mastery questions,
+    # due reviews, classes, retakes (the session comes from the cache)
+    with django_assert_num_queries(8):
+        html = client.get("/dashboard/").content.decode()
+    assert "No assignments yet" in html and "You haven't taken a quiz yet" in html
+
+    school_class = make_school_class(students=[student], teachers=[make_user()])
+    make_assignment(school_class=school_class, quiz=make_quiz(title="Homework on the leak"))
+    questions[0].passage.glossary_terms.add(make_term(name="Nikolai Yezhov"))
+    make_finished_attempt(quiz=quiz, user=student, results=[(q, False) for q in questions])
+    # ... and question types missed, glossary terms (2), the class's teachers,
+    # assignments (3) and the history page
+    with django_assert_num_queries(16):
+        html = client.get("/dashboard/").content.decode()
+    assert "Homework on the leak" in html and "Nikolai Yezhov" in html
+    assert "3 of 3 answers wrong" in html
