@@ -308,9 +308,8 @@ def student_assignments(*, user: User, now: datetime.datetime) -> list[StudentAs
     result = []
     for assignment in assignments:
         due = assignment.quiz.due_at
-        if overrides.get(assignment.quiz_id) and (
-            due is None or overrides[assignment.quiz_id] > due
-        ):
+        # A later due date extends the quiz's; it never adds one (as Quiz.rules_for says).
+        if due is not None and overrides.get(assignment.quiz_id, due) > due:
             due = overrides[assignment.quiz_id]
         row = stats.get(assignment.quiz_id, {})
         finished, open_ = row.get("finished", 0), row.get("open", 0)
