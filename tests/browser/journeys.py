@@ -149,3 +149,24 @@ def next_question(page, *, js: bool) -> None:
         expect(heading).to_contain_text("Question")
         if js:
             expect(heading).to_be_focused()
+
+
+def server_shell(server_env: dict[str, str], code: str) -> dict:
+    """Run `code` in `manage.py shell` against the test server's database and return
+    the JSON object it prints last: setting up or checking rows through the app's own
+    functions, as a second user at another desk would (a second or two per call)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.browser.conftest import ROOT
+
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=server_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
