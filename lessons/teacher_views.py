@@ -145,13 +145,19 @@ def student_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
     school_class = _class(request, pk)
     student = _student(school_class, student_pk)
     teaching.remove_student(school_class=school_class, student_id=student.pk)
-    if request.htmx:
-        return HttpResponse("")  # the row is swapped out
-    messages.success(
-        request,
+    message = (
         f"{student.get_full_name() or student.username} was removed from the class. "
-        "Their account and their work are kept.",
+        "Their account and their work are kept."
     )
+    if request.htmx:
+        # The row becomes this message, focused (htmx focuses [autofocus] after a swap)
+        # and announced, so the keyboard does not fall back to the top of the page.
+        return render(
+            request,
+            "lessons/teacher/class_detail.html#member-removed",
+            {"student_id": student.pk, "message": message},
+        )
+    messages.success(request, message)
     return redirect("teacher_class", pk=school_class.pk)
 
 

@@ -138,7 +138,10 @@ def test_removing_a_student_keeps_their_account_and_work(tclient, school_class):
         reverse("teacher_student_remove", args=[school_class.pk, student.pk]),
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 200 and response.content == b""
+    # The row is swapped for a focused status message: the keyboard stays where it was.
+    row = response.content.decode()
+    assert response.status_code == 200 and f'id="member-{student.pk}"' in row
+    assert 'role="status"' in row and "autofocus" in row and "was removed from the class" in row
     assert not Membership.objects.filter(student=student).exists()
     assert (
         User.objects.filter(pk=student.pk).exists()
