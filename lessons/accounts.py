@@ -291,3 +291,18 @@ TEACHER_SESSION_KEY = "thaw_teacher"
 def remember_teacher_role(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[TEACHER_SESSION_KEY] = user.has_perm("lessons.add_schoolclass")
+
+
+# --- Log-in throttling -------------------------------------------------------------------
+
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """The username django-axes records for a log-in, cut to its 255-character column.
+
+    Django's log-in form does not enforce the username's length, so a longer one reached
+    axes' INSERT: a 500 on PostgreSQL (found by tests/reliability/test_fuzz.py). No real
+    username is that long (150 at most), so cutting changes no lockout of a real account.
+    """
+    source = credentials or getattr(request, "POST", {})
+    username = source.get("username")
+    return username[:255] if isinstance(username, str) else username

@@ -115,6 +115,10 @@ class CoTeacherForm(forms.Form):
 class RosterForm(forms.Form):
     roster = forms.FileField(
         label="Roster CSV",
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty. Choose a CSV file with a header row and the students.",
+        },
         help_text="A header row “username,display_name”, then one student a line. UTF-8.",
     )
 

@@ -53,7 +53,10 @@ def _query(request: HttpRequest) -> str:
 
 def _back(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only a path: redirect() would take a bare word such as "x" for a view name (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return target
     return reverse("curation:queue")
 
@@ -70,7 +73,8 @@ def _row(request: HttpRequest, question: Question, **extra) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     try:
-        page = int(request.GET.get("page", "1"))
+        # Bounded: a huge page number would overflow the database's OFFSET (a 500).
+        page = min(int(request.GET.get("page", "1")), 100_000)
     except ValueError:
         page = 1
     rows, total = curation.queue_page(filters=filters, page=page)

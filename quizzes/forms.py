@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from corpus.models import GlossaryTerm, Source, TimelineEvent, Work
 from quizzes import exchange
@@ -34,11 +35,13 @@ class QueueFilterForm(forms.Form):
     def clean_passages(self) -> list[int]:
         raw = self.cleaned_data["passages"]
         try:
-            return [int(p) for p in raw.replace(" ", "").split(",") if p]
+            ids = [int(p) for p in raw.replace(" ", "").split(",") if p]
         except ValueError:
-            raise forms.ValidationError(
-                "Passage ids are whole numbers separated by commas."
-            ) from None
+            ids = None
+        # An id past the database's integer range is an overflow (a 500), not "no match".
+        if ids is None or any(not 0 <= p < 2**63 for p in ids):
+            raise forms.ValidationError("Passage ids are whole numbers separated by commas.")
+        return ids
 
 
 class QuestionEditForm(forms.Form):
@@ -124,6 +127,16 @@ class SourceUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["work"].widget.attrs["list"] = "known-works"
         self.works = list(Work.objects.values_list("slug", "title"))
+
+    def clean_file(self):
+        # Refused by its size before the view reads it: a huge file never fills the memory.
+        upload, limit = self.cleaned_data["file"], settings.CORPUS_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
+                f"{limit / 1_048_576:.0f} MB."
+            )
+        return upload
 
 
 class ErrataForm(forms.Form):
