@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.errors.DatabaseUnavailableMiddleware",  # a refused write: a 503 page, not a 500
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,12 +123,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
+    # One connection per worker, kept between requests: opening one (and running the
+    # PRAGMAs above, and SQLite reading the schema) cost about 3 ms of CPU per request
+    # under gunicorn, more than the quiz views themselves (docs/performance.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = None
 else:
     # Django's own psycopg connection pool (Django 5.1+): the workers share
     # connections instead of opening one per request.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = env_bool("DATABASE_POOL", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and sessions -------------------------------------------------------
+# Sessions are read from a cache and written through to the database (`cached_db`):
+# reading the session row was a query on every request. The cache is files in
+# VAR_DIR, so every worker process on this machine shares it and a logout (which
+# deletes the cached copy) takes effect in all of them at once; a per-process cache
+# (locmem) would keep a logged-out session alive in the other workers. A miss or an
+# evicted file only means a read from the database. See docs/decisions.md.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+        # Beyond this many files a third are dropped at the next write (a login):
+        # room for a large school's sessions, few enough that the scan stays quick.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,6 +168,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Lockouts are logged, but without who or where: no personal data in logs.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# Cut to the column's length: a longer username was a 500 on PostgreSQL.
+AXES_USERNAME_CALLABLE = "lessons.accounts.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

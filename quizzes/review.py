@@ -46,7 +46,14 @@ def schedule_answers(
     cards = []
     for question_id, correct in results.items():
         row = existing.get(question_id) or ReviewCard(user_id=user_id, question_id=question_id)
-        fsrs_card = Card.from_dict(row.fsrs_card) if row.fsrs_card else Card()
+        # A card_id of our own: without one, fsrs's Card() sleeps a millisecond (to keep
+        # its ids apart), which holds a sync worker on every new card. Ours are told
+        # apart by (user, question), so the id is only the creation time it stands for.
+        fsrs_card = (
+            Card.from_dict(row.fsrs_card)
+            if row.fsrs_card
+            else Card(card_id=int(now.timestamp() * 1000))
+        )
         fsrs_card, _log = SCHEDULER.review_card(
             fsrs_card, Rating.Good if correct else Rating.Again, now
         )

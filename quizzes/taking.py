@@ -78,8 +78,10 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
     together queue on it (`make bench`, synchronized start). The one write that
     matters is the INSERT, and the (quiz, user, number) constraint settles a race.
     """
+    # Attempts read through `quiz.attempts` come with `.quiz` set to this quiz already:
+    # no join to load it again.
     attempts = quiz.attempts.filter(user=user)
-    current = attempts.in_progress().select_related("quiz").first()
+    current = attempts.in_progress().first()
     if current is not None and not is_overdue(attempt=current, now=now):
         return current
     if current is not None:
@@ -92,7 +94,10 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
     question_ids = list(quiz.items.order_by("position").values_list("question_id", flat=True))
     if not question_ids:
         raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
-    taken = attempts.count()
+    # Finished attempts only: one still open here was just started by another tab
+    # (twenty Start clicks at once, tests/reliability), and taking its number makes
+    # our INSERT collide below and join it, instead of opening a second attempt.
+    taken = attempts.finished().count()
     if rules.attempts_allowed is not None and taken >= rules.attempts_allowed:
         raise QuizUnavailable(
             f"You have used all {rules.attempts_allowed} attempt"
@@ -125,7 +130,7 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
             )
     except IntegrityError:
         # A double click on Start: the other request made this attempt first.
-        return attempts.in_progress().select_related("quiz").get(number=number)
+        return attempts.in_progress().get(number=number)
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,7 @@ def finish_attempt(
     if closed == 1:
         # A new statement after the UPDATE took the row lock: on PostgreSQL it
         # sees every answer committed before us, and later ones find the attempt closed.
-        results = dict(attempt.responses.values_list("question_id", "is_correct"))
+        results = dict(attempt.responses.order_by().values_list("question_id", "is_correct"))
         Attempt.objects.filter(pk=attempt.pk).update(
             score=sum(results.values()), max_score=len(attempt.question_ids)
         )
@@ -447,14 +452,27 @@ class Feedback:
 # makes the link and the citation. Loading whole passages (their text) and
 # sources was the costliest query of answering (measured by `make bench`).
 _EVIDENCE = ("passage__key", "passage__source__slug", "passage__source__title")
+# What a card and grading read of the question. The rest (curation's fields and four
+# timestamps, each parsed from text on SQLite) is a tenth of a millisecond per card.
+_CARD_FIELDS = (
+    "type",
+    "stem",
+    "options",
+    "answer",
+    "explanation",
+    "explanation_quote",
+    "highlight_start",
+    "highlight_end",
+    "passage",
+    "version",
+)
 
 
 def _question(question_id: int, *, evidence: bool = False) -> Question | None:
     """The question; with `evidence`, also what its feedback shows (passage, source)."""
-    questions = Question.objects.all()
+    questions = Question.objects.only(*_CARD_FIELDS)
     if evidence:
-        fields = [field.name for field in Question._meta.concrete_fields]
-        questions = questions.select_related("passage__source").only(*fields, *_EVIDENCE)
+        questions = questions.select_related("passage__source").only(*_CARD_FIELDS, *_EVIDENCE)
     # get(), not filter().first(): first() orders by pk, which costs a compile for one row.
     try:
         return questions.get(pk=question_id)
@@ -465,9 +483,17 @@ def _question(question_id: int, *, evidence: bool = False) -> Question | None:
 def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "") -> QuestionCard:
     """The card to show: question `position` if it is answered (its feedback), else the
     first unanswered question (where a student who closed the tab picks up)."""
-    answered = {r.question_id: r for r in attempt.responses.all()}
     ids = attempt.question_ids
-    if position and 1 <= position <= len(ids) and ids[position - 1] in answered:
+    # order_by(): Response's default ordering is by attempt, which joined the attempt
+    # table into every card's query for nothing. The next question needs only which
+    # ids are answered; a revisited one needs its response.
+    responses = attempt.responses.order_by()
+    revisit = bool(position and 1 <= position <= len(ids))
+    if revisit:
+        answered = {r.question_id: r for r in responses}
+    else:
+        answered = dict.fromkeys(responses.values_list("question_id", flat=True))
+    if revisit and ids[position - 1] in answered:
         response = answered[ids[position - 1]]
         state = FEEDBACK if attempt.is_practice else SAVED
         return QuestionCard(
@@ -511,7 +537,9 @@ def submit(*, attempt: Attempt, data, now: datetime.datetime) -> Submission:
     order), and `move` ("up:<id>" / "down:<id>") for a reordering without JavaScript.
     """
     question_id = data.get("question", "")
-    question_id = int(question_id) if question_id.isdigit() else None
+    # ASCII digits only ("²" passes isdigit() but not int()), and no longer than an id.
+    valid = question_id.isascii() and question_id.isdigit() and len(question_id) <= 18
+    question_id = int(question_id) if valid else None
     question = (
         _question(question_id, evidence=attempt.is_practice)
         if question_id in attempt.question_ids
@@ -614,7 +642,7 @@ class ReviewRow:
 
 def review_rows(*, attempt: Attempt, level: str) -> list[ReviewRow]:
     """One row per question of a finished attempt; three queries however many questions."""
-    responses = {r.question_id: r for r in attempt.responses.all()}
+    responses = {r.question_id: r for r in attempt.responses.order_by()}  # no join for order
     questions = Question.objects.select_related("passage__source").in_bulk(attempt.question_ids)
     return [
         ReviewRow(n, questions[pk], responses.get(pk), level)

@@ -73,7 +73,9 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.is_finished:
         return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
     position = request.GET.get("q", "")
-    card = taking.card_for(attempt=attempt, position=int(position) if position.isdigit() else None)
+    # ASCII digits only ("²" passes isdigit() but not int()), and short: a position.
+    valid = position.isascii() and position.isdigit() and len(position) <= 6
+    card = taking.card_for(attempt=attempt, position=int(position) if valid else None)
     card.focus = bool(request.htmx)
     template = _template(request, "quizzes/attempt_question.html", "question-card")
     return render(request, template, {"attempt": attempt, "card": card})
@@ -98,7 +100,12 @@ def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = get_object_or_404(_attempts(request), pk=pk)
-    taking.finish_attempt(attempt=attempt, now=timezone.now())
+    now = timezone.now()
+    deadline = attempt.effective_deadline()
+    # Finished once the clock ran out (quiz.js submits at zero, within the grace):
+    # the results say time ran out, as when the server closes it after the grace.
+    past_deadline = deadline is not None and now >= deadline
+    taking.finish_attempt(attempt=attempt, now=now, by_deadline=past_deadline)
     return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
 
 

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import caches
 from hypothesis import settings as hypothesis_settings
 
 # No per-example deadline: two cores shared with a browser and a server make timings noisy.
@@ -24,3 +25,8 @@ def _plain_static_storage(settings):
     # Django's test client authenticates without a request, which django-axes refuses;
     # the throttling itself is tested in tests/test_login_throttling.py.
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    # One process: an in-memory cache, emptied per test, instead of the files in VAR_DIR
+    # that production shares between workers (and test runs would share between them).
+    # Sessions still read from it, so query counts are what a server runs.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()

@@ -4,8 +4,8 @@ Run as `python -m tests.benchmarks.prepare OUT.json` with the bench server's
 environment (THAW_VAR_DIR or DATABASE_URL). The password is hashed ONCE with the
 real hasher and the hash copied to every bench user, so 300 users take a moment,
 not 300 PBKDF2 rounds. Students who "are already logged in" (the saturation and
-synchronized-start scenarios) get a session made here, the same rows
-`django.contrib.auth.login` writes; the login scenario logs in for real.
+synchronized-start scenarios) get a session made here, what `django.contrib.auth.login`
+writes (the row, and with cached_db the cached copy); the login scenario logs in for real.
 Writes the users, session keys, the lesson and its quiz as JSON for the locustfile.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import django
@@ -28,7 +29,6 @@ def main(out: str) -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.test import Client
 
@@ -54,6 +54,8 @@ def main(out: str) -> None:
         Group.objects.get(name=TEACHERS_GROUP).user_set.add(*teachers)
         school_class.teachers.add(*teachers)
 
+    # The configured engine, as login() uses it: cached_db writes the row and the cache.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = {}
     for user in students:
         store = SessionStore()

@@ -353,10 +353,29 @@ benchmark) takes CPU from both client and server: compare runs on a quiet machin
 - No index is missing on the quiz flow: every query is by primary key or by a unique
   constraint's index (`response_one_per_question`, `attempt_unique_number`, the review
   card's (user, question)).
-- Left as they are, outside the quiz code: every request loads the session and the user
-  (two queries, about 0.55 ms, Django's own); a full page (not an htmx fragment) also
-  checks the user's permissions for the navigation (two more queries); rendering a card
-  localises each number it prints. A login costs 0.3–0.5 s of CPU by design (PBKDF2,
+- **A new SQLite connection per request** (`CONN_MAX_AGE=0`) cost about 3 ms of server CPU
+  per request under gunicorn, opening the file, running the PRAGMAs and reading the schema:
+  more than the quiz views (the test client keeps its connection, so `tests.benchmarks.cpu`
+  never showed it; the server's CPU per request did, 7.1 ms against about 4 ms in one
+  process). SQLite connections now persist, one per worker (`CONN_MAX_AGE=None`).
+- **The session row** was read on every request (a query, about 0.25 ms). Sessions are now
+  `cached_db` over a file cache in `VAR_DIR/cache` that both workers share, so a logout ends
+  the session in every worker (docs/decisions.md).
+- **The card's queries**: the answered-question query joined the attempt table only because
+  `Response` is ordered by attempt (now `order_by()`, and only the ids unless a revisited
+  card needs its response); the question is loaded with the fields a card shows
+  (`only()`, skipping four timestamps parsed from text). The results page and `finish`
+  lost the same join. GET question: 5 queries → 4; POST answer: 10 → 9.
+- **Rendering a card** localised every number it printed (ids, positions, counts), each a
+  lookup of the active language: a fifth of the card's rendering. The card is rendered with
+  `{{% localize off %}}` (the output is the same: no thousands separator) and builds each
+  URL once.
+- **A new review card slept 1 ms**: py-fsrs's `Card()` without an id sleeps to keep ids
+  apart, holding a sync worker on the answer; `quizzes.review` now gives the id.
+- Left as they are: every request loads the user (a query, Django's own); a full page
+  (not an htmx fragment) also checks the user's permissions for the navigation (two more
+  queries); a quiz with a due date reads the student's override (`Quiz.rules_for`) each time
+  the deadline is checked. A login costs 0.3–0.5 s of CPU by design (PBKDF2,
   1,000,000 iterations): a class of 30 logging in within a minute is fine, 300 in the same
   minute would keep both cores busy for about two minutes — logins are measured apart.
 """
