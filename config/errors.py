@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger("thaw.database")
 
@@ -70,24 +72,39 @@ class DatabaseUnavailableMiddleware:
         kind = cannot_write(exception)
         if kind is None:
             return None  # Django's 500 handling, logged with its traceback as usual
-        # No user, no path (it may name a student's attempt), no driver message (it may
-        # quote the values being written): what failed and where, in general terms.
-        match = request.resolver_match
-        logger.warning(
-            "The database refused a write (%s) in %s %s; the 503 page was shown.",
-            kind,
-            request.method,
-            match.view_name if match else "an unknown view",
-        )
-        # Rendered without the request: no context processor, so no query, runs on a
-        # database that is refusing us.
-        if request.headers.get("HX-Request"):
-            # htmx swaps only 2xx responses: send the message with 200 and ask htmx to
-            # put it in the page's main area instead of the fragment it was waiting for.
-            response = HttpResponse(render_to_string("503.html#database-unavailable"))
-            response["HX-Retarget"] = "#main"
-            response["HX-Reswap"] = "innerHTML"
-        else:
-            response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(request, kind)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the same 503 page for a refused write outside a view (saving the
+    session after a log-in, say), where the middleware above cannot see it."""
+    kind = cannot_write(sys.exc_info()[1])  # Django calls this while handling the error
+    if kind is None:
+        return defaults.server_error(request)
+    return database_unavailable(request, kind)
+
+
+def database_unavailable(request: HttpRequest, kind: str) -> HttpResponse:
+    """The 503 page (or, for htmx, its message retargeted into the page), logged without
+    personal data."""
+    # No user, no path (it may name a student's attempt), no driver message (it may
+    # quote the values being written): what failed and where, in general terms.
+    match = request.resolver_match
+    logger.warning(
+        "The database refused a write (%s) in %s %s; the 503 page was shown.",
+        kind,
+        request.method,
+        match.view_name if match else "an unknown view",
+    )
+    # Rendered without the request: no context processor, so no query, runs on a
+    # database that is refusing us.
+    if request.headers.get("HX-Request"):
+        # htmx swaps only 2xx responses: send the message with 200 and ask htmx to
+        # put it in the page's main area instead of the fragment it was waiting for.
+        response = HttpResponse(render_to_string("503.html#database-unavailable"))
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "innerHTML"
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -9,3 +9,6 @@ urlpatterns = [
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),
 ]
+
+# A write refused by the database outside a view still gets the 503 page (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -20,7 +20,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 from django.test import Client
 from django.urls import reverse
 
-from config.errors import BUSY, FULL, READ_ONLY, cannot_write
+from config.errors import BUSY, FULL, READ_ONLY, cannot_write, server_error
 from quizzes import taking
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
 from tests.factories import make_attempt, make_passage, make_question, make_quiz, make_user
@@ -226,3 +226,19 @@ def _wrapped(django_error: type[DatabaseError], driver_error: Exception) -> Data
 )
 def test_which_database_errors_mean_cannot_save_right_now(driver_error, django_error, kind):
     assert cannot_write(_wrapped(django_error, driver_error)) == kind
+
+
+def test_a_refused_write_outside_any_view_still_gets_the_503_page(rf):
+    """Saving the session after the view has run fails outside the middleware's reach:
+    handler500 (config.errors.server_error) turns that into the same page."""
+    request = rf.post("/accounts/login/")
+    try:
+        raise OperationalError("attempt to write a readonly database")
+    except OperationalError:
+        refused = server_error(request)
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        bug = server_error(request)
+    assert refused.status_code == 503 and MESSAGE in refused.content.decode()
+    assert bug.status_code == 500 and MESSAGE not in bug.content.decode()
