@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("THAW_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("THAW_VAR_DIR", BASE_DIR / "var")).resolve()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lessons.middleware.PasswordChangeRequiredMiddleware",  # roster accounts: own password first
     "csp.middleware.CSPMiddleware",
     "config.errors.DatabaseUnavailableMiddleware",  # a refused write: a 503 page, not a 500
     # Last, as django-axes requires: it turns a lockout into the lockout page.

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 
-from lessons.models import SchoolClass
+from lessons.models import PasswordChangeRequired, SchoolClass
 
 CURATORS = "curators"
 TEACHERS = "teachers"
@@ -291,6 +291,22 @@ TEACHER_SESSION_KEY = "thaw_teacher"
 def remember_teacher_role(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[TEACHER_SESSION_KEY] = user.has_perm("lessons.add_schoolclass")
+
+
+# An account made by a roster import logs in with a password its teacher printed: it
+# must choose its own first. Looked up once here, at log-in, so that other users'
+# pages cost no query for it; lessons.middleware reads the session and clears both.
+PASSWORD_CHANGE_SESSION_KEY = "thaw_must_change_password"  # noqa: S105 (a session key)
+
+
+@receiver(user_logged_in)
+def remember_password_change_required(sender, request, user, **kwargs) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    if PasswordChangeRequired.objects.filter(user=user).exists():
+        request.session[PASSWORD_CHANGE_SESSION_KEY] = True
+    else:
+        request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
 
 
 # --- Log-in throttling -------------------------------------------------------------------

@@ -7,7 +7,10 @@ created unless every row is good: `create_roster_accounts` runs in one
 transaction, so a bad file never leaves half a class behind.
 
 Each account gets a one-time password made here; it is returned to the caller
-to show once on a printable page and is stored only as Django's hash.
+to show once on a printable page and is stored only as Django's hash. It is
+one-time in earnest: the account must choose its own password at its first
+log-in (`PasswordChangeRequired`, enforced by lessons.middleware), so a slip
+left on a desk stops working once its student has chosen their own.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lessons.models import SchoolClass
+from lessons.models import PasswordChangeRequired, SchoolClass
 
 MAX_BYTES = 256 * 1024  # a 500-student roster is about 20 KB
 MAX_ROWS = 500
@@ -184,6 +187,8 @@ def create_roster_accounts(
 ) -> list[CreatedAccount]:
     """Create an account with a one-time password for each row and add it to the class.
 
+    Each account must change its password at its first log-in.
+
     All or nothing: a username taken since the check raises IntegrityError and
     rolls every account back.
     """
@@ -195,4 +200,7 @@ def create_roster_accounts(
         )
         school_class.add_student(user)
         created.append(CreatedAccount(user=user, password=password))
+    PasswordChangeRequired.objects.bulk_create(
+        [PasswordChangeRequired(user=account.user) for account in created]
+    )
     return created

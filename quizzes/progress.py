@@ -83,8 +83,45 @@ def missed_question_types(*, user, now: datetime.datetime, limit: int = 3) -> li
 
 
 @dataclass(frozen=True)
+class AnswerSummary:
+    latest: dict[int, bool]
+    missed_types: list[TypeMisses]
+
+
+def answer_summary(*, user, now: datetime.datetime, type_limit: int = 3) -> AnswerSummary:
+    """`latest_results` and `missed_question_types` together, from one query.
+
+    Both read the same revealed responses; the dashboard needs both, so it reads
+    them once (with each question's type) and counts the misses per type here.
+    """
+    rows = (
+        revealed_responses(user=user, now=now)
+        .order_by("answered_at", "pk")
+        .values_list("question_id", "is_correct", "question__type")
+    )
+    latest: dict[int, bool] = {}
+    missed: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
+    for question_id, is_correct, question_type in rows:
+        latest[question_id] = is_correct
+        answered[question_type] += 1
+        if not is_correct:
+            missed[question_type] += 1
+    # The same order as missed_question_types: most wrong, then most answered, then type.
+    ranked = sorted(missed, key=lambda t: (-missed[t], -answered[t], t))[:type_limit]
+    labels = dict(Question.Type.choices)
+    return AnswerSummary(
+        latest=latest,
+        missed_types=[
+            TypeMisses(type=t, label=labels.get(t, t), missed=missed[t], answered=answered[t])
+            for t in ranked
+        ],
+    )
+
+
+@dataclass(frozen=True)
 class TermMisses:
-    term: GlossaryTerm
+    term: GlossaryTerm  # its pk, slug and name only: what a link to it needs
     missed: int
     answered: int
 
@@ -107,33 +144,45 @@ def missed_terms(
     the answer text would only work for the name questions. Terms are ranked by
     the share of their answered questions missed, then by the number missed, so
     a name that appears everywhere (Stalin) only tops the list when the student
-    really misses most of its questions. Three queries, two when the caller
+    really misses most of its questions. Two queries, one when the caller
     passes `latest` (from latest_results) it already has.
     """
     if latest is None:
         latest = latest_results(user=user, now=now)
     if not latest:
         return []
-    pairs = (
+    # The term's name and slug come with the pairs (all the list shows), rather
+    # than from a second query for the few terms ranked.
+    rows = (
         Question.objects.filter(
             pk__in=revealed_responses(user=user, now=now).values("question_id"),
             passage__glossary_terms__isnull=False,
         )
-        .values_list("pk", "passage__glossary_terms")
+        .values_list(
+            "pk",
+            "passage__glossary_terms",
+            "passage__glossary_terms__slug",
+            "passage__glossary_terms__name",
+        )
+        .order_by()
         .distinct()
     )
     missed: Counter[int] = Counter()
     answered: Counter[int] = Counter()
-    for question_id, term_id in pairs:
+    names: dict[int, tuple[str, str]] = {}
+    for question_id, term_id, slug, name in rows:
+        names[term_id] = (slug, name)
         answered[term_id] += 1
         if not latest.get(question_id, True):
             missed[term_id] += 1
     ranked = sorted(missed, key=lambda t: (-missed[t] / answered[t], -missed[t], t))[:limit]
-    terms = GlossaryTerm.objects.in_bulk(ranked)
     return [
-        TermMisses(term=terms[t], missed=missed[t], answered=answered[t])
+        TermMisses(
+            term=GlossaryTerm(pk=t, slug=names[t][0], name=names[t][1]),
+            missed=missed[t],
+            answered=answered[t],
+        )
         for t in ranked
-        if t in terms
     ]
 
 

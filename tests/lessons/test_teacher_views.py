@@ -600,14 +600,14 @@ def test_the_accommodation_form_shows_the_saved_later_due_date(tclient, school_c
 
 
 @pytest.mark.parametrize("size", [1, 12])
-def test_a_students_assignments_take_three_queries_however_many(django_assert_num_queries, size):
+def test_a_students_assignments_take_two_queries_however_many(django_assert_num_queries, size):
     student = make_user()
     school_class = make_school_class(students=[student])
     for _ in range(size):
         quiz = make_quiz(count=1, due_at=timezone.now() + datetime.timedelta(days=1))
         make_assignment(school_class=school_class, quiz=quiz)
         make_finished_attempt(quiz=quiz, user=student, results=[(quiz.questions.get(), True)])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assigned = student_assignments(user=student, now=timezone.now())
     assert [a.state for a in assigned] == ["done"] * size
 

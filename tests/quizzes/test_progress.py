@@ -174,5 +174,5 @@ def test_progress_queries_do_not_grow_with_attempts(django_assert_num_queries):
         latest = latest_results(user=student, now=NOW)
     with django_assert_num_queries(1):
         missed_question_types(user=student, now=NOW)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         missed_terms(user=student, now=NOW, latest=latest)
