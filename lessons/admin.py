@@ -15,6 +15,7 @@ from lessons.models import (
     Citation,
     Membership,
     Module,
+    PasswordChangeRequired,
     Retake,
     SchoolClass,
     Section,
@@ -155,3 +156,14 @@ class RetakeAdmin(admin.ModelAdmin):
     list_display = ["assignment", "student", "allowed_by", "created_at"]
     raw_id_fields = ["assignment", "student", "quiz", "allowed_by"]
     list_select_related = ["assignment", "student", "allowed_by"]
+
+
+@admin.register(PasswordChangeRequired)
+class PasswordChangeRequiredAdmin(admin.ModelAdmin):
+    """Accounts that must choose their own password at next log-in (roster imports). Add one
+    to make a user change a password a teacher has seen; delete one to lift the requirement."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]
