@@ -41,7 +41,11 @@ def schedule_answers(
         return
     existing = {
         card.question_id: card
-        for card in ReviewCard.objects.filter(user_id=user_id, question_id__in=list(results))
+        # order_by(): the cards' default ordering (by due date) is an ORDER BY to compile
+        # and sort for nothing here.
+        for card in ReviewCard.objects.filter(
+            user_id=user_id, question_id__in=list(results)
+        ).order_by()
     }
     cards = []
     for question_id, correct in results.items():

@@ -21,10 +21,11 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from quizzes import review
@@ -46,8 +47,8 @@ def grace() -> datetime.timedelta:
     return datetime.timedelta(seconds=getattr(settings, "QUIZ_GRACE_SECONDS", 60))
 
 
-def is_overdue(*, attempt: Attempt, now: datetime.datetime) -> bool:
-    deadline = attempt.effective_deadline()
+def is_overdue(*, attempt: Attempt, now: datetime.datetime, rules: QuizRules | None = None) -> bool:
+    deadline = attempt.effective_deadline(rules)
     return deadline is not None and now > deadline + grace()
 
 
@@ -81,23 +82,31 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
     # Attempts read through `quiz.attempts` come with `.quiz` set to this quiz already:
     # no join to load it again.
     attempts = quiz.attempts.filter(user=user)
-    current = attempts.in_progress().first()
+    # One query for both questions (is one open? how many are finished?): the usual
+    # click on Start finds none open, and two queries cost twice the ORM's work.
+    # Finished attempts only: one still open here was just started by another tab
+    # (twenty Start clicks at once, tests/reliability), and taking its number makes
+    # our INSERT collide below and join it, instead of opening a second attempt.
+    counts = attempts.aggregate(
+        open_id=Max("pk", filter=Q(finished_at__isnull=True)),
+        taken=Count("pk", filter=Q(finished_at__isnull=False)),
+    )
+    taken = counts["taken"]
+    current = attempts.get(pk=counts["open_id"]) if counts["open_id"] else None
     if current is not None and not is_overdue(attempt=current, now=now):
         return current
     if current is not None:
         finish_attempt(attempt=current, now=now, by_deadline=True)
+        taken += 1
     if quiz.opens_at and now < quiz.opens_at:
         raise QuizUnavailable(f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
-    rules = quiz.rules_for(user)
+    # The attempt just closed has read them already (when the quiz has a due date).
+    rules = current.rules() if current is not None else quiz.rules_for(user)
     if rules.due_at and now > rules.due_at + grace():
         raise QuizUnavailable(f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
     question_ids = list(quiz.items.order_by("position").values_list("question_id", flat=True))
     if not question_ids:
         raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
-    # Finished attempts only: one still open here was just started by another tab
-    # (twenty Start clicks at once, tests/reliability), and taking its number makes
-    # our INSERT collide below and join it, instead of opening a second attempt.
-    taken = attempts.finished().count()
     if rules.attempts_allowed is not None and taken >= rules.attempts_allowed:
         raise QuizUnavailable(
             f"You have used all {rules.attempts_allowed} attempt"
@@ -147,7 +156,7 @@ def start_state(
 ) -> StartState:
     """The same checks as start_attempt, on rows already loaded (no queries), for the button."""
     current = next((a for a in attempts if not a.is_finished), None)
-    if current is not None and not is_overdue(attempt=current, now=now):
+    if current is not None and not is_overdue(attempt=current, now=now, rules=rules):
         return StartState("resume", attempt=current)
     if quiz.opens_at and now < quiz.opens_at:
         return StartState("none", f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
@@ -247,10 +256,15 @@ def finish_attempt(
         # A new statement after the UPDATE took the row lock: on PostgreSQL it
         # sees every answer committed before us, and later ones find the attempt closed.
         results = dict(attempt.responses.order_by().values_list("question_id", "is_correct"))
-        Attempt.objects.filter(pk=attempt.pk).update(
-            score=sum(results.values()), max_score=len(attempt.question_ids)
-        )
+        score, max_score = sum(results.values()), len(attempt.question_ids)
+        Attempt.objects.filter(pk=attempt.pk).update(score=score, max_score=max_score)
         _schedule_test_reviews(attempt=attempt, results=results, now=now)
+        # What we just wrote, so no need to read it back: each response was inserted in
+        # the same transaction as its +1 on answered_count, so the count is the responses'.
+        attempt.finished_at, attempt.closed_by_deadline = now, by_deadline
+        attempt.score, attempt.max_score, attempt.answered_count = score, max_score, len(results)
+        return attempt
+    # Closed by another request (a second tab, the clock): show what it stored.
     attempt.refresh_from_db(
         fields=["finished_at", "score", "max_score", "closed_by_deadline", "answered_count"]
     )
@@ -321,7 +335,10 @@ CLOSED = "closed"  # the attempt takes no more answers
 @dataclass
 class QuestionCard:
     """Everything one card of an attempt shows. Feedback properties return nothing
-    unless the card is in the FEEDBACK state, so a template cannot leak the key."""
+    unless the card is in the FEEDBACK state, so a template cannot leak the key.
+
+    What the template reads more than once (the kind, the options) is computed once:
+    a card is built, its order or move set, then rendered, and never changed after."""
 
     attempt: Attempt
     state: str
@@ -342,7 +359,7 @@ class QuestionCard:
     def answered(self) -> int:
         return self.attempt.answered_count
 
-    @property
+    @cached_property
     def position(self) -> int:
         return self.attempt.question_ids.index(self.question.pk) + 1 if self.question else 0
 
@@ -350,7 +367,7 @@ class QuestionCard:
     def unanswered(self) -> int:
         return max(self.total - self.answered, 0)
 
-    @property
+    @cached_property
     def kind(self) -> str:
         if is_ordering(self.question.type):
             return "ordering"
@@ -358,19 +375,22 @@ class QuestionCard:
             return "true_false"
         return "choice"
 
-    @property
+    @cached_property
     def stem(self) -> Stem:
         return Stem.parse(self.question.stem)
 
-    @property
+    @cached_property
     def options(self) -> list[dict]:
         texts = {option["id"]: option["text"] for option in self.question.options}
         ids = self.order or self.attempt.option_ids(self.question)
         chosen = set(self.response.answer) if self.response and self.state != QUESTION else set()
         ids = [option_id for option_id in ids if option_id in texts]
+        question_id = self.question.pk
         return [
             {
                 "id": option_id,
+                # The radio's id, made here: two lookups per option fewer in the loop.
+                "input_id": f"q{question_id}-{option_id}",
                 "text": texts[option_id],
                 "position": n,
                 "first": n == 1,
@@ -407,7 +427,7 @@ class QuestionCard:
         texts = {option["id"]: option["text"] for option in self.question.options}
         return [texts.get(option_id, option_id) for option_id in self.response.answer]
 
-    @property
+    @cached_property
     def feedback(self) -> Feedback | None:
         if self.state != FEEDBACK or self.response is None:
             return None
@@ -416,7 +436,8 @@ class QuestionCard:
 
 @dataclass(frozen=True)
 class Feedback:
-    """The revealed side of an answered question: used by feedback and the review page."""
+    """The revealed side of an answered question: used by feedback and the review page.
+    The link and the citation are read twice by the template: computed once (a reverse())."""
 
     question: Question
     response: Response | None
@@ -425,7 +446,7 @@ class Feedback:
     def is_correct(self) -> bool:
         return bool(self.response and self.response.is_correct)
 
-    @property
+    @cached_property
     def correct_answer(self) -> list[str]:
         return self.question.correct_texts()
 
@@ -433,16 +454,16 @@ class Feedback:
     def is_ordering(self) -> bool:
         return is_ordering(self.question.type)
 
-    @property
+    @cached_property
     def quote(self) -> tuple[str, str, str]:
         return self.question.highlighted_quote
 
-    @property
+    @cached_property
     def passage_url(self) -> str:
         passage = self.question.passage
         return passage.get_absolute_url() if passage else ""
 
-    @property
+    @cached_property
     def source_title(self) -> str:
         passage = self.question.passage
         return passage.source.title if passage else ""

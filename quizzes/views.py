@@ -9,7 +9,7 @@ attempt comes from `request.user.attempts`, so another student's attempt is a
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +55,9 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
-    quiz = get_object_or_404(Quiz.objects.available_to(request.user), pk=pk)
+    quiz = get_object_or_404(Quiz, pk=pk)
+    if not quiz.is_available_to(request.user):
+        raise Http404("No quiz here.")
     try:
         attempt = taking.start_attempt(quiz=quiz, user=request.user, now=timezone.now())
     except taking.QuizUnavailable as error:

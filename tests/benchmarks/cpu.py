@@ -5,7 +5,8 @@ one bench student takes the bench quiz `ROUNDS` times (start, 10 x GET question 
 POST answer, finish), as htmx does (answers urlencoded, like htmx and the locustfile),
 and the CPU time (time.process_time) of each endpoint is printed as a median in ms.
 With --profile, cProfile's top functions by cumulative time for GET question and POST
-answer, to find the hot spots.
+answer, to find the hot spots. With --queries, first the queries each endpoint made
+in one extra round (most seen), counted apart because capturing them costs CPU too.
 """
 
 from __future__ import annotations
@@ -46,9 +47,15 @@ def form(data: dict[str, object]) -> dict[str, str]:
     return {"data": urlencode(data, doseq=True), "content_type": FORM}
 
 
-def measure(config: dict, *, profile: bool = False, rounds: int = ROUNDS) -> dict[str, float]:
+def measure(
+    config: dict, *, profile: bool = False, rounds: int = ROUNDS, queries: dict | None = None
+) -> dict[str, float]:
+    """Median CPU ms per endpoint; with `queries` (a dict), also fills it with the most
+    queries each endpoint made (then the times include capturing them: use it apart)."""
     from django.contrib.auth.models import User
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1", headers={"HX-Request": "true"})
     client.force_login(User.objects.get(username=config["students"][-1]))
@@ -61,7 +68,12 @@ def measure(config: dict, *, profile: bool = False, rounds: int = ROUNDS) -> dic
         started = time.process_time()
         if prof:
             prof.enable()
-        response = call()
+        if queries is not None:
+            with CaptureQueriesContext(connection) as captured:
+                response = call()
+            queries[name] = max(queries.get(name, 0), len(captured.captured_queries))
+        else:
+            response = call()
         if prof:
             prof.disable()
         cpu[name].append((time.process_time() - started) * 1000)
@@ -90,6 +102,11 @@ def main() -> None:
     config_path = next(a for a in sys.argv[1:] if not a.startswith("--"))
     with open(config_path) as config_file:
         config = json.load(config_file)
+    if "--queries" in sys.argv:
+        counts: dict[str, int] = {}
+        measure(config, rounds=1, queries=counts)
+        for name, count in counts.items():
+            print(f"{name}: {count} queries")
     figures = measure(config, profile="--profile" in sys.argv)
     if "--json" in sys.argv:
         print(json.dumps(figures))

@@ -509,3 +509,80 @@ def test_finishing_before_the_deadline_is_a_plain_finish(pupil, student):
     pupil.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
     attempt.refresh_from_db()
     assert attempt.is_finished and not attempt.closed_by_deadline
+
+
+@pytest.mark.parametrize("earlier", [1, 30])
+def test_start_and_finish_run_a_fixed_number_of_queries(
+    pupil, student, django_assert_num_queries, earlier
+):
+    attempt = attempt_with_history(student, size=5, earlier=earlier)
+    finish_attempt(attempt=attempt, now=timezone.now())
+    start = reverse("quiz_start", kwargs={"pk": attempt.quiz_id})
+    # User, quiz (no audience: no membership lookup), one aggregate over the user's attempts
+    # (is one open? how many finished?), any override, the question ids; then the
+    # INSERT in its transaction (a savepoint here, so its begin and end count).
+    with django_assert_num_queries(8):  # 5 reads, then begin, the INSERT, end
+        response = pupil.post(start, **HTMX)
+    new = Attempt.objects.get(quiz=attempt.quiz, user=student, finished_at__isnull=True)
+    assert response["HX-Redirect"] == question_url(new)
+    assert new.number == earlier + 2
+    # Starting again resumes it: the aggregate finds it open and it is read.
+    with django_assert_num_queries(4):  # user, quiz, the aggregate, the open attempt
+        assert pupil.post(start, **HTMX)["HX-Redirect"] == question_url(new)
+    # User, attempt and quiz; then the closing UPDATE, the responses counted, the score
+    # written, in one transaction. Nothing is read back: finish knows what it wrote.
+    with django_assert_num_queries(7):  # 2 reads, then begin, 3 writes and reads, end
+        pupil.post(reverse("attempt_finish", kwargs={"pk": new.pk}), **HTMX)
+    new.refresh_from_db()
+    assert new.is_finished and new.max_score == 5 and new.score == 0
+
+
+def test_a_due_date_reads_the_students_override_once_per_request(
+    pupil, student, django_assert_num_queries
+):
+    quiz = make_quiz(count=3, due_at=timezone.now() + datetime.timedelta(days=1))
+    attempt = make_attempt(quiz=quiz, user=student)
+    # The clock is checked by the view and the page shows the deadline: one read of
+    # the override serves both (it was one each).
+    with django_assert_num_queries(5):  # user, attempt and quiz, override, answered, question
+        page = pupil.get(question_url(attempt))
+    assert "Time ends" in page.text
+
+
+def test_is_available_to_agrees_with_available_to(django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    from quizzes.models import Audience
+
+    member, outsider, teacher = (
+        django_user_model.objects.create_user(username=name) for name in ("ana", "ben", "tia")
+    )
+    audience = Audience.objects.create(name="Class 9B")
+    audience.members.add(member)
+    quizzes = [
+        make_quiz(count=1),  # public
+        make_quiz(count=1, kind=Quiz.Kind.MODULE),
+        make_quiz(count=1, kind=Quiz.Kind.REVIEW, owner=member),  # personal
+        make_quiz(count=1, kind=Quiz.Kind.RETAKE, owner=outsider),
+        make_quiz(count=1, kind=Quiz.Kind.REVIEW),  # personal, no owner: no one
+        make_quiz(count=1, audience=audience),  # an assignment
+        make_quiz(count=1, audience=audience, owner=teacher),
+        make_quiz(count=1, kind=Quiz.Kind.RETAKE, audience=audience, owner=outsider),
+    ]
+    seen = 0
+    for user in (AnonymousUser(), member, outsider, teacher):
+        listed = set(Quiz.objects.available_to(user).values_list("pk", flat=True))
+        for quiz in quizzes:
+            assert quiz.is_available_to(user) == (quiz.pk in listed), (user, quiz.kind)
+        seen += len(listed)
+    # Anonymous: the public two; the member: those, their review, the class's two; the
+    # outsider: the public two and their two retakes; the teacher: the public two and theirs.
+    assert seen == 2 + 5 + 4 + 3
+
+
+def test_starting_a_quiz_of_another_class_is_a_404(pupil):
+    from quizzes.models import Audience
+
+    quiz = make_quiz(count=1, audience=Audience.objects.create(name="Another class"))
+    assert pupil.post(reverse("quiz_start", kwargs={"pk": quiz.pk})).status_code == 404
+    assert not Attempt.objects.filter(quiz=quiz).exists()
