@@ -121,16 +121,25 @@ def _saturation_section(engine: dict) -> tuple[str, list[str]]:
     total = sat.rows.get("Aggregated", {}).get("rps", 0.0)
     misses = []
     floor_capacity = _capacity(floor, "GET floor") if floor else 0.0
+    # The throughput target is the embedded default's; on PostgreSQL the issue asks for the
+    # same scenarios with 0 errors, and the throughput is reported for comparison.
+    throughput_target = engine["engine"] == "sqlite"
+    target = (
+        f"target ≥ {SATURATION_RPS}: {_ok(total >= SATURATION_RPS)}"
+        if throughput_target
+        else f"the {SATURATION_RPS} req/s target is SQLite's; here only 0 errors is asked"
+    )
     lines = [
-        f"Quiz flow: **{total:.0f} requests/s** over all its requests "
-        f"(target ≥ {SATURATION_RPS}: {_ok(total >= SATURATION_RPS)}), "
+        f"Quiz flow: **{total:.0f} requests/s** over all its requests ({target}), "
         f"{_errors(sat)} errors (target 0: {_ok(_errors(sat) == 0)}).",
         "",
         _table(sat),
         "",
     ]
-    if total < SATURATION_RPS:
+    if throughput_target and total < SATURATION_RPS:
         misses.append(f"saturation throughput {total:.0f} req/s < {SATURATION_RPS}")
+    if _errors(sat):
+        misses.append(f"saturation: {_errors(sat)} errors")
     if floor:
         floor_rps = floor.rows.get("Aggregated", {}).get("rps", 0.0)
         lines += [
