@@ -95,3 +95,17 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert directives["script-src"] == "'self'"
     assert "unsafe" not in policy
     assert directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comment ends at the end of its line: one that goes on shows its text
+    to every visitor (it did, on the dashboard). Longer comments use {% comment %}."""
+    templates = sorted((settings.BASE_DIR / "templates").rglob("*.html"))
+    assert templates
+    leaking = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert not leaking, f"multi-line {{# comments (use {{% comment %}}): {leaking}"
