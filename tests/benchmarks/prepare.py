@@ -23,10 +23,22 @@ STUDENTS = 300
 TEACHERS = 5
 
 
+def logged_in_session(user, session_store_class) -> str:
+    """The key of a new session in which `user` is logged in: what
+    `django.contrib.auth.login` writes, without a request (or a password check)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = session_store_class()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def main(out: str) -> None:
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group, User
     from django.db import transaction
@@ -56,14 +68,7 @@ def main(out: str) -> None:
 
     # The configured engine, as login() uses it: cached_db writes the row and the cache.
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-    sessions = {}
-    for user in students:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions[user.username] = store.session_key
+    sessions = {user.username: logged_in_session(user, SessionStore) for user in students}
 
     # The lesson every student reads and its end-of-lesson quiz (built on first use);
     # the next module's quiz is the one the synchronized start begins, untouched before.

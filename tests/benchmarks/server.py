@@ -27,7 +27,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
+def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -54,10 +54,10 @@ def server_env(*, var_dir: Path, database_url: str | None = None) -> dict[str, s
 
 def prepare(env: dict[str, str], *, out: Path) -> dict:
     """Migrate, collect static, load everything `make run` loads, add the bench users."""
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     for command in SETUP_COMMANDS:
-        _manage(env, command)
+        manage(env, command)
     subprocess.run(
         [sys.executable, "-m", "tests.benchmarks.prepare", str(out)],
         cwd=ROOT,

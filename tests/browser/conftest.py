@@ -8,7 +8,6 @@ a host other than 127.0.0.1 is aborted and fails the test: Thaw needs no network
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -21,6 +20,8 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.benchmarks.server import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 # Generous: CI's two cores also run the server; a slow page is not a broken one.
@@ -36,25 +37,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory) -> dict[str, str]:
     var_dir = tmp_path_factory.mktemp("thaw-browser")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"DEBUG": "0", "THAW_VAR_DIR": str(var_dir), "ALLOWED_HOSTS": "127.0.0.1"})
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "collectstatic", "--noinput")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
     for command in ("load_corpus", "load_lessons", "generate_questions", "seed_demo"):
-        _manage(env, command)
+        manage(env, command)
     return env
 
 
@@ -184,15 +175,9 @@ print(json.dumps({
 @pytest.fixture(scope="session")
 def built_quizzes(server_env) -> dict:
     """{"every_type": pk, "test_mode": pk, "types": [every published question type]}."""
-    output = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", _BUILD_QUIZZES],
-        cwd=ROOT,
-        env=server_env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    from tests.browser.journeys import server_shell
+
+    return server_shell(server_env, _BUILD_QUIZZES)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from tests.benchmarks.server import ROOT, Gunicorn, server_env
+from tests.benchmarks.server import ROOT, Gunicorn, manage, server_env
 
 PASSWORD = "reliability-student-1956"  # a throwaway account on 127.0.0.1 only
 STUDENTS = 50
@@ -118,16 +118,6 @@ def _drop_postgres_database(url: str) -> None:
     _postgres_admin(url, f"DROP DATABASE IF EXISTS {RELIABILITY_DATABASE} WITH (FORCE)")
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 # --- The site -----------------------------------------------------------------------
 
 
@@ -163,8 +153,8 @@ def start_site(var_dir: Path, *, workers: int = 2) -> Site:
     env = server_env(var_dir=var_dir, database_url=database_url)
     if database_url:
         env["DATABASE_POOL"] = "1"
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     out = var_dir / "seed.json"
     subprocess.run(
         [sys.executable, "-m", "tests.reliability.server", "seed", str(out)],
@@ -299,12 +289,12 @@ def seed(out: str) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
 
     from quizzes.models import Quiz
+    from tests.benchmarks.prepare import logged_in_session
     from tests.factories import make_passage, make_question, make_quiz
 
     hashed = make_password(PASSWORD)  # the real hasher, once
@@ -313,14 +303,7 @@ def seed(out: str) -> None:
         for name in [f"rel-student-{n:02d}" for n in range(1, STUDENTS + 1)]
         + ["rel-shared", "rel-killed"]
     )
-    sessions = {}
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions[user.username] = store.session_key
+    sessions = {user.username: logged_in_session(user, SessionStore) for user in users}
 
     passage = make_passage(text="Reliability passage quoted by every question.")
     options = [{"id": i, "text": f"Option {i.upper()}"} for i in "abcd"]
