@@ -7,6 +7,8 @@ own results. Each view serves its page, or only its fragment to htmx
 sections, citations, attempts or responses there are.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -73,10 +75,9 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     position = next(i for i, m in enumerate(course) if m.pk == module.pk)
     review_url = ""
     if request.user.is_staff:
-        # Curators review "this lesson's questions": the queue filters by the passages
-        # the lesson cites (quizzes knows nothing of lessons). Prefetched: no query.
-        cited = sorted({c.passage_id for s in module.sections.all() for c in s.citations.all()})
-        review_url = reverse("curation:queue") + "?passages=" + ",".join(map(str, cited))
+        # Curators review "this lesson's questions": the queue's lesson filter, which
+        # lessons offers it (lessons.curation), by the key that names this module there.
+        review_url = reverse("curation:queue") + "?" + urlencode({"group": f"module:{module.slug}"})
     return render(
         request,
         _template(request, "lessons/lesson_detail.html", "lesson-article"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -47,7 +47,7 @@ class QueueFilters:
     status: str = ""
     type: str = ""
     source: str = ""
-    passages: list[int] = field(default_factory=list)
+    passages: list[int] | None = None  # None: any passage; []: none (a lesson citing nothing)
     score_min: float | None = None
     score_max: float | None = None
     flag: str = ""
@@ -68,8 +68,8 @@ def _open_reports() -> Subquery:
 def filter_queue(*, filters: QueueFilters, queryset: QuerySet | None = None) -> QuerySet:
     """The questions matching `filters`, annotated with their open report counts.
 
-    Module filtering is a filter on passage ids (the passages a lesson cites):
-    `quizzes` never imports `lessons`, so the caller passes the ids."""
+    Lesson filtering is a filter on passage ids (the passages a lesson cites):
+    `quizzes` never imports `lessons`, so the ids come from quizzes.passage_groups."""
     qs = queryset if queryset is not None else Question.objects.all()
     qs = qs.annotate(open_reports=_open_reports())
     if filters.status:
@@ -78,7 +78,7 @@ def filter_queue(*, filters: QueueFilters, queryset: QuerySet | None = None) -> 
         qs = qs.filter(type=filters.type)
     if filters.source:
         qs = qs.filter(source__slug=filters.source)
-    if filters.passages:
+    if filters.passages is not None:
         qs = qs.filter(
             Q(passage_id__in=filters.passages)
             | Q(pk__in=Question.extra_citations.through.objects.filter(

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from corpus.models import AuditEntry, Source
-from quizzes import curation, exchange, reports, statistics
+from quizzes import curation, exchange, passage_groups, reports, statistics
 from quizzes.forms import (
     BulkActionForm,
     ErrataForm,
@@ -39,9 +39,14 @@ _TYPES = {"json": "application/json", "gift": "text/plain", "moodle-xml": "appli
 
 def _filters(request: HttpRequest) -> tuple[QueueFilterForm, curation.QueueFilters]:
     sources = list(Source.objects.values_list("slug", "title"))
-    form = QueueFilterForm(request.GET or None, sources=sources, flags=curation.FLAGS)
+    form = QueueFilterForm(
+        request.GET or None,
+        sources=sources,
+        flags=curation.FLAGS,
+        groups=passage_groups.passage_groups(),
+    )
     if form.is_bound and form.is_valid():
-        return form, curation.QueueFilters(**form.cleaned_data)
+        return form, curation.QueueFilters(**form.filters())
     return form, curation.QueueFilters()
 
 

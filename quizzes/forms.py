@@ -8,6 +8,7 @@ from django.conf import settings
 from corpus.models import GlossaryTerm, Source, TimelineEvent, Work
 from quizzes import exchange
 from quizzes.models import ProblemReport, Question
+from quizzes.passage_groups import PassageGroup
 
 # --- curation ---------------------------------------------------------------------------------
 
@@ -18,6 +19,7 @@ class QueueFilterForm(forms.Form):
     )
     type = forms.ChoiceField(choices=[("", "Any type"), *Question.Type.choices], required=False)
     source = forms.ChoiceField(choices=[("", "Any source")], required=False)
+    group = forms.ChoiceField(choices=[("", "Any lesson")], required=False, label="Lesson")
     passages = forms.CharField(
         required=False,
         label="Passage ids",
@@ -27,9 +29,21 @@ class QueueFilterForm(forms.Form):
     score_max = forms.FloatField(required=False, min_value=0, max_value=1, label="to")
     flag = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, sources: list[tuple[str, str]], flags: dict[str, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        sources: list[tuple[str, str]],
+        flags: dict[str, str],
+        groups: dict[str, PassageGroup],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.groups = groups
         self.fields["source"].choices = [("", "Any source"), *sources]
+        self.fields["group"].choices = [
+            ("", "Any lesson"),
+            *((key, group.label) for key, group in groups.items()),
+        ]
         self.fields["flag"].choices = [("", "Any flag"), *flags.items()]
 
     def clean_passages(self) -> list[int]:
@@ -42,6 +56,19 @@ class QueueFilterForm(forms.Form):
         if ids is None or any(not 0 <= p < 2**63 for p in ids):
             raise forms.ValidationError("Passage ids are whole numbers separated by commas.")
         return ids
+
+    def filters(self) -> dict:
+        """The cleaned filters for `QueueFilters`: a lesson becomes the passages it cites
+        (only those of them typed in the ids field, when both are given)."""
+        data = dict(self.cleaned_data)
+        group = self.groups.get(data.pop("group"))
+        if group is None:
+            data["passages"] = data["passages"] or None  # no ids: no passage filter
+        elif data["passages"]:
+            data["passages"] = sorted(group.passage_ids.intersection(data["passages"]))
+        else:
+            data["passages"] = sorted(group.passage_ids)
+        return data
 
 
 class QuestionEditForm(forms.Form):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from lessons.accounts import CURATORS, ensure_role_groups
 from tests.factories import (
     make_event,
     make_module,
@@ -171,9 +172,13 @@ def test_curators_get_a_link_to_review_the_lessons_questions(client, django_user
     call_command("load_corpus", verbosity=0)
     call_command("load_lessons", verbosity=0)
     curator = django_user_model.objects.create_user("cur", is_staff=True)
+    curator.groups.add(ensure_role_groups()[CURATORS])
     client.force_login(curator)
     html = client.get("/lessons/the-secret-speech/").content.decode()
     link = html.split("Curate this lesson's questions")[0].rsplit('href="', 1)[1].split('"')[0]
-    assert link.startswith("/curation/?passages=")
+    assert link == "/curation/?group=module%3Athe-secret-speech"
+    # The link lists this lesson's questions, and the filter shows it is chosen.
+    queue = client.get(link.replace("%3A", ":")).content.decode()
+    assert '<option value="module:the-secret-speech" selected>' in queue
     client.force_login(django_user_model.objects.create_user("pupil"))
     assert "Curate this lesson" not in client.get("/lessons/the-secret-speech/").content.decode()

@@ -5,9 +5,18 @@ from django.urls import reverse
 
 from corpus.models import AuditEntry
 from lessons.accounts import CURATORS, TEACHERS, ensure_role_groups
+from lessons.models import Citation
 from quizzes import curation
 from quizzes.models import ItemStatistics, ProblemReport, Question, QuestionVersion
-from tests.factories import make_finished_attempt, make_passage, make_question, make_quiz, make_user
+from tests.factories import (
+    make_finished_attempt,
+    make_module,
+    make_passage,
+    make_question,
+    make_quiz,
+    make_section,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -274,13 +283,45 @@ def _bank(size):
 def test_queue_renders_in_a_constant_number_of_queries(client, django_assert_num_queries, size):
     _bank(size)
     client.force_login(make_curator())
-    # user, user permissions, group permissions, sources for the filter, count, the
-    # page of rows (with passage, source, statistics and report counts); the session
-    # comes from the cache.
-    with django_assert_num_queries(6):
+    # user, user permissions, group permissions, sources and lessons for the filters,
+    # count, the page of rows (with passage, source, statistics and report counts); the
+    # session comes from the cache.
+    with django_assert_num_queries(7):
         response = client.get(reverse("curation:queue"), {"page": "2"})
     assert response.status_code == 200
     assert response.content.decode().count('class="queue-row') == curation.PAGE_SIZE
+
+
+def test_queue_filters_to_the_passages_one_lesson_cites(client):
+    cited, elsewhere, uncited = make_passage(), make_passage(), make_passage()
+    in_lesson = make_question(passage=cited, status=Question.Status.NEEDS_REVIEW)
+    by_extra_citation = make_question(passage=uncited, status=Question.Status.NEEDS_REVIEW)
+    by_extra_citation.extra_citations.add(cited)
+    outside = make_question(passage=elsewhere, status=Question.Status.NEEDS_REVIEW)
+    module = make_module(slug="the-leak", title="The leak to the West", ordinal=2)
+    Citation.objects.create(
+        section=make_section(module=module),
+        kind=Citation.Kind.NOTE,
+        index=1,
+        passage=cited,
+        source_slug=cited.source.slug,
+        quote=cited.text[:40],
+    )
+    make_module(slug="empty", title="Nothing cited yet", ordinal=3)
+    client.force_login(make_curator())
+
+    page = client.get(reverse("curation:queue")).content.decode()
+    assert "Lesson 2: The leak to the West" in page  # offered as a choice
+    shown = client.get(reverse("curation:queue"), {"group": "module:the-leak"}).content.decode()
+    assert f'id="q-{in_lesson.pk}"' in shown
+    assert f'id="q-{by_extra_citation.pk}"' in shown
+    assert f'id="q-{outside.pk}"' not in shown
+    # A lesson that cites nothing matches nothing (not everything).
+    empty = client.get(reverse("curation:queue"), {"group": "module:empty"}).content.decode()
+    assert "queue-row" not in empty
+    # A lesson that no longer exists is a form error, not a 500.
+    gone = client.get(reverse("curation:queue"), {"group": "module:gone"})
+    assert gone.status_code == 200 and "form-error" in gone.content.decode()
 
 
 def test_passage_text_change_sends_citing_questions_back_to_review():
