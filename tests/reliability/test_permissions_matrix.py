@@ -252,14 +252,16 @@ def test_permissions_doc_is_up_to_date():
     )
 
 
-def test_record_figures():
-    """Runs last in the module: writes what the cells above checked into docs/reliability.md."""
+@pytest.fixture(scope="module", autouse=True)
+def _record_figures():
+    """After the module: what the cells checked, into docs/reliability.md, when every cell
+    ran and passed (a run of a few cells, or a red one, leaves the last figures alone)."""
+    yield
     total = len(CELLS)
-    if TALLY["cells"] < total:
-        pytest.skip("the figures need every cell of the matrix to run")
+    if TALLY["cells"] < total or TALLY["passed"] < total:
+        return
     routes = matrix.url_routes()
     admin = f"{matrix.ADMIN_NAMESPACE}:"
-    assert TALLY["refused"] > 0
     record(
         "permissions",
         [
