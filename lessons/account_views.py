@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from corpus.params import whole_number
 from lessons import privacy
 
 
@@ -35,13 +36,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_staff and request.user.has_perm(privacy.DELETE_PERMISSION)):
         raise PermissionDenied
     if request.method == "POST":
-        student_id = request.POST.get("student", "")
+        student_id = whole_number(request.POST.get("student"))
         try:
-            if not student_id.isdigit():
+            if student_id is None:
                 raise privacy.AccountNotDeletable("Choose an account to delete.")
-            deleted = privacy.delete_student_account(
-                curator=request.user, student_id=int(student_id)
-            )
+            deleted = privacy.delete_student_account(curator=request.user, student_id=student_id)
         except privacy.AccountNotDeletable as error:
             messages.error(request, str(error))
         else:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from corpus.models import Passage, Source, Work
+from quizzes.prepared import PreparedQuery
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -315,9 +316,9 @@ class Quiz(models.Model):
 
     def rules_for_user_id(self, user_id: int | None) -> QuizRules:
         """`rules_for` by the user's id, for callers that hold only the id (an attempt)."""
-        # At most one override per (quiz, user): no ORDER BY for first() to compile.
-        overrides = self.overrides.filter(user_id=user_id).order_by()[:1] if user_id else []
-        override = next(iter(overrides), None)
+        # At most one override per (quiz, user): no ORDER BY. Read whenever a quiz starts
+        # (and by an attempt with a deadline), so compiled once (quizzes/prepared.py).
+        override = _OVERRIDE.one(quiz_id=self.pk, user_id=user_id) if user_id else None
         if override is None:
             return QuizRules(self.due_at, self.time_limit_minutes, self.attempts_allowed)
         limit = self.time_limit_minutes
@@ -375,6 +376,13 @@ class QuizOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.quiz}"
+
+
+_OVERRIDE = PreparedQuery(
+    lambda quiz_id, user_id: QuizOverride.objects.filter(
+        quiz_id=quiz_id, user_id=user_id
+    ).order_by()[:1]
+)
 
 
 @dataclass(frozen=True)

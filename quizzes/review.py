@@ -16,8 +16,18 @@ from django.db import transaction
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.models import Question, Quiz, QuizItem, ReviewCard
+from quizzes.prepared import PreparedQuery
 
 SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+# The card of one answered question: read on every answer of a practice quiz, so compiled
+# once (quizzes/prepared.py). No ORDER BY: the cards' default ordering (by due date) is
+# one more thing to compile and sort for nothing here.
+_ONE_CARD = PreparedQuery(
+    lambda user_id, question_id: ReviewCard.objects.filter(
+        user_id=user_id, question_id=question_id
+    ).order_by()
+)
 
 
 def review_quiz_key(user) -> str:
@@ -39,14 +49,12 @@ def schedule_answers(
     """
     if not results:
         return
-    existing = {
-        card.question_id: card
-        # order_by(): the cards' default ordering (by due date) is an ORDER BY to compile
-        # and sort for nothing here.
-        for card in ReviewCard.objects.filter(
-            user_id=user_id, question_id__in=list(results)
-        ).order_by()
-    }
+    if len(results) == 1:  # one answer of a practice quiz
+        (question_id,) = results
+        rows = _ONE_CARD.all(user_id=user_id, question_id=question_id)
+    else:  # a finished test: an IN list, whose length is part of the SQL
+        rows = ReviewCard.objects.filter(user_id=user_id, question_id__in=list(results)).order_by()
+    existing = {card.question_id: card for card in rows}
     cards = []
     for question_id, correct in results.items():
         row = existing.get(question_id) or ReviewCard(user_id=user_id, question_id=question_id)

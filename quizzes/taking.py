@@ -28,9 +28,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
+from corpus.params import whole_number
 from quizzes import review
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
-from quizzes.models import Attempt, Question, Quiz, QuizRules, Response
+from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
+from quizzes.prepared import PreparedQuery
 
 BLANK = "_____"
 
@@ -52,7 +54,43 @@ def is_overdue(*, attempt: Attempt, now: datetime.datetime, rules: QuizRules | N
     return deadline is not None and now > deadline + grace()
 
 
+# --- Finding an attempt -------------------------------------------------------------
+
+# Read on every request of the quiz flow, so compiled once (quizzes/prepared.py). The
+# user's id is part of the query: another student's attempt is simply not found.
+_USER_ATTEMPT = PreparedQuery(
+    lambda user_id, pk: (
+        Attempt.objects.filter(user_id=user_id, pk=pk).select_related("quiz").order_by()
+    )
+)
+
+
+def attempt_for(*, user, pk: int) -> Attempt | None:
+    """The user's attempt `pk` with its quiz (as `user.attempts.select_related("quiz")`
+    finds it), or None if the user has no such attempt."""
+    attempt = _USER_ATTEMPT.one(user_id=user.pk, pk=pk)
+    if attempt is not None:
+        attempt.user = user  # as a query through `user.attempts` sets it: no query for it
+    return attempt
+
+
 # --- Starting -----------------------------------------------------------------------
+
+# Read whenever a quiz is started: compiled once (quizzes/prepared.py).
+_QUIZ = PreparedQuery(lambda pk: Quiz.objects.filter(pk=pk).order_by())
+_QUIZ_QUESTION_IDS = PreparedQuery(
+    lambda quiz_id: (
+        QuizItem.objects.filter(quiz_id=quiz_id)
+        .order_by("position")
+        .values_list("question_id", flat=True)
+    )
+)
+
+
+def quiz_to_start(*, pk: int, user) -> Quiz | None:
+    """The quiz `pk` if `user` may take it (`Quiz.is_available_to`), else None."""
+    quiz = _QUIZ.one(pk=pk)
+    return quiz if quiz is not None and quiz.is_available_to(user) else None
 
 
 def _option_orders(*, question_ids: list[int], rng: random.Random) -> dict[str, list[str]]:
@@ -104,7 +142,7 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
     rules = current.rules() if current is not None else quiz.rules_for(user)
     if rules.due_at and now > rules.due_at + grace():
         raise QuizUnavailable(f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
-    question_ids = list(quiz.items.order_by("position").values_list("question_id", flat=True))
+    question_ids = _QUIZ_QUESTION_IDS.all(quiz_id=quiz.pk)
     if not question_ids:
         raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
     if rules.attempts_allowed is not None and taken >= rules.attempts_allowed:
@@ -489,16 +527,32 @@ _CARD_FIELDS = (
 )
 
 
+# A card's reads run on every request of the quiz flow: compiled once (quizzes/prepared.py).
+# No ORDER BY: one row by its key (as get() leaves it out), or a set of ids.
+_CARD_QUESTION = PreparedQuery(
+    lambda pk: Question.objects.only(*_CARD_FIELDS).filter(pk=pk).order_by()
+)
+_CARD_QUESTION_WITH_EVIDENCE = PreparedQuery(
+    lambda pk: (
+        Question.objects.select_related("passage__source")
+        .only(*_CARD_FIELDS, *_EVIDENCE)
+        .filter(pk=pk)
+        .order_by()
+    )
+)
+_ANSWERED_IDS = PreparedQuery(
+    lambda attempt_id: (
+        Response.objects.filter(attempt_id=attempt_id)
+        .order_by()
+        .values_list("question_id", flat=True)
+    )
+)
+
+
 def _question(question_id: int, *, evidence: bool = False) -> Question | None:
     """The question; with `evidence`, also what its feedback shows (passage, source)."""
-    questions = Question.objects.only(*_CARD_FIELDS)
-    if evidence:
-        questions = questions.select_related("passage__source").only(*_CARD_FIELDS, *_EVIDENCE)
-    # get(), not filter().first(): first() orders by pk, which costs a compile for one row.
-    try:
-        return questions.get(pk=question_id)
-    except Question.DoesNotExist:
-        return None
+    questions = _CARD_QUESTION_WITH_EVIDENCE if evidence else _CARD_QUESTION
+    return questions.one(pk=question_id)
 
 
 def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "") -> QuestionCard:
@@ -508,12 +562,11 @@ def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "")
     # order_by(): Response's default ordering is by attempt, which joined the attempt
     # table into every card's query for nothing. The next question needs only which
     # ids are answered; a revisited one needs its response.
-    responses = attempt.responses.order_by()
     revisit = bool(position and 1 <= position <= len(ids))
     if revisit:
-        answered = {r.question_id: r for r in responses}
+        answered = {r.question_id: r for r in attempt.responses.order_by()}
     else:
-        answered = dict.fromkeys(responses.values_list("question_id", flat=True))
+        answered = dict.fromkeys(_ANSWERED_IDS.all(attempt_id=attempt.pk))
     if revisit and ids[position - 1] in answered:
         response = answered[ids[position - 1]]
         state = FEEDBACK if attempt.is_practice else SAVED
@@ -557,10 +610,7 @@ def submit(*, attempt: Attempt, data, now: datetime.datetime) -> Submission:
     `data` is a QueryDict: `question`, then `choice` (one id) or `order` (ids in
     order), and `move` ("up:<id>" / "down:<id>") for a reordering without JavaScript.
     """
-    question_id = data.get("question", "")
-    # ASCII digits only ("²" passes isdigit() but not int()), and no longer than an id.
-    valid = question_id.isascii() and question_id.isdigit() and len(question_id) <= 18
-    question_id = int(question_id) if valid else None
+    question_id = whole_number(data.get("question"))
     question = (
         _question(question_id, evidence=attempt.is_practice)
         if question_id in attempt.question_ids

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from corpus.models import Source
+from corpus.params import whole_number
 from quizzes import building, review, taking
 from quizzes.models import Quiz
 
@@ -34,6 +35,14 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 
 def _attempts(request: HttpRequest):
     return request.user.attempts.select_related("quiz")
+
+
+def _attempt_or_404(request: HttpRequest, pk: int):
+    # The quiz flow's own read (prepared once, quizzes/prepared.py), scoped to the user.
+    attempt = taking.attempt_for(user=request.user, pk=pk)
+    if attempt is None:
+        raise Http404("No attempt here.")
+    return attempt
 
 
 @require_GET
@@ -55,8 +64,8 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
-    quiz = get_object_or_404(Quiz, pk=pk)
-    if not quiz.is_available_to(request.user):
+    quiz = taking.quiz_to_start(pk=pk, user=request.user)
+    if quiz is None:
         raise Http404("No quiz here.")
     try:
         attempt = taking.start_attempt(quiz=quiz, user=request.user, now=timezone.now())
@@ -69,15 +78,13 @@ def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = get_object_or_404(_attempts(request), pk=pk)
+    attempt = _attempt_or_404(request, pk)
     if taking.close_if_overdue(attempt=attempt, now=timezone.now()):
         messages.warning(request, "Time is up: your answers were submitted.")
     if attempt.is_finished:
         return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
-    position = request.GET.get("q", "")
-    # ASCII digits only ("²" passes isdigit() but not int()), and short: a position.
-    valid = position.isascii() and position.isdigit() and len(position) <= 6
-    card = taking.card_for(attempt=attempt, position=int(position) if valid else None)
+    position = whole_number(request.GET.get("q"), max_digits=6)
+    card = taking.card_for(attempt=attempt, position=position)
     card.focus = bool(request.htmx)
     template = _template(request, "quizzes/attempt_question.html", "question-card")
     return render(request, template, {"attempt": attempt, "card": card})
@@ -86,7 +93,7 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = get_object_or_404(_attempts(request), pk=pk)
+    attempt = _attempt_or_404(request, pk)
     result = taking.submit(attempt=attempt, data=request.POST, now=timezone.now())
     if request.htmx or result.show_here:
         result.card.focus = bool(request.htmx or result.card.moved or result.card.error)
@@ -101,7 +108,7 @@ def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = get_object_or_404(_attempts(request), pk=pk)
+    attempt = _attempt_or_404(request, pk)
     now = timezone.now()
     deadline = attempt.effective_deadline()
     # Finished once the clock ran out (quiz.js submits at zero, within the grace):

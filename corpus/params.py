@@ -1,0 +1,16 @@
+"""Whole numbers typed into forms and query strings: ids and positions.
+
+Shared by every app (corpus is the one all may import). `str.isdigit()` is not enough:
+"²" passes it and `int()` then fails, and a 5,000-digit string fails `int()` too (Python
+refuses to parse it), so each was a 500 until the fuzzing tests found them.
+"""
+
+from __future__ import annotations
+
+
+def whole_number(text: str | None, *, max_digits: int = 18) -> int | None:
+    """`text` as a non-negative int if it is 1 to `max_digits` ASCII digits, else None.
+    18 digits stay within a 64-bit database id."""
+    if text and text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None
