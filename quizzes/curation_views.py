@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,21 +37,28 @@ _EXT = {"json": "json", "gift": "gift.txt", "moodle-xml": "xml"}
 _TYPES = {"json": "application/json", "gift": "text/plain", "moodle-xml": "application/xml"}
 
 
+def _queue_query(request: HttpRequest) -> QueryDict:
+    """The queue's filters: a curator opening the queue comes to review, so with no filter
+    chosen it shows what needs review ("Any status" is one choice away). Pagination and bulk
+    actions carry the filters explicitly, so they act on exactly the rows shown."""
+    return request.GET if request.GET else QueryDict(f"status={Question.Status.NEEDS_REVIEW}")
+
+
 def _filters(request: HttpRequest) -> tuple[QueueFilterForm, curation.QueueFilters]:
     sources = list(Source.objects.values_list("slug", "title"))
     form = QueueFilterForm(
-        request.GET or None,
+        _queue_query(request),
         sources=sources,
         flags=curation.FLAGS,
         groups=passage_groups.passage_groups(),
     )
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         return form, curation.QueueFilters(**form.filters())
     return form, curation.QueueFilters()
 
 
 def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
+    query = _queue_query(request).copy()
     query.pop("page", None)
     return query.urlencode()
 

@@ -109,7 +109,7 @@ def test_queue_row_shows_stem_key_highlighted_passage_generator_and_score(curato
         generator="cloze_name",
         quality_score=0.83,
     )
-    html = curator_client.get(reverse("curation:queue")).content.decode()
+    html = curator_client.get(reverse("curation:queue"), {"status": ""}).content.decode()
     assert "Who signed the directive of 1 December 1934?" in html
     assert 'class="is-key">Yenukidze <span class="key-mark">✓ key</span>' in html
     assert "<mark>Yenukidze</mark>" in html
@@ -259,7 +259,22 @@ def test_queue_shows_open_report_counts(curator_client):
     question = make_question()
     for _ in range(3):
         ProblemReport.objects.create(question=question, reason="typo")
-    assert "3 open reports" in curator_client.get(reverse("curation:queue")).content.decode()
+    queue = curator_client.get(reverse("curation:queue"), {"status": ""}).content.decode()
+    assert "3 open reports" in queue
+
+
+def test_the_queue_opens_on_what_needs_review_and_any_status_is_one_choice_away(
+    curator_client,
+):
+    waiting = make_question(status=Question.Status.NEEDS_REVIEW)
+    published = make_question(status=Question.Status.PUBLISHED)
+    opened = curator_client.get(reverse("curation:queue")).content.decode()
+    assert f'id="q-{waiting.pk}"' in opened and f'id="q-{published.pk}"' not in opened
+    assert '<option value="needs_review" selected>' in opened
+    # The bulk action offered acts on the rows shown, not on the whole bank.
+    assert "Publish all 1…" in opened and "status=needs_review" in opened
+    everything = curator_client.get(reverse("curation:queue"), {"status": ""}).content.decode()
+    assert f'id="q-{waiting.pk}"' in everything and f'id="q-{published.pk}"' in everything
 
 
 def _bank(size):
