@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from corpus import bibliography
+
 
 class Work(models.Model):
     class Kind(models.TextChoices):
@@ -282,3 +284,320 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username or 'system'} {self.action} {self.object_label}"
+
+
+# --- The editorial apparatus: reference works and editorial notes --------------------
+#
+# Sources are primary documents and are wrong in places. Reference works (scholarship,
+# official publications) are cited by page or section, never stored in full; editorial
+# notes say where a source errs, what it leaves out, or where historians disagree.
+# Both are loaded from corpus/data/references/*.toml and corpus/data/notes/*.toml by
+# corpus.editorial (the formats: docs/editorial-notes.md) and can be edited in the app.
+
+
+class ReferenceWork(models.Model):
+    """A book, article, official publication... cited by page or section."""
+
+    class Kind(models.TextChoices):
+        BOOK = "book", "Book"
+        ARTICLE = "article", "Journal article"
+        CHAPTER = "chapter", "Chapter in a book"
+        OFFICIAL = "official", "Official publication"
+        MEMOIR = "memoir", "Memoir"
+        JOURNALISM = "journalism", "Newspaper or magazine"
+        REFERENCE = "reference", "Reference work"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    authors = models.JSONField(default=list, blank=True, help_text="People, as written.")
+    issuer = models.CharField(
+        max_length=300, blank=True, help_text="An institution, when no person is the author."
+    )
+    editors = models.JSONField(default=list, blank=True)
+    title = models.CharField(max_length=500)
+    container = models.CharField(
+        max_length=300, blank=True, help_text="Journal, newspaper or book holding it."
+    )
+    volume = models.CharField(max_length=60, blank=True)
+    issue = models.CharField(max_length=60, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    place = models.CharField(max_length=120, blank=True)
+    year = models.PositiveSmallIntegerField()
+    date = models.DateField(null=True, blank=True, help_text="For a dated newspaper or document.")
+    pages = models.CharField(
+        max_length=60, blank=True, help_text="Page range in its container: 163–214."
+    )
+    url = models.URLField(max_length=500, blank=True)
+    doi = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True, help_text="What Thaw uses it for.")
+    file = models.CharField(
+        max_length=80, blank=True, help_text="The references/<file>.toml it is exported to."
+    )
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
+        "until export_corpus has written it back.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "slug"]
+
+    def __str__(self) -> str:
+        return self.cite()
+
+    def get_absolute_url(self) -> str:
+        return reverse("source_list") + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.slug}"
+
+    @property
+    def citation(self) -> str:
+        """The full bibliography entry (Chicago style), as plain text."""
+        return bibliography.bibliography_entry(self).text
+
+    @property
+    def citation_html(self) -> str:
+        """The bibliography entry with titles in <cite> (escaped, safe to show)."""
+        return bibliography.bibliography_entry(self).html
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        return bibliography.sort_key(self)
+
+    def cite(self, at: str = "") -> str:
+        """The short in-text form: "Taubman, Khrushchev, p. 283"."""
+        return bibliography.short_citation(self, at=at)
+
+
+class ReferenceCitation(models.Model):
+    """A reference work cited at a locator by a note, a glossary term or a timeline event.
+
+    One table for the three owners (exactly one is set), so each page reads its
+    citations in one query. `position` is set only for the reference a dispute
+    note gives for one of its positions (the index in `EditorialNote.positions`).
+    """
+
+    work = models.ForeignKey(ReferenceWork, on_delete=models.PROTECT, related_name="citations")
+    at = models.CharField(max_length=200, blank=True, help_text="Page, document or section.")
+    ordinal = models.PositiveSmallIntegerField(default=0)
+    note = models.ForeignKey(
+        "EditorialNote",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reference_citations",
+    )
+    term = models.ForeignKey(
+        GlossaryTerm,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reference_citations",
+    )
+    event = models.ForeignKey(
+        TimelineEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reference_citations",
+    )
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ordinal", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(note__isnull=False, term__isnull=True, event__isnull=True)
+                    | models.Q(note__isnull=True, term__isnull=False, event__isnull=True)
+                    | models.Q(note__isnull=True, term__isnull=True, event__isnull=False)
+                ),
+                name="reference_citation_has_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.work.cite(self.at)
+
+    @property
+    def text(self) -> str:
+        return self.work.cite(self.at)
+
+
+class EditorialNoteQuerySet(models.QuerySet):
+    def for_display(self) -> EditorialNoteQuerySet:
+        """With what the note partial shows (citations, linked passages): two queries
+        more, run only when there are notes."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "reference_citations",
+                queryset=ReferenceCitation.objects.select_related("work"),
+            ),
+            models.Prefetch(
+                "passage_links",
+                queryset=NotePassage.objects.select_related("passage__source"),
+            ),
+        )
+
+    def on_passages(self, passage_ids) -> EditorialNoteQuerySet:
+        """Notes whose target is one of these passages."""
+        return self.filter(
+            passage_links__role=NotePassage.Role.TARGET, passage_links__passage__in=passage_ids
+        ).distinct()
+
+
+class EditorialNote(models.Model):
+    """A curator's note on a passage, glossary term, timeline event or lesson sentence."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CONTEXT = "context", "Context"
+        DISPUTE = "dispute", "Historians disagree"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Plain text; paragraphs separated by a blank line.")
+    claim = models.TextField(
+        blank=True, help_text="Correction: what the source says, in one sentence."
+    )
+    correct = models.TextField(blank=True, help_text="Correction: what is right, in one sentence.")
+    positions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Dispute: [{"who": ..., "says": ...}]; each position\'s passage or '
+        "reference is a link row with its index.",
+    )
+    passages = models.ManyToManyField(
+        Passage, through="NotePassage", related_name="editorial_notes", blank=True
+    )
+    terms = models.ManyToManyField(GlossaryTerm, related_name="editorial_notes", blank=True)
+    events = models.ManyToManyField(TimelineEvent, related_name="editorial_notes", blank=True)
+    file = models.CharField(
+        max_length=80, blank=True, help_text="The notes/<file>.toml it is exported to."
+    )
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
+        "until export_corpus has written it back.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EditorialNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def anchor(self) -> str:
+        return f"note-{self.slug}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [" ".join(p.split()) for p in self.body.split("\n\n") if p.strip()]
+
+    # Read from the prefetched rows (EditorialNoteQuerySet.for_display): no query each.
+
+    @property
+    def references(self) -> list[ReferenceCitation]:
+        return [c for c in self.reference_citations.all() if c.position is None]
+
+    @property
+    def target_links(self) -> list[NotePassage]:
+        return [link for link in self.passage_links.all() if link.role == NotePassage.Role.TARGET]
+
+    @property
+    def cited_links(self) -> list[NotePassage]:
+        return [link for link in self.passage_links.all() if link.role == NotePassage.Role.CITES]
+
+    @property
+    def position_rows(self) -> list[dict]:
+        """Each position with its passage link or reference citation, for display."""
+        links = {
+            link.position: link
+            for link in self.passage_links.all()
+            if link.role == NotePassage.Role.POSITION
+        }
+        refs = {c.position: c for c in self.reference_citations.all() if c.position is not None}
+        return [
+            {
+                "who": position.get("who", ""),
+                "says": position.get("says", ""),
+                "link": links.get(n),
+                "reference": refs.get(n),
+            }
+            for n, position in enumerate(self.positions)
+        ]
+
+
+class NotePassage(models.Model):
+    """A passage a note is attached to (target), quotes (cites) or gives for a position.
+
+    The quotation that picked the passage is kept, so the note is written back to its
+    file as it was written, and resolved again when the source is re-ingested.
+    """
+
+    class Role(models.TextChoices):
+        TARGET = "target", "Attached to"
+        CITES = "cites", "Also cites"
+        POSITION = "position", "Position in a dispute"
+
+    note = models.ForeignKey(EditorialNote, on_delete=models.CASCADE, related_name="passage_links")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="note_links")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    quote = models.CharField(max_length=500)
+    ordinal = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ordinal", "pk"]
+        indexes = [models.Index(fields=["passage", "role"], name="note_passage_role")]
+
+    def __str__(self) -> str:
+        return f'{self.passage.source.slug}: "{self.quote}"'
+
+
+class NoteLessonTarget(models.Model):
+    """A lesson sentence a note is attached to. The lesson is named by its slug (corpus
+    does not import lessons); lessons places the note when the page is shown."""
+
+    note = models.ForeignKey(EditorialNote, on_delete=models.CASCADE, related_name="lesson_targets")
+    lesson = models.SlugField(max_length=80, db_index=True)
+    quote = models.CharField(max_length=1000)
+    ordinal = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordinal", "pk"]
+
+    def __str__(self) -> str:
+        return f'{self.lesson}: "{self.quote}"'
+
+
+class EditorialDeletion(models.Model):
+    """A note or reference work a curator deleted in the app while a data file still
+    lists it: load_corpus does not bring it back; export_corpus drops it from the file,
+    and the next load then forgets this row."""
+
+    class What(models.TextChoices):
+        NOTE = "note", "Editorial note"
+        WORK = "work", "Reference work"
+
+    what = models.CharField(max_length=4, choices=What.choices)
+    slug = models.SlugField(max_length=80)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["what", "slug"], name="editorial_deletion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.slug}"
