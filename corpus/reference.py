@@ -2,7 +2,8 @@
 
 `load_reference_data` is called by `load_corpus` once passages exist. It reads
 corpus/data/glossary.toml and corpus/data/timeline.toml, resolves every
-citation (a quotation, see corpus.citations) and writes terms, events and their
+citation (a quotation, see corpus.citations; an entry may also or instead cite
+reference works, `references = [{work = ..., at = ...}]`) and writes terms, events and their
 links in one transaction: a bad entry or a quotation that no longer resolves
 aborts the whole load and leaves the database as it was.
 
@@ -33,7 +34,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from corpus.citations import Citation, CitationError, CitationIndex
-from corpus.models import GlossaryTerm, Passage, TimelineEvent
+from corpus.editorial import EditorialDataError, RefEntry, sync_entry_references
+from corpus.models import GlossaryTerm, Passage, ReferenceWork, TimelineEvent
 
 
 class ReferenceDataError(ValueError):
@@ -176,6 +178,7 @@ class TermEntry:
     aliases: tuple[str, ...]
     description: str
     citations: tuple[Citation, ...]
+    references: tuple[RefEntry, ...] = ()
 
     @property
     def spellings(self) -> list[str]:
@@ -191,6 +194,7 @@ class EventEntry:
     description: str
     citations: tuple[Citation, ...]
     terms: tuple[str, ...]
+    references: tuple[RefEntry, ...] = ()
 
 
 class _Entry:
@@ -240,9 +244,13 @@ class _Entry:
         return tuple(" ".join(v.split()) for v in value)
 
     def citations(self) -> tuple[Citation, ...]:
-        value = self.raw.get("citations")
-        if not isinstance(value, list) or not value:
-            self.problem("needs at least one citation: citations = [{source = ..., quote = ...}]")
+        """The passages cited; an entry resting only on reference works may cite none."""
+        value = self.raw.get("citations", [])
+        if not isinstance(value, list) or not (value or self.raw.get("references")):
+            self.problem(
+                "needs at least one citation: citations = [{source = ..., quote = ...}] "
+                "or references = [{work = ..., at = ...}]"
+            )
             return ()
         found = []
         for item in value:
@@ -254,6 +262,27 @@ class _Entry:
                 self.problem(f"has a citation that is not {{source = ..., quote = ...}}: {item!r}")
                 continue
             found.append(Citation(source=item["source"].strip(), quote=item["quote"]))
+        return tuple(found)
+
+    def references(self) -> tuple[RefEntry, ...]:
+        """Reference works cited at a locator (the works are checked when loading)."""
+        value = self.raw.get("references", [])
+        found = []
+        for item in value if isinstance(value, list) else [value]:
+            if (
+                not isinstance(item, dict)
+                or "work" not in item
+                or not set(item) <= {"work", "at"}
+                or not all(isinstance(v, str) for v in item.values())
+                or not item["work"].strip()
+            ):
+                self.problem(
+                    f'has a reference that is not {{work = "slug", at = "p. 12"}}: {item!r}'
+                )
+                continue
+            found.append(
+                RefEntry(work=item["work"].strip(), at=" ".join(item.get("at", "").split()))
+            )
         return tuple(found)
 
 
@@ -279,7 +308,7 @@ def _check_unique(slugs: Sequence[str], *, what: str, problems: list[str]) -> No
 
 def parse_glossary(path: Path) -> list[TermEntry]:
     """The [[term]] tables of a glossary file; ReferenceDataError lists every problem."""
-    allowed = {"slug", "name", "kind", "role", "aliases", "description", "citations"}
+    allowed = {"slug", "name", "kind", "role", "aliases", "description", "citations", "references"}
     entries, problems = [], []
     for number, raw in enumerate(_read_toml(path, table="term"), start=1):
         entry = _Entry(raw, what="glossary term", number=number, allowed=allowed)
@@ -291,6 +320,7 @@ def parse_glossary(path: Path) -> list[TermEntry]:
             aliases=entry.strings("aliases"),
             description=entry.text("description"),
             citations=entry.citations(),
+            references=entry.references(),
         )
         problems += entry.problems
         entries.append(term)
@@ -302,7 +332,9 @@ def parse_glossary(path: Path) -> list[TermEntry]:
 
 def parse_timeline(path: Path, *, term_slugs: Iterable[str]) -> list[EventEntry]:
     """The [[event]] tables of a timeline file; ReferenceDataError lists every problem."""
-    allowed = {"slug", "date", "precision", "title", "description", "citations", "terms"}
+    allowed = {
+        "slug", "date", "precision", "title", "description", "citations", "terms", "references",
+    }  # fmt: skip
     known_terms = set(term_slugs)
     entries, problems = [], []
     for number, raw in enumerate(_read_toml(path, table="event"), start=1):
@@ -324,6 +356,7 @@ def parse_timeline(path: Path, *, term_slugs: Iterable[str]) -> list[EventEntry]
             description=entry.text("description"),
             citations=entry.citations(),
             terms=entry.strings("terms"),
+            references=entry.references(),
         )
         unknown = [slug for slug in event.terms if slug not in known_terms]
         if unknown:
@@ -362,6 +395,23 @@ def _resolve(
             + "; ".join(problems)
         )
     return resolved
+
+
+def _check_works(entries: Sequence[TermEntry | EventEntry]) -> None:
+    """Every reference work an entry cites exists (corpus/data/references/*.toml)."""
+    known = set(ReferenceWork.objects.values_list("slug", flat=True))
+    problems = [
+        f"{'glossary term' if isinstance(entry, TermEntry) else 'timeline event'} "
+        f"{entry.slug!r}: no reference work {ref.work!r}"
+        for entry in entries
+        for ref in entry.references
+        if ref.work not in known
+    ]
+    if problems:
+        raise ReferenceDataError(
+            f"{len(problems)} reference(s) name no known work, nothing was loaded: "
+            + "; ".join(problems)
+        )
 
 
 def _upsert(
@@ -435,8 +485,10 @@ def load_reference_data(
 
     Idempotent: terms and events are matched by slug, those no longer in the
     files are deleted, and loading unchanged files writes nothing. Raises
-    ReferenceDataError, naming the entry, for a malformed entry or a citation
-    that does not resolve to exactly one current passage; nothing is written then.
+    ReferenceDataError, naming the entry, for a malformed entry, a citation
+    that does not resolve to exactly one current passage or a reference to a
+    work that is not loaded (corpus.editorial loads the works first); nothing
+    is written then.
     """
     # Read at call time: tests and the curation pages point CORPUS_DATA_DIR at a copy.
     data_dir = Path(settings.CORPUS_DATA_DIR)
@@ -449,6 +501,7 @@ def load_reference_data(
     )
     term_citations = _resolve(term_entries, index=index, what="glossary term")
     event_citations = _resolve(event_entries, index=index, what="timeline event")
+    _check_works([*term_entries, *event_entries])
 
     term_pks, terms_created, terms_updated, terms_deleted = _upsert(
         GlossaryTerm,
@@ -501,6 +554,19 @@ def load_reference_data(
         wanted={event_pks[e.slug]: [term_pks[s] for s in e.terms] for e in event_entries},
         ordered=False,
     )
+    try:
+        links_changed += sync_entry_references(
+            owner="term_id",
+            wanted={term_pks[t.slug]: t.references for t in term_entries},
+            what="glossary terms",
+        )
+        links_changed += sync_entry_references(
+            owner="event_id",
+            wanted={event_pks[e.slug]: e.references for e in event_entries},
+            what="timeline events",
+        )
+    except EditorialDataError as error:
+        raise ReferenceDataError(str(error)) from None
 
     return ReferenceReport(
         terms=len(term_entries),
