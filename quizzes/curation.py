@@ -266,12 +266,12 @@ def accept_passage(*, question: Question, user) -> Question:
 
 def regenerate(*, sources: list[str], seed: int = 1956):
     """Run the question generators for these sources and flag changed passages."""
-    from quizzes.generation import generate_bank, load_snapshot
+    from quizzes.generation import generate_bank, lesson_groups, load_snapshot
     from quizzes.generation.saving import save_bank
 
     started = time.monotonic()
     corpus = load_snapshot(sources=sources)
-    result = generate_bank(corpus=corpus, seed=seed)
+    result = generate_bank(corpus=corpus, seed=seed, groups=lesson_groups())
     run = save_bank(result=result, seed=seed, sources=sources, started=started)
     flag_changed_passages()
     return run

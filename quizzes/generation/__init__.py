@@ -26,9 +26,20 @@ from quizzes.generation import (
     true_false,
     who_what_when,
 )
+from quizzes.generation.answer_keys import AnswerKeys
+from quizzes.generation.balancing import (
+    CAPPED,
+    FILLER_TYPES,
+    Groups,
+    balance_true_false,
+    publish_threshold,
+    select_fillers,
+    spread_keys,
+)
 from quizzes.generation.candidates import Candidate, Rejection, passage_ref
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, load_snapshot
 from quizzes.generation.gates import NearDuplicates, check
+from quizzes.passage_groups import passage_groups
 
 GENERATORS: tuple[ModuleType, ...] = (
     cloze_quantity,
@@ -43,7 +54,15 @@ GENERATORS: tuple[ModuleType, ...] = (
 )
 NEAR_DUPLICATE = "near-duplicate of another question"
 
-__all__ = ["GENERATORS", "BankResult", "Candidate", "Rejection", "generate_bank", "load_snapshot"]
+__all__ = [
+    "GENERATORS",
+    "BankResult",
+    "Candidate",
+    "Rejection",
+    "generate_bank",
+    "lesson_groups",
+    "load_snapshot",
+]
 
 
 @dataclass
@@ -62,8 +81,11 @@ def generate_bank(
     seed: int,
     generators: Sequence[ModuleType] = GENERATORS,
     on_generator_done: Callable[[str], None] | None = None,
+    groups: Groups = (),
 ) -> BankResult:
-    """Every generator's candidates through every gate; deterministic for a corpus and seed."""
+    """Every generator's candidates through every gate; deterministic for a corpus and seed.
+    `groups` are the lessons' passage ids (`lesson_groups()`): the bank is balanced within
+    each of them (`balancing`) as well as as a whole."""
     result = BankResult()
     passed: list[Candidate] = []
     for module in generators:
@@ -97,56 +119,23 @@ def generate_bank(
         result.accepted.append(candidate)
     for candidate in result.accepted:
         _cite_twins(corpus, candidate)
-    result.accepted, capped = balance(result.accepted)
+    # Keys first, so a passage whose questions wait for review counts as uncovered and
+    # can take a filler; then the fillers' own balance and keys.
+    threshold = publish_threshold()
+    keys = AnswerKeys(corpus.terms)
+    spread_keys(result.accepted, keys, groups, threshold=threshold)
+    result.accepted, capped = select_fillers(result.accepted, groups, threshold=threshold)
     result.rejections.extend(
         Rejection(c.generator, CAPPED, c.stem[:200], c.identity[0]) for c in capped
     )
+    balance_true_false(result.accepted, groups, threshold=threshold)
+    spread_keys(result.accepted, keys, groups, threshold=threshold)
     return result
 
 
-# Types that test what a sentence says or where it is from: easy to mass-produce, so
-# they fill gaps in coverage rather than dominate the bank.
-FILLER_TYPES = ("true_false", "source_attribution")
-CAPPED = "capped: the passage already has questions"
-FILLERS_PER_PASSAGE = 1
-WELL_COVERED = 3
-
-
-def _cited(candidate: Candidate) -> list[str]:
-    return [passage_ref(p) for p in (candidate.passage, *candidate.extra_passages)]
-
-
-def _filler_rank(c: Candidate) -> int:
-    """A false statement tests most; a true one least (a bank of true statements teaches
-    students to answer "true"), so it only fills a passage nothing else can."""
-    if c.type == "true_false":
-        return 0 if c.answer == ["false"] else 2
-    return 1
-
-
-def balance(accepted: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
-    """(kept, capped): at most one true/false or source-attribution question per passage,
-    none for a passage that questions of other types already cite `WELL_COVERED` times;
-    a false statement first, then source attribution, then a true statement."""
-    substantive: Counter[str] = Counter()
-    for c in accepted:
-        if c.type not in FILLER_TYPES:
-            substantive.update(set(_cited(c)))
-    fillers = sorted(
-        (c for c in accepted if c.type in FILLER_TYPES),
-        key=lambda c: (_filler_rank(c), -c.quality_score, c.fingerprint),
-    )
-    used: Counter[str] = Counter()
-    keep: set[str] = set()
-    for c in fillers:
-        ref = passage_ref(c.passage)
-        if substantive[ref] >= WELL_COVERED or used[ref] >= FILLERS_PER_PASSAGE:
-            continue
-        used[ref] += 1
-        keep.add(c.fingerprint)
-    kept = [c for c in accepted if c.type not in FILLER_TYPES or c.fingerprint in keep]
-    capped = [c for c in accepted if c.type in FILLER_TYPES and c.fingerprint not in keep]
-    return kept, capped
+def lesson_groups() -> list[frozenset[int]]:
+    """The passage ids of each lesson (registered with `quizzes.passage_groups`)."""
+    return [group.passage_ids for group in passage_groups().values()]
 
 
 def _cite_twins(corpus: CorpusSnapshot, candidate: Candidate) -> None:

@@ -41,6 +41,9 @@ class Candidate:
     extra_passages: list[Passage] = field(default_factory=list)
     penalties: dict[str, float] = field(default_factory=dict)
     difficulty: str = Question.Difficulty.MEDIUM
+    # Why a sound question waits for a curator rather than being published (the bank's
+    # balance: its key is already the key of many questions of its lesson, ...); "" if not.
+    held: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -59,6 +62,10 @@ class Candidate:
     @property
     def quality_score(self) -> float:
         return round(max(0.0, min(1.0, 1.0 - sum(self.penalties.values()))), 3)
+
+    @property
+    def cited(self) -> list[Passage]:
+        return [self.passage, *self.extra_passages]
 
     def to_question(self, *, status: str) -> Question:
         source = self.passage.source

@@ -7,6 +7,10 @@ dates, not of history), and when their titles do not carry their dates. Sets
 are drawn deterministically from the seed; a new set shares at most one event
 with any set already chosen, and no event is used more than `MAX_USES` times,
 so the bank has many different questions rather than variations of one.
+
+Every event is ordered by what the question cites: only events whose cited passages
+state their date at its precision (`dating`) are used, the question cites each of
+those passages, and the feedback quotes each event's dating sentence with its source.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from collections.abc import Iterator
 from corpus.models import TimelineEvent
 from quizzes.generation.candidates import OPTION_IDS, Candidate, Rejection, item_rng
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.dating import Evidence, date_evidence
 from quizzes.models import Question
 
 NAME = "chronology"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.CHRONOLOGY
 SETS = 24
 TRIES = 400
@@ -57,12 +62,17 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         e.slug: [p for p in corpus.event_citations.get(e.slug, []) if id(p) in readable]
         for e in corpus.events
     }
+    evidence: dict[str, Evidence] = {}
     for event in corpus.events:
+        found = date_evidence(event, cited[event.slug]) if cited[event.slug] else None
         if not cited[event.slug]:
             yield Rejection(NAME, "timeline event cites no passage", event.slug)
+        elif found is None:
+            yield Rejection(NAME, UNDATED, event.slug)
         elif _DATED_TITLE.search(event.title):
             yield Rejection(NAME, "event title gives its date away", event.slug)
         else:
+            evidence[event.slug] = found
             usable.append(event)
     if len(usable) < 3:
         return
@@ -81,10 +91,13 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             uses[slug] = uses.get(slug, 0) + 1
         options = [{"id": OPTION_IDS[i], "text": e.title.rstrip(".")} for i, e in enumerate(picked)]
         in_order = sorted(range(size), key=lambda i: picked[i].date)
-        citations = [cited[e.slug][0] for e in picked]
-        first = citations[in_order[0]]
-        explanation = "; ".join(
-            f"{picked[i].date_label}: {picked[i].title.rstrip('.')}" for i in in_order
+        ordered = [picked[i] for i in in_order]
+        citations: list = []
+        for e in ordered:
+            citations += [p for p in evidence[e.slug].passages if p not in citations]
+        first = citations[0]
+        explanation = "From the earliest: " + "; ".join(
+            f"{e.date_label}, {e.title.rstrip('.')}" for e in ordered
         )
         yield Candidate(
             type=TYPE,
@@ -96,13 +109,28 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             passage=first,
             extra_passages=[p for p in citations if p is not first],
             explanation=explanation + ".",
-            quote=first.text,
+            quote=_quotes(corpus, [evidence[e.slug] for e in ordered]),
             highlight=None,
             identity=key,
             option_kind="event",
             support_text=" ".join(p.text for p in citations),
+            support_phrases=[phrase for e in ordered for phrase in evidence[e.slug].phrases],
             difficulty={3: "easy", 4: "medium", 5: "hard"}[size],
         )
+
+
+UNDATED = "event's date is not stated in its cited passages"
+
+
+def _quotes(corpus: CorpusSnapshot, evidence: list[Evidence]) -> str:
+    """One line per event, earliest first: the sentence that dates it and whose it is."""
+    lines = []
+    for found in evidence:
+        for passage, sentence in found.sentences():
+            line = f"“{sentence}” ({corpus.source_label(passage)})"
+            if line not in lines:
+                lines.append(line)
+    return "\n".join(lines)
 
 
 def _pick(

@@ -111,11 +111,11 @@ def _pool(corpus: CorpusSnapshot) -> dict[str, set[datetime.date]]:
     pool: dict[str, set[datetime.date]] = {"day": set(), "month": set(), "year": set()}
     for passage in corpus.all_passages:
         for found in find_dates(passage.text):
-            pool[_precision(found.style)].add(found.date)
+            pool[precision(found.style)].add(found.date)
     return pool
 
 
-def _precision(style: str) -> str:
+def precision(style: str) -> str:
     return {"mdy": "day", "dmy": "day", "my": "month", "y": "year"}[style]
 
 
@@ -134,7 +134,7 @@ def distractors_for(
         texts.append(text)
         return True
 
-    corpus_dates = sorted(pool[_precision(answer.style)])
+    corpus_dates = sorted(pool[precision(answer.style)])
     rng.shuffle(corpus_dates)
     for value in corpus_dates:
         if len(texts) == 2:  # keep room for one derived date close to the answer

@@ -10,10 +10,17 @@ magnitude: from the corpus when they count something else the stem rules out
 (the 20th Congress's 1,355 delegates for the 17th's 1,966), never a figure the
 corpus gives for the same thing (sources that disagree), otherwise derived from
 the answer; formatted alike.
+
+Every distractor is possible beside the other figures of the sentence
+(`consistent`): a count below the total it is part of ("of the 139 members ...,
+_____ persons" never offers 147), a total above its parts. A figure the others
+determine ("98 persons, that is, _____" of 139: 70 percent) is not asked; asking
+one of the others, the stem leaves the percentage out ("98 persons … were arrested").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from collections.abc import Iterator
@@ -27,6 +34,7 @@ from quizzes.generation.candidates import (
     shuffled_options,
 )
 from quizzes.generation.cloze import (
+    Blanked,
     Sentence,
     blank,
     cloze_candidate,
@@ -168,6 +176,62 @@ def _pool(corpus: CorpusSnapshot) -> list[tuple[int, bool, str, str]]:
     return sorted(values)
 
 
+PERCENT_SLACK = 2.0  # "98 persons, that is, 70 percent" of 139 is 70.5 percent
+
+
+def _counts(figure: Figure, other: Figure) -> bool:
+    """Whether two figures count the same kind of thing (people with people)."""
+    return (
+        not figure.percent
+        and not other.percent
+        and bool(figure.unit)
+        and (figure.unit == other.unit)
+    )
+
+
+def _triples(answer: Figure, others: list[Figure]):
+    """(part, whole, percent) of the sentence's figures where part/whole is the percent."""
+    figures = [answer, *others]
+    for percent in (f for f in figures if f.percent):
+        for part in figures:
+            for whole in figures:
+                if (
+                    part is not whole
+                    and _counts(part, whole)
+                    and part.value < whole.value
+                    and abs(100 * part.value / whole.value - percent.value) <= PERCENT_SLACK
+                ):
+                    yield part, whole, percent
+
+
+def determined(answer: Figure, others: list[Figure]) -> Figure | None:
+    """The percentage that ties `answer` to the sentence's other figures, if the answer
+    follows from them by arithmetic (a count, its total and their percentage)."""
+    for part, whole, percent in _triples(answer, others):
+        if answer in (part, whole, percent):
+            return percent
+    return None
+
+
+def consistent(value: int, *, answer: Figure, others: list[Figure]) -> bool:
+    """Whether `value` could stand where `answer` stands beside the sentence's other
+    figures: on the same side of every figure counting the same kind of thing."""
+    for other in others:
+        if not _counts(answer, other) or other.value == answer.value:
+            continue
+        if value == other.value or (value < other.value) != (answer.value < other.value):
+            return False
+    return True
+
+
+def _same_kind(answer: Figure, noun: str, percent: bool) -> bool:
+    """A corpus figure of the same kind: a percentage for a percentage; a count of the
+    same noun ("delegates" for "delegates", not "votes")."""
+    if answer.percent or percent:
+        return answer.percent == percent
+    return bool(answer.noun) and noun == answer.noun
+
+
 def distractors_for(
     *,
     answer: Figure,
@@ -175,11 +239,15 @@ def distractors_for(
     passage_text: str,
     rng: random.Random,
     subject: str = "",
+    others: list[Figure] = (),
 ) -> tuple[list[str], int]:
-    """Three figures; how many had to be derived from the answer rather than the corpus."""
+    """Three figures; how many had to be derived from the answer rather than the corpus.
+    `others` are the other figures of the sentence: every distractor is consistent with them."""
 
     def acceptable(value: int) -> bool:
         if value == answer.value or value < 3 or (answer.percent and value >= 100):
+            return False
+        if not consistent(value, answer=answer, others=list(others)):
             return False
         if "," in answer.text and value < 1000:
             return False
@@ -197,13 +265,11 @@ def distractors_for(
         for v, _, noun, about in pool
         if answer.noun and noun == answer.noun and (not event or not about or about == event)
     }
-    unit = answer.unit
     corpus_values = sorted(
         {
             v
             for v, pct, noun, _ in pool
-            if pct == answer.percent
-            and (answer.percent or (unit and UNIT_OF.get(noun, noun) == unit))
+            if _same_kind(answer, noun, pct)
             and low <= v <= high
             and acceptable(v)
             and v not in same_thing
@@ -229,6 +295,28 @@ def distractors_for(
     return [format_like(v, answer=answer) for v in chosen], derived
 
 
+FOLLOWS = "figure follows from the other figures in the sentence"
+
+
+def _apposition(percent: Figure) -> re.Pattern[str]:
+    """ ", that is, 70 percent," around a percentage that restates a count."""
+    return re.compile(rf",\s*(?:that is|i\.e\.),?\s*{re.escape(percent.text)}\s*,")
+
+
+def _elidable(text: str, percent: Figure) -> bool:
+    return bool(_apposition(percent).search(text))
+
+
+def _elide(blanked: Blanked, percent: Figure) -> Blanked:
+    """The stem without the percentage that would give the blanked count away."""
+    pattern = _apposition(percent)
+    return dataclasses.replace(
+        blanked,
+        stem=pattern.sub(" …", blanked.stem, count=1),
+        excerpt=pattern.sub(" …", blanked.excerpt, count=1),
+    )
+
+
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
     base = rng.random()
     pool = _pool(corpus)
@@ -241,13 +329,23 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 if problem:
                     yield Rejection(NAME, problem, sentence.text[:120], ref)
                     continue
+                others = [f for f in figures if f is not figure]
+                tie = determined(figure, others)
+                if tie is figure or (tie is not None and not _elidable(sentence.text, tie)):
+                    yield Rejection(NAME, FOLLOWS, sentence.text[:120], ref)
+                    continue
                 subject, about = subject_of(corpus, sentence, figure)
                 if not subject:
                     yield Rejection(NAME, "figure without what it counts", sentence.text, ref)
                     continue
                 r = item_rng(base, ref, str(sentence.start), figure.text)
                 distractors, derived = distractors_for(
-                    answer=figure, pool=pool, passage_text=passage.text, rng=r, subject=subject
+                    answer=figure,
+                    pool=pool,
+                    passage_text=passage.text,
+                    rng=r,
+                    subject=subject,
+                    others=[f for f in others if f is not tie],
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", figure.text, ref)
@@ -260,6 +358,8 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     what="figure",
                     about=about,
                 )
+                if tie is not None:
+                    blanked = _elide(blanked, tie)
                 options, answer = shuffled_options(
                     rng=r, answer=figure.text, distractors=distractors
                 )

@@ -13,7 +13,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from corpus.models import Passage
-from quizzes.generation.candidates import Candidate
+from quizzes.generation.candidates import Candidate, passage_ref
 from quizzes.generation.sentences import contains_phrase, normalise, word_count
 
 MIN_STEM_WORDS = 8
@@ -236,6 +236,8 @@ class NearDuplicates:
         self.score = score
         self._seen: dict[str, list[str]] = {}
         self._fingerprints: set[str] = set()
+        self._statements: list[str] = []  # true/false: the sentence before any swap
+        self._statement_refs: list[str] = []
 
     @staticmethod
     def _key(c: Candidate) -> str:
@@ -255,6 +257,22 @@ class NearDuplicates:
                 )
                 is not None
             )
+        if c.type == "true_false":
+            # A true and a false version of one sentence are the same question; in one
+            # passage they are alternatives that balancing chooses between, so only
+            # another passage's (a twin rendering's) version is a duplicate.
+            ref = passage_ref(c.passage)
+            sentences = self._statements
+            return any(
+                self._statement_refs[index] != ref
+                for _, _, index in process.extract(
+                    normalise(c.quote),
+                    sentences,
+                    scorer=fuzz.token_sort_ratio,
+                    score_cutoff=self.score,
+                    limit=None,
+                )
+            )
         seen = self._seen.get(c.type, [])
         key = self._key(c)
         return (
@@ -269,7 +287,10 @@ class NearDuplicates:
 
     def add(self, c: Candidate) -> None:
         self._fingerprints.add(c.fingerprint)
-        if c.type in BLANK_TYPES:
+        if c.type == "true_false":
+            self._statements.append(normalise(c.quote))
+            self._statement_refs.append(passage_ref(c.passage))
+        elif c.type in BLANK_TYPES:
             self._seen.setdefault(self._answer_key(c), []).append(normalise(c.stem))
         else:
             self._seen.setdefault(c.type, []).append(self._key(c))

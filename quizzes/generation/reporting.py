@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from rich.table import Table
 
-from corpus.models import Passage
+from corpus.models import GlossaryTerm, Passage
+from quizzes.generation.answer_keys import ONE_ANSWER_TYPES, AnswerKeys, key_cap
+from quizzes.generation.balancing import in_band
 from quizzes.models import GenerationRun, Question
+from quizzes.passage_groups import passage_groups
 
 
 def run_table(*, run: GenerationRun, result, threshold: float) -> Table:
@@ -69,3 +73,99 @@ def coverage() -> tuple[int, int]:
     ]
     missing = {p.pk for p in uncited_passages()}
     return len(total) - len(missing), len(total)
+
+
+@dataclass(frozen=True)
+class GroupBalance:
+    label: str
+    true: int
+    total: int  # true/false questions
+
+    @property
+    def share(self) -> float:
+        return self.true / self.total if self.total else 0.0
+
+    @property
+    def balanced(self) -> bool:
+        return in_band(self.true, self.total)
+
+
+@dataclass(frozen=True)
+class GroupKeys:
+    label: str
+    items: int  # published questions of the types with one answer text
+    top: list[tuple[str, int]]  # (key, questions keyed by it), most frequent first
+
+    @property
+    def cap(self) -> int:
+        return key_cap(self.items)
+
+
+def _published_by_group() -> list[tuple[str, list[Question]]]:
+    """("Whole bank", every published question), then each lesson's published questions
+    (those citing its passages, as quizzes draw them). Three queries."""
+    questions = list(Question.objects.published().only("type", "options", "answer", "passage"))
+    cited: dict[int, set[int]] = {q.pk: {q.passage_id} for q in questions}
+    through = Question.extra_citations.through.objects.filter(question_id__in=cited)
+    for question_id, passage_id in through.values_list("question_id", "passage_id"):
+        cited[question_id].add(passage_id)
+    groups = [("Whole bank", questions)]
+    for group in passage_groups().values():
+        members = [q for q in questions if cited[q.pk] & group.passage_ids]
+        groups.append((group.label, members))
+    return groups
+
+
+def true_false_balance() -> list[GroupBalance]:
+    """Published true/false questions keyed true, in the whole bank and per lesson."""
+    rows = []
+    for label, questions in _published_by_group():
+        statements = [q for q in questions if q.type == Question.Type.TRUE_FALSE]
+        true = sum(1 for q in statements if q.answer == ["true"])
+        rows.append(GroupBalance(label=label, true=true, total=len(statements)))
+    return rows
+
+
+def key_spread(*, top: int = 3) -> list[GroupKeys]:
+    """The most frequent keys of published one-answer questions, whole bank and per lesson
+    (spellings of one glossary term count as one key, `answer_keys`)."""
+    keys = AnswerKeys(GlossaryTerm.objects.all())
+    rows = []
+    for label, questions in _published_by_group():
+        counts: Counter[str] = Counter()
+        items = [q for q in questions if q.type in ONE_ANSWER_TYPES]
+        for q in items:
+            texts = q.correct_texts()
+            if texts:
+                counts[keys.key(texts[0])] += 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        rows.append(GroupKeys(label=label, items=len(items), top=ranked))
+    return rows
+
+
+def balance_table() -> Table:
+    table = Table(title="True/false balance (published)")
+    table.add_column("Group")
+    table.add_column("True", justify="right")
+    table.add_column("Of", justify="right")
+    table.add_column("Share true", justify="right")
+    table.add_column("40-60 %")
+    for row in true_false_balance():
+        share = f"{row.share:.0%}" if row.total else "n/a"
+        table.add_row(
+            row.label, str(row.true), str(row.total), share, "yes" if row.balanced else "NO"
+        )
+    return table
+
+
+def key_spread_table(*, top: int = 3) -> Table:
+    table = Table(title=f"Key spread: the {top} most frequent keys (published, one-answer types)")
+    table.add_column("Group")
+    table.add_column("Questions", justify="right")
+    table.add_column("Top keys (share)")
+    table.add_column("Within 5 %")
+    for row in key_spread(top=top):
+        keys = "; ".join(f"{key} {count} ({count / row.items:.1%})" for key, count in row.top)
+        within = all(count <= row.cap for _, count in row.top)
+        table.add_row(row.label, str(row.items), keys or "-", "yes" if within else "NO")
+    return table

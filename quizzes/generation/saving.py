@@ -11,14 +11,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from quizzes.generation import BankResult
+from quizzes.generation.balancing import publish_threshold
 from quizzes.models import GenerationRun, Question
 
-DEFAULT_PUBLISH_THRESHOLD = 0.7
 SAMPLES_PER_REASON = 5
 BATCH = 200
 _FIELDS = (
@@ -26,10 +25,6 @@ _FIELDS = (
     "highlight_end", "passage_id", "source_id", "work_id", "generator", "generator_version",
     "quality_score", "difficulty", "status",
 )  # fmt: skip
-
-
-def publish_threshold() -> float:
-    return float(getattr(settings, "QUESTION_PUBLISH_THRESHOLD", DEFAULT_PUBLISH_THRESHOLD))
 
 
 @transaction.atomic
@@ -46,7 +41,7 @@ def save_bank(
         produced.add(candidate.fingerprint)
         status = (
             Question.Status.PUBLISHED
-            if candidate.quality_score >= threshold
+            if candidate.quality_score >= threshold and not candidate.held
             else Question.Status.NEEDS_REVIEW
         )
         fresh = candidate.to_question(status=status)

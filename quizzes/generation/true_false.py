@@ -2,21 +2,25 @@
 
 Only a declarative, self-contained sentence is asked about (`statements`): not a
 question, not a heading or bullet, no "I"/"you" and no "he" without a name
-before it, and something definite it is about (a person, event, date, a
-numbered congress). The swapped fact (a figure, a date, a name) is replaced by
-one of the same kind: a name by the canonical name of a glossary term of the
-same kind and role that the same work names about as prominently (Stalin by
-Lenin in the speech, never by a name the speech barely mentions, never by the
-work's own author: Khrushchev swapped into his own speech makes nonsense) and
-that the neighbouring passages name (Lenin in the pages on Lenin's letter, not
-in those on Tito in 1948, where "Lenin shook his little finger" is absurd). The
-false variant is kept only if no passage in the corpus supports it.
+before it, no address to the audience ("Comrades, ..."), and a fact a student
+could confuse. A false statement swaps that fact for a real confusion: a figure
+or a date from the same story (the passage and its neighbours: "848" executed
+for "1,108" arrested, the trial's 2 February 1940 for the declaration's 1
+October 1939), possible beside the sentence's other figures; or a person of the
+same role that the same work names about as prominently (Stalin by Lenin in the
+speech, never by a name the speech barely mentions, never by the work's own
+author) and that the neighbouring passages name. Never a made-up number or date,
+never one body's name for another of its names. The false variant is kept only if
+no passage in the corpus supports it. A true statement is a sentence with such a
+fact, so true and false statements test the same kind of knowledge; `balancing`
+keeps true and false in proportion.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Iterator
 
 from rapidfuzz import fuzz
@@ -24,15 +28,21 @@ from rapidfuzz import fuzz
 from corpus.models import GlossaryTerm
 from quizzes.generation import cloze_date, cloze_quantity
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, passage_ref
-from quizzes.generation.cloze import INITIALS, sentences, trivial_penalty, word_bounded
+from quizzes.generation.cloze import (
+    INITIALS,
+    Sentence,
+    sentences,
+    trivial_penalty,
+    word_bounded,
+)
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.glossary_choice import NAMED_KINDS, all_spellings, display, like_terms
+from quizzes.generation.glossary_choice import all_spellings, display, like_terms
 from quizzes.generation.sentences import contains_phrase, normalise, straighten_quotes
 from quizzes.generation.statements import has_referent, in_cult_phrase, standalone_problem
 from quizzes.models import Question
 
 NAME = "true_false"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.TRUE_FALSE
 SUPPORT_SCORE = 88
 # A replacement name must be named in the same work in at least this share of the
@@ -68,24 +78,62 @@ def plausible_replacements(
     ]
 
 
-def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
-    """(start, end, original, replacement) fact swaps available in the sentence."""
+def _story(corpus: CorpusSnapshot, passage) -> str:
+    """The passage and its neighbours: where a confusable figure or date comes from."""
+    return passage.text + " " + corpus.nearby_text(passage)
+
+
+def _figure_swaps(corpus, sentence, story) -> list[tuple[int, int, str, str]]:
+    """A figure replaced by another of the same kind from the same story ("848" executed
+    for "1,108" arrested), possible beside the sentence's other figures; never a figure
+    the sentence's others determine ("98 persons, that is, 70 percent" of 139)."""
     text = sentence.text
-    passage_text = sentence.passage.text
+    figures = cloze_quantity.find_figures(text)
+    nearby = cloze_quantity.find_figures(story)
     swaps = []
-    for figure in cloze_quantity.find_figures(text):
-        others, _ = cloze_quantity.distractors_for(
-            answer=figure, pool=pools["figures"], passage_text=passage_text, rng=r
-        )
-        if others:
-            swaps.append((figure.start, figure.end, figure.text, others[0]))
+    for figure in figures:
+        others = [f for f in figures if f is not figure]
+        if cloze_quantity.determined(figure, others) is not None:
+            continue
+        for other in nearby:
+            value = other.value
+            if (
+                other.percent == figure.percent
+                and (figure.percent or (figure.noun and other.noun == figure.noun))
+                and value != figure.value
+                and not any(value == f.value for f in others)
+                and cloze_quantity.consistent(value, answer=figure, others=others)
+            ):
+                new = cloze_quantity.format_like(value, answer=figure)
+                swaps.append((figure.start, figure.end, figure.text, new))
+                break
+    return swaps
+
+
+def _date_swaps(sentence, story) -> list[tuple[int, int, str, str]]:
+    """A date replaced by another date of the same story and precision (the trial's
+    2 February 1940 for the declaration's 1 October 1939)."""
+    text = sentence.text
+    swaps = []
+    nearby = cloze_date.find_dates(story)
     for found in cloze_date.find_dates(text):
-        others, _ = cloze_date.distractors_for(
-            answer=found, pool=pools["dates"], passage_text=passage_text, rng=r
-        )
-        if others:
-            swaps.append((found.start, found.end, found.text, others[0]))
-    for term in pools["terms"]:
+        precision = cloze_date.precision(found.style)
+        for other in nearby:
+            if cloze_date.precision(other.style) != precision or other.date == found.date:
+                continue
+            new = cloze_date.format_like(other.date, answer=found)
+            if new != found.text and not contains_phrase(text, new):
+                swaps.append((found.start, found.end, found.text, new))
+                break
+    return swaps
+
+
+def _name_swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
+    """A person replaced by another of the same role, as prominent in the work and named
+    nearby (`plausible_replacements`)."""
+    text = sentence.text
+    swaps = []
+    for term in pools["people"]:
         for spelling in all_spellings(term):
             match = next(word_bounded(text, spelling), None)
             if match is None:
@@ -96,11 +144,7 @@ def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
                 start = initials.start()  # "J. V. Stalin" is swapped whole, never "J. V. Molotov"
             if in_cult_phrase(text, start, match.end()):
                 break  # "the cult of Vladimir Lenin" is absurd, not a plausible mistake
-            short = (
-                not initials
-                and len(spelling.split()) == 1
-                and term.kind == GlossaryTerm.Kind.PERSON
-            )
+            short = not initials and len(spelling.split()) == 1
             others = plausible_replacements(
                 corpus=corpus, term=term, passage=sentence.passage, r=r, short=short
             )
@@ -110,6 +154,18 @@ def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
                 )
             break
     return swaps
+
+
+def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
+    """(start, end, original, replacement): the real confusions the sentence allows, a
+    figure or a date from the same story, or another person of the same role; never a
+    number or date made up, never a body swapped for another name of itself."""
+    story = _story(corpus, sentence.passage)
+    return [
+        *_figure_swaps(corpus, sentence, story),
+        *_date_swaps(sentence, story),
+        *_name_swaps(corpus, sentence, pools, r),
+    ]
 
 
 def supported_anywhere(*, corpus: CorpusSnapshot, statement: str, new_fact: str) -> bool:
@@ -123,11 +179,12 @@ def supported_anywhere(*, corpus: CorpusSnapshot, statement: str, new_fact: str)
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
+    """Per passage, a false statement (one fact swapped) and a true one (a sentence that
+    has a fact to confuse, another sentence where possible): `balancing` keeps the one
+    the passage's lessons need."""
     base = rng.random()
     pools = {
-        "figures": cloze_quantity._pool(corpus),
-        "dates": cloze_date._pool(corpus),
-        "terms": [t for t in corpus.terms if t.kind in NAMED_KINDS],
+        "people": [t for t in corpus.terms if t.kind == GlossaryTerm.Kind.PERSON],
     }
     for passage in corpus.passages:
         ref = passage_ref(passage)
@@ -135,61 +192,103 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         options = list(sentences(passage))
         r.shuffle(options)
         work_kind = corpus.work_of(passage).kind
+        label = corpus.source_label(passage)
         problem = ""
+        facts: list[tuple[Sentence, list]] = []
         for sentence in options:
             text = sentence.text
-            problem = standalone_problem(
-                text=text,
-                passage=passage,
-                start=sentence.start,
-                terms=corpus.terms,
-                work_kind=work_kind,
-                statement=True,
-            ) or ("" if has_referent(text, corpus.terms) else "nothing definite to test")
+            problem = (
+                standalone_problem(
+                    text=text,
+                    passage=passage,
+                    start=sentence.start,
+                    terms=corpus.terms,
+                    work_kind=work_kind,
+                    statement=True,
+                )
+                or ("" if has_referent(text, corpus.terms) else "nothing definite to test")
+                or rhetoric(text)
+            )
             if problem:
                 continue
             swaps = _swaps(corpus, sentence, pools, r)
-            label = corpus.source_label(passage)
-            # Plausible swaps are rare (see the module doc), so a sentence that has one
-            # becomes a false statement; one without is still a fair true statement, and
-            # generate_bank.balance prefers the false ones.
-            if swaps:
-                start, end, original, new = r.choice(swaps)
-                statement = text[:start] + new + text[end:]
-                if supported_anywhere(corpus=corpus, statement=statement, new_fact=new):
-                    yield Rejection(NAME, "false variant is supported by a passage", statement, ref)
-                    continue
-                answer, identity, highlight = (
-                    "false",
-                    (ref, normalise(text), original, new),
-                    (start, end),
-                )
-                explanation = f"False: {label} has “{original}”, not “{new}”."
-            else:
-                statement = text
-                answer, identity, highlight = "true", (ref, normalise(text)), None
-                explanation = f"True: this is what {label} says."
-            excerpt = straighten_quotes(statement)
-            yield Candidate(
-                type=TYPE,
-                generator=NAME,
-                version=VERSION,
-                stem=f"True or false? According to {label}: “{excerpt}”",
-                options=OPTIONS,
-                answer=[answer],
-                passage=passage,
-                explanation=explanation,
-                quote=text,
-                highlight=highlight,
-                identity=identity,
-                option_kind="boolean",
-                support_text=passage.text,
-                support_phrases=[text],
-                excerpt=excerpt,
-                penalties={"trivial stem": trivial_penalty(excerpt)},
-                difficulty="easy" if answer == "true" else "medium",
-            )
-            break
-        else:
+            if not swaps:
+                problem = "no fact a student could confuse"
+                continue
+            facts.append((sentence, swaps))
+        if not facts:
             if problem:
                 yield Rejection(NAME, f"no sentence fit for true/false ({problem})", "", ref)
+            continue
+        false_made = None
+        for sentence, swaps in facts:
+            start, end, original, new = r.choice(swaps)
+            text = sentence.text
+            statement = text[:start] + new + text[end:]
+            if supported_anywhere(corpus=corpus, statement=statement, new_fact=new):
+                yield Rejection(NAME, "false variant is supported by a passage", statement, ref)
+                continue
+            false_made = sentence
+            yield _candidate(
+                corpus,
+                sentence,
+                statement=statement,
+                answer="false",
+                identity=(ref, normalise(text), original, new),
+                highlight=(start, end),
+                explanation=f"False: {label} has “{original}”, not “{new}”.",
+            )
+            break
+        # The true statement from another sentence where there is one: the two are
+        # alternatives, and a student never meets both versions of one sentence.
+        true_from = next((s for s, _ in facts if s is not false_made), facts[0][0])
+        yield _candidate(
+            corpus,
+            true_from,
+            statement=true_from.text,
+            answer="true",
+            identity=(ref, normalise(true_from.text)),
+            highlight=None,
+            explanation=f"True: this is what {label} says.",
+        )
+
+
+# Sentences that address the audience or exclaim are rhetoric, not facts to test.
+_RHETORIC = re.compile(r"^(?:[\"'“‘]?\s*)(?:comrades|dear|well|indeed|so|finally)\b|!", re.I)
+
+
+def rhetoric(text: str) -> str:
+    return "rhetoric, not a fact" if _RHETORIC.search(text) else ""
+
+
+def _candidate(
+    corpus: CorpusSnapshot,
+    sentence: Sentence,
+    *,
+    statement: str,
+    answer: str,
+    identity: tuple[str, ...],
+    highlight: tuple[int, int] | None,
+    explanation: str,
+) -> Candidate:
+    passage = sentence.passage
+    excerpt = straighten_quotes(statement)
+    return Candidate(
+        type=TYPE,
+        generator=NAME,
+        version=VERSION,
+        stem=f"True or false? According to {corpus.source_label(passage)}: “{excerpt}”",
+        options=OPTIONS,
+        answer=[answer],
+        passage=passage,
+        explanation=explanation,
+        quote=sentence.text,
+        highlight=highlight,
+        identity=identity,
+        option_kind="boolean",
+        support_text=passage.text,
+        support_phrases=[sentence.text],
+        excerpt=excerpt,
+        penalties={"trivial stem": trivial_penalty(excerpt)},
+        difficulty="easy" if answer == "true" else "medium",
+    )

@@ -24,6 +24,7 @@ from quizzes.generation.candidates import (
 )
 from quizzes.generation.cloze import BLANK
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.dating import date_evidence
 from quizzes.generation.glossary_choice import all_spellings, like_terms
 from quizzes.generation.sentences import (
     contains_phrase,
@@ -34,7 +35,7 @@ from quizzes.generation.sentences import (
 from quizzes.models import Question
 
 NAME = "who_what_when"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.WHO_WHAT_WHEN
 ERA_YEARS = 8
 
@@ -253,6 +254,11 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         if not citations:
             yield Rejection(NAME, "timeline event cites no passage", event.slug)
             continue
+        evidence = date_evidence(event, citations)
+        if evidence is None:
+            # the key must be what the cited passage says, not what only the timeline knows
+            yield Rejection(NAME, "event's date is not stated in its cited passages", event.slug)
+            continue
         if _YEAR.search(event.title):
             yield Rejection(NAME, "answer given away in the stem", event.slug)
             continue
@@ -273,13 +279,13 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             if label != answer_text and label not in distractors and len(distractors) < 3:
                 distractors.append(label)
                 derived += i >= 2
-        support = " ".join(p.text for p in citations)
-        year_cited = str(event.date.year) in support
         question = event_question(event.title, _WHEN[event.precision], corpus)
         if question is None:
             yield Rejection(NAME, "timeline title cannot be phrased as a question", event.slug)
             continue
-        dated = next((p for p in citations if str(event.date.year) in p.text), citations[0])
+        # The question cites what dates the event, and names whose words those are.
+        dated, *also = evidence.passages
+        support = " ".join(p.text for p in evidence.passages)
         stem = f"{question}, according to {corpus.source_label(dated)}?"
         options, answer = shuffled_options(rng=r, answer=answer_text, distractors=distractors)
         yield Candidate(
@@ -289,21 +295,18 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             stem=stem,
             options=options,
             answer=answer,
-            passage=citations[0],
-            extra_passages=citations[1:],
+            passage=dated,
+            extra_passages=also,
             explanation=f"{event.title}: {answer_text}. {event.description}".strip(),
-            quote=citations[0].text,
-            highlight=_highlight(citations[0].text, [str(event.date.year)]),
+            quote=dated.text,
+            highlight=_highlight(dated.text, evidence.phrases),
             identity=("event", event.slug),
             option_kind="date",
             support_text=support,
-            support_phrases=[str(event.date.year)] if year_cited else [],
+            support_phrases=evidence.phrases,
             exclusive_text="",
             answer_spellings=[answer_text],
-            penalties={
-                "date not in cited passage": 0.0 if year_cited else 0.15,
-                "derived distractors": 0.04 * max(0, derived - 1),
-            },
+            penalties={"derived distractors": 0.04 * max(0, derived - 1)},
             difficulty="hard" if event.precision == TimelineEvent.Precision.DAY else "medium",
         )
 

@@ -155,7 +155,12 @@ def test_trivial_name_cloze_waits_for_review_and_never_offers_a_misspelling():
 
 def test_timeline_question_is_a_proper_question_citing_its_source():
     # "Death" opens a title as a common noun because the corpus writes "death" in lower case
-    cite = passage(CR, "Comrade Eikhe was arrested on April 29, 1938, long before Stalin's death.")
+    cite = passage(
+        CR,
+        "Comrade Eikhe was arrested on April 29, 1938, long before Stalin's death. The speech "
+        "was given on February 25, 1956. In December 1922 Lenin wrote a letter to the congress. "
+        "Stalin died in 1953.",
+    )
     events = [
         event("eikhe-arrested", datetime.date(1938, 4, 29), "Eikhe arrested"),
         event("speech", datetime.date(1956, 2, 25), "Khrushchev delivers the Secret Speech"),
@@ -180,12 +185,19 @@ def test_timeline_question_is_a_proper_question_citing_its_source():
 
 
 def test_chronology_draws_many_sets_far_apart_and_barely_overlapping():
-    cite = passage(CR, "Stalin and the party.")
     events = [
         event(f"e{n}", datetime.date(1920 + 2 * n, 1 + n % 12, 1), f"Event number {n} happens")
         for n in range(20)
     ]
-    corpus = snapshot([cite], events=events, event_citations={e.slug: [cite] for e in events})
+    cites = {
+        e.slug: passage(CR, f"Event {e.slug} happened on {e.date:%B} 1, {e.date.year}.")
+        for e in events
+    }
+    corpus = snapshot(
+        list(cites.values()),
+        events=events,
+        event_citations={slug: [cite] for slug, cite in cites.items()},
+    )
     made, _ = run(chronology, corpus)
     assert len(made) >= 15
     sets = [set(c.identity) for c in made]

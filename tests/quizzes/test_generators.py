@@ -81,8 +81,14 @@ def test_figure_cloze_blanks_counts_and_percentages_but_not_ordinals_or_years():
     corpus = snapshot([passage(CR, FIGURES)], terms=congress_terms())
     made, _ = run(cloze_quantity, corpus)
     answers = {keyed(c) for c in made}
-    assert answers == {"139", "98", "70 percent", "1,966", "1,108"}
+    # 70 percent is 98 of 139: arithmetic, not history, and every other percentage would
+    # contradict the sentence; asking 98 or 139, the stem leaves the percentage out.
+    assert answers == {"139", "98", "1,966", "1,108"}
     assert all(check(c) is None for c in made)
+    ninety_eight = next(c for c in made if keyed(c) == "98")
+    assert "_____ persons … were arrested" in ninety_eight.stem
+    assert "70 percent" not in ninety_eight.stem
+    assert "70 percent" in ninety_eight.quote  # the feedback quotes the sentence whole
 
 
 def test_figure_distractors_are_formatted_like_the_answer_and_absent_from_the_passage():
@@ -91,9 +97,12 @@ def test_figure_distractors_are_formatted_like_the_answer_and_absent_from_the_pa
     by_answer = {keyed(c): c for c in made}
     thousands = [o["text"] for o in by_answer["1,108"].options]
     assert all("," in t and t.replace(",", "").isdigit() for t in thousands)
-    percents = [o["text"] for o in by_answer["70 percent"].options]
-    assert all(t.endswith(" percent") for t in percents)
-    assert not {"139", "98", "1,966"} & set(thousands + percents)
+    assert not {"139", "98", "1,966"} & set(thousands)
+    # possible in context: fewer arrested than the 1,966 delegates, fewer shot than the
+    # 139 members, more members than the 98 shot
+    assert all(int(t.replace(",", "")) < 1966 for t in thousands)
+    assert all(int(o["text"]) < 139 for o in by_answer["98"].options)
+    assert all(int(o["text"]) > 98 for o in by_answer["139"].options)
 
 
 def test_date_cloze_keeps_precision_and_format():
@@ -126,16 +135,25 @@ def test_intelligence_service_is_replaced_by_intelligence_services():
 
 
 def test_false_statement_swaps_one_fact_and_explains_the_original():
-    corpus = snapshot([passage(CR, EIKHE)])
+    # the confusion is real: the declaration's date, from the next passage of the story
+    declaration = "On October 1, 1939, Eikhe sent his declaration to Stalin."
+    corpus = snapshot([passage(CR, EIKHE), passage(CR, declaration)])
     for seed in range(20):
         made, _ = run(true_false, corpus, seed)
         false = [c for c in made if c.answer == ["false"]]
         if false:
             break
-    (question,) = false
-    assert question.explanation.startswith("False:")
-    assert question.quote[question.highlight[0] : question.highlight[1]] in question.explanation
-    assert check(question) is None
+    assert false
+    for question in false:
+        assert question.explanation.startswith("False:")
+        original = question.quote[question.highlight[0] : question.highlight[1]]
+        assert original in question.explanation
+        assert check(question) is None
+    swaps = {(c.identity[2], c.identity[3]) for c in false}
+    assert ("April 29, 1938", "October 1, 1939") in swaps or (
+        "October 1, 1939",
+        "April 29, 1938",
+    ) in swaps
 
 
 def test_false_variant_supported_by_another_passage_is_dropped():
@@ -201,7 +219,6 @@ def test_quotation_of_another_work_is_never_a_source_attribution_question():
 
 
 def test_chronology_orders_events_and_refuses_ambiguous_precision():
-    cite = passage(CR, KIROV)
     events = [
         event("kirov", datetime.date(1934, 12, 1), "Kirov is murdered in Leningrad"),
         event("eikhe", datetime.date(1938, 4, 29), "Eikhe is arrested"),
@@ -211,7 +228,18 @@ def test_chronology_orders_events_and_refuses_ambiguous_precision():
         ),
         event("year", datetime.date(1956, 1, 1), "A year of thaw begins", precision="year"),
     ]
-    corpus = snapshot([cite], events=events, event_citations={e.slug: [cite] for e in events})
+    cites = {
+        "kirov": passage(CR, KIROV),
+        "eikhe": passage(CR, EIKHE),
+        "speech": passage(ENCYC, "Khrushchev spoke on February 25, 1956, in closed session."),
+        "resolution": passage(BOOKLET, "The resolution is dated June 30, 1956."),
+        "year": passage(ENCYC, "In 1956 the thaw began."),
+    }
+    corpus = snapshot(
+        list(cites.values()),
+        events=events,
+        event_citations={slug: [cite] for slug, cite in cites.items()},
+    )
     made, _ = run(chronology, corpus)
     assert made
     for question in made:

@@ -17,7 +17,7 @@ from rich.progress import Progress
 
 from corpus.models import Source
 from quizzes.curation import flag_changed_passages
-from quizzes.generation import GENERATORS, generate_bank, load_snapshot
+from quizzes.generation import GENERATORS, generate_bank, lesson_groups, load_snapshot
 from quizzes.generation.reporting import bank_table, run_table
 from quizzes.generation.saving import publish_threshold, save_bank
 
@@ -42,7 +42,10 @@ class Command(BaseCommand):
             corpus = load_snapshot(sources=sources)
             progress.advance(task)
             result = generate_bank(
-                corpus=corpus, seed=seed, on_generator_done=lambda _name: progress.advance(task)
+                corpus=corpus,
+                seed=seed,
+                on_generator_done=lambda _name: progress.advance(task),
+                groups=lesson_groups(),
             )
             run = save_bank(result=result, seed=seed, sources=sources, started=started)
             # A passage whose text changed since its questions were checked (re-ingest,

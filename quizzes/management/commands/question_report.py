@@ -1,5 +1,6 @@
 """Report on the stored question bank: counts by type and status, the last run's
-rejections by reason, and substantive passages that no published question cites.
+rejections by reason, the balance of true and false statements and the most frequent
+keys (whole bank and per lesson), and substantive passages that no published question cites.
 
     python manage.py question_report
 """
@@ -10,7 +11,13 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from quizzes.generation.reporting import bank_table, coverage, uncited_passages
+from quizzes.generation.reporting import (
+    balance_table,
+    bank_table,
+    coverage,
+    key_spread_table,
+    uncited_passages,
+)
 from quizzes.models import GenerationRun
 
 
@@ -28,6 +35,8 @@ class Command(BaseCommand):
             for reason, count in sorted(run.rejections.items(), key=lambda kv: (-kv[1], kv[0])):
                 table.add_row(reason, str(count))
             console.print(table)
+        console.print(balance_table())
+        console.print(key_spread_table())
         cited, total = coverage()
         share = f"{cited / total:.0%}" if total else "n/a"
         console.print(

@@ -1,0 +1,182 @@
+"""Choosing what the bank publishes among the questions that passed the gates.
+
+Three rules, each about the bank as a student meets it, lesson by lesson (a lesson is a
+group of passages, `quizzes.passage_groups`; the whole bank counts as one more group):
+
+* `select_fillers`: true/false and source attribution fill gaps. At most one of them per
+  passage, none for a passage other questions already cite `WELL_COVERED` times; where a
+  passage offers a true and a false statement, the one its lessons are short of.
+* `balance_true_false`: between 40 and 60 % of a lesson's true/false questions are true
+  (or as near as an odd count allows), so answering "false" every time scores no better
+  than chance. Surplus statements wait for a curator.
+* `spread_keys`: no answer is the key of more than 5 % of a lesson's questions that have
+  one answer text (`answer_keys`): "Lenin" keyed twenty times is guessable. The surplus,
+  the weaker and the more repetitive first, waits for a curator.
+
+Nothing here deletes a sound question: what does not fit waits as `needs_review`
+(`Candidate.held`), except a passage's second filler, which is not kept at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from django.conf import settings
+
+from quizzes.generation.answer_keys import ONE_ANSWER_TYPES, AnswerKeys, key_cap
+from quizzes.generation.candidates import Candidate, passage_ref
+
+FILLER_TYPES = ("true_false", "source_attribution")
+CAPPED = "capped: the passage already has questions"
+FILLERS_PER_PASSAGE = 1
+WELL_COVERED = 3
+TRUE_SHARE = (0.4, 0.6)
+HELD_TRUE_FALSE = "held: keeps true and false statements balanced in its lesson"
+HELD_KEY = "held: its answer is already the key of 5 % of its lesson's questions"
+BANK = -1  # the group every question belongs to
+DEFAULT_PUBLISH_THRESHOLD = 0.7
+
+Groups = Sequence[frozenset[int]]
+
+
+def publish_threshold() -> float:
+    return float(getattr(settings, "QUESTION_PUBLISH_THRESHOLD", DEFAULT_PUBLISH_THRESHOLD))
+
+
+def publishable(candidate: Candidate, threshold: float) -> bool:
+    """Whether the candidate will be published (students meet only these)."""
+    return candidate.quality_score >= threshold and not candidate.held
+
+
+def memberships(candidate: Candidate, groups: Groups) -> frozenset[int]:
+    """The groups (by index) whose passages the candidate cites, and the whole bank."""
+    ids = {p.pk for p in candidate.cited if p.pk is not None}
+    return frozenset({BANK, *(i for i, g in enumerate(groups) if ids & g)})
+
+
+def _is_true(c: Candidate) -> bool:
+    return c.answer == ["true"]
+
+
+def select_fillers(
+    accepted: list[Candidate],
+    groups: Groups = (),
+    *,
+    threshold: float = DEFAULT_PUBLISH_THRESHOLD,
+) -> tuple[list[Candidate], list[Candidate]]:
+    """(kept, capped): at most `FILLERS_PER_PASSAGE` filler per passage, none where other
+    published questions cite the passage `WELL_COVERED` times; a true/false statement
+    before source attribution, true or false as the passage's lessons need."""
+    substantive: Counter[str] = Counter()
+    for c in accepted:
+        if c.type not in FILLER_TYPES and publishable(c, threshold):
+            substantive.update({passage_ref(p) for p in c.cited})
+    by_passage: dict[str, list[Candidate]] = defaultdict(list)
+    for c in accepted:
+        if c.type in FILLER_TYPES:
+            by_passage[passage_ref(c.passage)].append(c)
+    lean: Counter[int] = Counter()  # per group: false statements kept minus true ones
+    keep: set[str] = set()
+    for ref in sorted(by_passage):
+        if substantive[ref] >= WELL_COVERED:
+            continue
+        options = sorted(
+            by_passage[ref],
+            key=lambda c: (not publishable(c, threshold), -c.quality_score, c.fingerprint),
+        )
+        statements = [c for c in options if c.type == "true_false"]
+        chosen: list[Candidate] = []
+        if statements:
+            member = memberships(statements[0], groups)
+            want_true = sum(lean[g] for g in member) > 0
+            statements.sort(key=lambda c: (not publishable(c, threshold), _is_true(c) != want_true))
+            chosen = statements[:FILLERS_PER_PASSAGE]
+            for c in chosen:
+                for g in memberships(c, groups):
+                    lean[g] += -1 if _is_true(c) else 1
+        else:
+            chosen = options[:FILLERS_PER_PASSAGE]
+        keep.update(c.fingerprint for c in chosen)
+    kept = [c for c in accepted if c.type not in FILLER_TYPES or c.fingerprint in keep]
+    capped = [c for c in accepted if c.type in FILLER_TYPES and c.fingerprint not in keep]
+    return kept, capped
+
+
+def in_band(true: int, total: int) -> bool:
+    """Whether `true` of `total` statements is balanced: 40-60 %, or off by half an item
+    at most (one of three cannot be 40 %)."""
+    low, high = TRUE_SHARE
+    return low * total <= true <= high * total or abs(true - total / 2) <= 0.5
+
+
+def balance_true_false(
+    kept: list[Candidate], groups: Groups = (), *, threshold: float = DEFAULT_PUBLISH_THRESHOLD
+) -> None:
+    """Hold back the surplus of true or of false statements in any group out of band,
+    the weakest first, until every group is in band (counting what will be published)."""
+    statements = [c for c in kept if c.type == "true_false" and publishable(c, threshold)]
+    member = {c.fingerprint: memberships(c, groups) for c in statements}
+    for _ in range(len(statements)):
+        live = [c for c in statements if not c.held]
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for c in live:
+            for g in member[c.fingerprint]:
+                counts[g][_is_true(c)] += 1
+        out = [g for g, (f, t) in counts.items() if not in_band(t, f + t)]
+        if not out:
+            return
+        # the smallest group out of band first: holding there disturbs the fewest others
+        g = min(out, key=lambda g: (sum(counts[g]), g))
+        f, t = counts[g]
+        surplus = t > f
+        pool = [c for c in live if g in member[c.fingerprint] and _is_true(c) == surplus]
+        pool.sort(key=lambda c: (c.quality_score, len(member[c.fingerprint]), c.fingerprint))
+        pool[0].held = HELD_TRUE_FALSE
+
+
+def spread_keys(
+    kept: list[Candidate],
+    keys: AnswerKeys,
+    groups: Groups = (),
+    *,
+    threshold: float = DEFAULT_PUBLISH_THRESHOLD,
+) -> None:
+    """Hold back questions whose key is the key of more than `KEY_SHARE` of a group's
+    published one-answer questions: keep the best, of as many types as possible."""
+    items = [c for c in kept if c.type in ONE_ANSWER_TYPES and publishable(c, threshold)]
+    member = {c.fingerprint: memberships(c, groups) for c in items}
+    key_of = {c.fingerprint: keys.key(c.answer_texts[0]) for c in items}
+    changed = True
+    while changed:
+        changed = False
+        by_group: dict[int, list[Candidate]] = defaultdict(list)
+        for c in items:
+            if not c.held:
+                for g in member[c.fingerprint]:
+                    by_group[g].append(c)
+        for g in sorted(by_group):
+            cap = key_cap(len(by_group[g]))
+            by_key: dict[str, list[Candidate]] = defaultdict(list)
+            for c in by_group[g]:
+                by_key[key_of[c.fingerprint]].append(c)
+            for same in by_key.values():
+                if len(same) <= cap:
+                    continue
+                for c in _keep_order(same)[cap:]:
+                    c.held = HELD_KEY
+                changed = True
+            if changed:
+                break  # counts changed: recount every group
+
+
+def _keep_order(same: list[Candidate]) -> list[Candidate]:
+    """Questions with one key, the ones to publish first: the best of each type in turn,
+    so "Lenin" is asked by a cloze, a quotation and a description rather than three clozes."""
+    ranked = sorted(same, key=lambda c: (-c.quality_score, c.fingerprint))
+    seen: Counter[str] = Counter()
+    order = []
+    for c in ranked:
+        order.append((seen[c.type], -c.quality_score, c.fingerprint, c))
+        seen[c.type] += 1
+    return [c for *_, c in sorted(order, key=lambda row: row[:3])]
