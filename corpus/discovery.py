@@ -274,13 +274,14 @@ def _sentence_names(sentence: str, s_start: int, lower_words: frozenset[str]) ->
         start = run[0].start()
         name = sentence[start : run[0].start() + _length(sentence, run, words)]
         name = name.rstrip(" ,")
-        if not name or all(
+        only_common = all(
             is_common_word(w, lower_words=lower_words) or _is_title(w)
             for w in re.findall(r"[^\W\d_][\w'’-]*", name)
             if w.lower() not in ("of", "the")
-        ):
-            if not _acronym(name) and not (len(name.split()) > 1 and _org_like(run)):
-                continue  # "Prime Minister", "Secret Speech": an office or a phrase
+        )
+        named_org = _acronym(name) or (len(name.split()) > 1 and _org_like(run))
+        if not name or (only_common and not named_org):
+            continue  # "Prime Minister", "Secret Speech": an office or a phrase
         if not _name_like(name):
             continue
         after = sentence[start + len(name) :]
