@@ -10,15 +10,25 @@ place instead of adding a copy, and never touches one a curator has locked.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
+import re
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from corpus.models import Passage, Source, Work
+from quizzes.date_limits import within_five_years
 from quizzes.prepared import PreparedQuery
+
+# The share of every pool that practice never shows (docs/decisions.md, "Item pools"):
+# the lesson and source quizzes, practice assignments and review leave these questions
+# to tests. 0.4 keeps ten practice questions for every lesson's own quiz on the bank we
+# ship while leaving most lessons a test of ten that practice never showed.
+TEST_ONLY_SHARE = 0.4
+_NON_WORD = re.compile(r"\W+")
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -152,6 +162,22 @@ class Question(models.Model):
         by_id = {option["id"]: option["text"] for option in self.options}
         return [by_id[option_id] for option_id in self.answer if option_id in by_id]
 
+    @property
+    def quote_key(self) -> str:
+        """The sentence the question is built on, normalised: questions sharing it give
+        each other away (its feedback shows the sentence). Empty without a quote."""
+        return _NON_WORD.sub(" ", self.explanation_quote).strip().lower()[:160]
+
+    @property
+    def is_test_only(self) -> bool:
+        """Whether the question is in the test-only share of the bank: practice never
+        shows it. Decided by a hash of its sentence (or, without one, its fingerprint),
+        so every question on one sentence falls on the same side and a re-ingest or a
+        regeneration keeps the split; no row stores it."""
+        group = f"quote:{self.quote_key}" if self.quote_key else f"question:{self.fingerprint}"
+        digest = hashlib.sha256(f"pool-split:{group}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") < TEST_ONLY_SHARE * 2**64
+
 
 class GenerationRun(models.Model):
     """One run of generate_questions: what it considered, made and rejected (for the report)."""
@@ -234,6 +260,10 @@ class Quiz(models.Model):
         AFTER_DUE = "after_due", "After the due date"
         NEVER = "never", "Never"
 
+    class DrawFrom(models.TextChoices):
+        UNSEEN = "unseen", "Any question of the pool whose answer the student has not seen"
+        TEST_ONLY = "test_only", "Only the test-only share, which practice never shows"
+
     key = models.SlugField(
         max_length=120,
         unique=True,
@@ -248,8 +278,8 @@ class Quiz(models.Model):
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="quizzes"
     )
     questions = models.ManyToManyField(Question, through="QuizItem", related_name="quizzes")
-    opens_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True, validators=[within_five_years])
+    due_at = models.DateTimeField(null=True, blank=True, validators=[within_five_years])
     time_limit_minutes = models.PositiveIntegerField(null=True, blank=True)
     attempts_allowed = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty means unlimited."
@@ -258,6 +288,19 @@ class Quiz(models.Model):
     shuffle_options = models.BooleanField(default=False)
     reveal_answers = models.CharField(
         max_length=12, choices=Reveal.choices, default=Reveal.IMMEDIATELY
+    )
+    # A drawn quiz's items are its pool: each attempt draws `draw_count` of them for its
+    # student (quizzes.drawing). Empty: every item is asked, in order.
+    draw_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Questions each attempt draws from the quiz's questions; empty asks them all.",
+    )
+    draw_from = models.CharField(
+        max_length=10,
+        choices=DrawFrom.choices,
+        default=DrawFrom.UNSEEN,
+        help_text="For a drawn test: which of its questions a student may be given.",
     )
     owner = models.ForeignKey(
         "auth.User",
@@ -319,6 +362,10 @@ class Quiz(models.Model):
         # At most one override per (quiz, user): no ORDER BY. Read whenever a quiz starts
         # (and by an attempt with a deadline), so compiled once (quizzes/prepared.py).
         override = _OVERRIDE.one(quiz_id=self.pk, user_id=user_id) if user_id else None
+        return self.rules_with(override)
+
+    def rules_with(self, override: QuizOverride | None) -> QuizRules:
+        """The rules after `override` (already read, e.g. in bulk for many attempts)."""
         if override is None:
             return QuizRules(self.due_at, self.time_limit_minutes, self.attempts_allowed)
         limit = self.time_limit_minutes
@@ -334,16 +381,19 @@ class Quiz(models.Model):
             due_at = override.due_at
         return QuizRules(due_at, limit, attempts)
 
-    def reveals_answers_at(self, moment) -> bool:
-        """Whether a finished test attempt may show its answers at `moment`.
+    def reveals_answers_at(self, moment, *, rules: QuizRules | None = None) -> bool:
+        """Whether a finished test attempt may show its answers at `moment`, to the student
+        whose `rules` are given: AFTER_DUE waits for that student's own due date (an
+        accommodation's later one included). Without `rules`, the quiz's own due date.
 
         Practice attempts show each answer as it is given, whatever this says.
         AFTER_DUE without a due date never reveals: the same rule
-        quizzes.progress applies, so the two never disagree."""
+        `Attempt.objects.revealing_answers_at` applies, so the two never disagree."""
         if self.reveal_answers == Quiz.Reveal.IMMEDIATELY:
             return True
         if self.reveal_answers == Quiz.Reveal.AFTER_DUE:
-            return self.due_at is not None and moment >= self.due_at
+            due_at = rules.due_at if rules is not None else self.due_at
+            return due_at is not None and moment >= due_at
         return False
 
 
@@ -362,7 +412,9 @@ class QuizOverride(models.Model):
     )
     extra_minutes = models.PositiveIntegerField(default=0)
     extra_attempts = models.PositiveIntegerField(default=0)
-    due_at = models.DateTimeField(null=True, blank=True, help_text="A later due date.")
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="A later due date.", validators=[within_five_years]
+    )
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -416,6 +468,24 @@ class AttemptQuerySet(models.QuerySet):
     def finished(self) -> AttemptQuerySet:
         return self.filter(finished_at__isnull=False)
 
+    def revealing_answers_at(self, moment) -> AttemptQuerySet:
+        """Finished attempts whose results page shows every answer at `moment` to their own
+        student: practice, a test revealed at once, or one revealed after the due date
+        once that student's due date has passed (`Attempt.reveals_answers_at`, in SQL)."""
+        # An accommodation's due date counts only when later than the quiz's
+        # (`Quiz.rules_with`): with the quiz's passed, a later one still to come holds it.
+        later_due = QuizOverride.objects.filter(
+            quiz_id=OuterRef("quiz_id"), user_id=OuterRef("user_id"), due_at__gt=moment
+        )
+        return self.filter(finished_at__isnull=False).filter(
+            Q(mode=Quiz.Mode.PRACTICE)
+            | Q(quiz__reveal_answers=Quiz.Reveal.IMMEDIATELY)
+            | (
+                Q(quiz__reveal_answers=Quiz.Reveal.AFTER_DUE, quiz__due_at__lte=moment)
+                & ~Exists(later_due)
+            )
+        )
+
 
 class Attempt(models.Model):
     """One student's go at a quiz. The question order (and option order, when the
@@ -442,6 +512,15 @@ class Attempt(models.Model):
     last_answered_at = models.DateTimeField(null=True, blank=True)
     closed_by_deadline = models.BooleanField(
         default=False, help_text="Closed by the clock with what was answered, not by the student."
+    )
+    closed_by_removal = models.BooleanField(
+        default=False,
+        help_text="Closed with what was answered when its student left the quiz's class.",
+    )
+    pool_shortfall = models.PositiveIntegerField(
+        default=0,
+        help_text="Questions a drawn quiz wanted but could not ask this student: none was "
+        "left whose answer they had not seen, or that would not give another away.",
     )
 
     objects = AttemptQuerySet.as_manager()
@@ -485,6 +564,11 @@ class Attempt(models.Model):
             self._rules = self.quiz.rules_for_user_id(self.user_id)
         return self._rules
 
+    def know_override(self, override: QuizOverride | None) -> None:
+        """Give the attempt its student's override, read in bulk by a caller that loads
+        many attempts (a download of all of them), so `rules()` makes no query each."""
+        self._rules = self.quiz.rules_with(override)
+
     def effective_deadline(self, rules: QuizRules | None = None):
         """The time limit fixed at the start, or the quiz's due date as it is now
         (a teacher may extend it mid-attempt), whichever comes first. `rules`: the
@@ -505,9 +589,24 @@ class Attempt(models.Model):
         return shown if shown and sorted(shown) == sorted(stored) else stored
 
     def reveals_answers_at(self, moment) -> bool:
+        """Whether the results page shows the answers at `moment`: to this student, after
+        their own due date when the quiz waits for it."""
         if not self.is_finished:
             return False
-        return self.is_practice or self.quiz.reveals_answers_at(moment)
+        if self.is_practice:
+            return True
+        quiz = self.quiz
+        # The student's rules (one read of their override) only when they can matter.
+        waits = quiz.reveal_answers == Quiz.Reveal.AFTER_DUE and quiz.due_at is not None
+        return quiz.reveals_answers_at(moment, rules=self.rules() if waits else None)
+
+    def answers_shown_from(self):
+        """When this student's results start showing the answers (their own due date),
+        for a quiz that waits for it; None otherwise."""
+        quiz = self.quiz
+        if quiz.reveal_answers != Quiz.Reveal.AFTER_DUE or quiz.due_at is None:
+            return None
+        return self.rules().due_at
 
 
 class Response(models.Model):
