@@ -601,3 +601,64 @@ class EditorialDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} {self.slug}"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def proposed(self) -> ProposalQuerySet:
+        return self.filter(status=Proposal.Status.PROPOSED)
+
+    def rejected(self) -> ProposalQuerySet:
+        return self.filter(status=Proposal.Status.REJECTED)
+
+    def names(self) -> ProposalQuerySet:
+        return self.filter(kind__in=Proposal.NAME_KINDS)
+
+
+class Proposal(models.Model):
+    """A glossary term or timeline event found in a document (corpus.discovery), waiting for
+    a curator: approving it writes the entry to glossary.toml or timeline.toml (the files
+    stay the source of truth) and its questions are generated; rejecting it stops the
+    questions asked about that name (corpus.proposals)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        PLACE = "place", "Place"
+        EVENT = "event", "Timeline event"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    NAME_KINDS = (Kind.PERSON, Kind.ORGANIZATION, Kind.PLACE)
+
+    slug = models.SlugField(max_length=80, help_text="The glossary or timeline slug it gets.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=300, help_text="Term name or event title.")
+    aliases = models.JSONField(default=list, blank=True, help_text="Other forms seen.")
+    date = models.DateField(null=True, blank=True)
+    precision = models.CharField(
+        max_length=6, choices=TimelineEvent.Precision.choices, blank=True
+    )
+    quote = models.TextField(help_text="The sentence it was found in: the entry's citation.")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="proposals")
+    passages = models.ManyToManyField(Passage, related_name="proposals", blank=True)
+    evidence = models.JSONField(default=list, blank=True, help_text="Why this kind.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "source", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="proposal_slug_unique_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
