@@ -180,13 +180,13 @@ PERCENT_SLACK = 2.0  # "98 persons, that is, 70 percent" of 139 is 70.5 percent
 
 
 def _counts(figure: Figure, other: Figure) -> bool:
-    """Whether two figures count the same kind of thing (people with people)."""
-    return (
-        not figure.percent
-        and not other.percent
-        and bool(figure.unit)
-        and (figure.unit == other.unit)
-    )
+    """Whether two figures of one sentence count the same kind of thing: people with
+    people, or a figure whose noun says nothing ("1,108 were declared", "98 of 139") with
+    a count of people; never a span of time or a sum of money with a count."""
+    if figure.percent or other.percent:
+        return False
+    kinds = {UNIT_OF.get(f.noun, "") for f in (figure, other)}
+    return kinds <= {"people", ""} or figure.unit == other.unit
 
 
 def _triples(answer: Figure, others: list[Figure]):

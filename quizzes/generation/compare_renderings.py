@@ -5,13 +5,16 @@ renderings of the speech, including the encyclopedia's quotations of it in
 another translation; or two works quoting a third, like Lenin's letter in the
 speech and in the resolution, which must then agree closely); the word-level
 diff of `corpus.align.word_diff` gives their differences. A difference is asked
-about only if it is a clean substitution of one or two content words between
-unchanged words ("greater kindness" / "greater politeness", "a letter lately /
-recently sent to Tito"): not a spelling or inflection variant ("analyse",
-"leading" / "leadership"), not a reordering, not inside an editor's brackets.
-The question asks which word one rendering uses; the other rendering's word is
-always a distractor (that is the point), padded with corpus words of the same
-ending ("openly" beside "lately" and "recently").
+about only if it is a clean substitution of one or two words between unchanged
+words, not a spelling or inflection variant ("analyse", "leading" /
+"leadership"), not a reordering, not inside an editor's brackets, and only if it
+matters to history (`why_it_matters`): a different person, a different figure, or
+a word whose change the corpus's own editors note (a glossary or timeline entry
+quotes both words: "greater kindness" in the speech, "greater politeness" in the
+resolution). "Lately" / "recently" tests nothing. The other rendering's word is
+never an option (a student who knows it could defend it); the distractors are
+of the answer's kind: people of the same role, figures of the same kind, words of
+the same meaning class (`WORD_KINDS`). With too few, nothing is asked.
 """
 
 from __future__ import annotations
@@ -21,12 +24,11 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from rapidfuzz import fuzz
 
 from corpus.align import word_diff
-from corpus.models import Passage
+from corpus.models import GlossaryTerm, Passage
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -36,6 +38,7 @@ from quizzes.generation.candidates import (
 )
 from quizzes.generation.cloze import BLANK
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.glossary_choice import all_spellings, display, like_terms
 from quizzes.generation.sentences import (
     contains_phrase,
     normalise,
@@ -45,7 +48,7 @@ from quizzes.generation.sentences import (
 from quizzes.models import Question
 
 NAME = "compare_renderings"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.COMPARE_RENDERINGS
 SAME_WORK_SCORE = 70  # two translations of one speech differ a lot
 QUOTED_SCORE = 84  # two works quoting a third must agree closely, or it is a paraphrase
@@ -58,10 +61,6 @@ _STOP = {
     "have", "would", "will", "should", "could", "into", "upon", "than", "there", "our", "we",
     "us", "i", "me", "my", "etc", "c",
 }  # fmt: skip
-_SUFFIXES = (
-    "ness", "ment", "tion", "sion", "ity", "ship", "ance", "ence", "ly", "ing", "ed", "er",
-    "al", "ous", "ive",
-)  # fmt: skip
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -109,9 +108,19 @@ def _variant(a: str, b: str) -> bool:
 def _clean(la: list[str], lb: list[str], context: str) -> bool:
     if not la or not lb or len(la) > 2 or len(lb) > 2:
         return False
-    if any(not w.isalpha() for w in la + lb) or "[" in context:
+    if "[" in context:
         return False
-    return not _variant(" ".join(la), " ".join(lb))
+    a, b = " ".join(la), " ".join(lb)
+    if _figure(a) is not None and _figure(b) is not None:
+        return _figure(a) != _figure(b)  # "98" / "89"; "20th" / "twentieth" is no difference
+    if any(not w.isalpha() for w in la + lb):
+        return False
+    return not _variant(a, b)
+
+
+def _figure(text: str) -> int | None:
+    digits = text.replace(",", "")
+    return int(digits) if digits.isdigit() else None
 
 
 def _inner(seg_left: str, seg_right: str) -> Iterator[tuple[list[str], list[str]]]:
@@ -186,34 +195,82 @@ def find_differences(corpus: CorpusSnapshot) -> list[Difference]:
     return found
 
 
-@cache
-def _suffix(word: str) -> str:
-    """A derivational ending that marks the part of speech ("-ness", "-ly"), or ""."""
-    low = word.lower()
-    return next((s for s in _SUFFIXES if low.endswith(s) and len(low) > len(s) + 2), "")
+# Words of one meaning class: a quality Lenin asked of a general secretary is offered
+# beside other qualities, never beside an unrelated word of the same ending ("uneasiness").
+# No two words of a class mean nearly the same ("courtesy" beside "politeness" would be
+# defensible), so no distractor is a synonym of either rendering's word.
+WORD_KINDS: dict[str, frozenset[str]] = {
+    "quality of a person": frozenset(
+        (
+            "kindness", "politeness", "tolerance", "loyalty", "modesty", "patience", "honesty",
+            "firmness", "sincerity", "generosity", "humility", "fairness",
+        )
+    ),
+    "post": frozenset(("position", "post", "office", "rank", "title", "seat", "chair")),
+}  # fmt: skip
 
 
-def _padding(corpus: CorpusSnapshot, diff: Difference, rng: random.Random, count: int) -> list[str]:
-    """Corpus words with the answer's ending, absent from both renderings."""
-    if " " in diff.answer or " " in diff.other_text or not _suffix(diff.answer):
-        return []  # without an ending to match, a padding word could be any part of speech
-    both = diff.passage.text + " " + diff.other.text
-    answer, other = diff.answer.lower(), diff.other_text.lower()
-    words = sorted(
-        {
-            w
-            for p in corpus.passages
-            for w in re.findall(r"\b[a-z]{4,}\b", p.text)
-            if _suffix(w) == _suffix(answer) and abs(len(w) - len(answer)) <= 3
-        }
+def _kind_of_word(word: str) -> frozenset[str]:
+    return next((words for words in WORD_KINDS.values() if word.lower() in words), frozenset())
+
+
+def _term(corpus: CorpusSnapshot, text: str) -> GlossaryTerm | None:
+    """The glossary term `text` names, if it is a name."""
+    key = normalise(text)
+    return next(
+        (t for t in corpus.terms if any(normalise(s) == key for s in all_spellings(t))), None
     )
-    pool = [
+
+
+def why_it_matters(corpus: CorpusSnapshot, diff: Difference) -> str:
+    """ "name", "figure" or "word" if the difference changes what the text says about
+    history, else "": two different people, two different figures, or two words an
+    editor notes side by side in a glossary or timeline entry."""
+    a, b = _term(corpus, diff.answer), _term(corpus, diff.other_text)
+    if a and b and a.slug != b.slug:
+        return "name"
+    if _figure(diff.answer) is not None and _figure(diff.other_text) is not None:
+        return "figure"
+    notes = [t.description for t in corpus.terms] + [e.description for e in corpus.events]
+    if any(
+        contains_phrase(note, diff.answer) and contains_phrase(note, diff.other_text)
+        for note in notes
+    ):
+        return "word"
+    return ""
+
+
+def _distractors(
+    corpus: CorpusSnapshot, diff: Difference, kind: str, rng: random.Random
+) -> tuple[list[str], str]:
+    """Three options of the answer's kind, in neither rendering and never the other's word;
+    and the option kind for the gates."""
+    both = diff.passage.text + " " + diff.other.text
+    if kind == "name":
+        answer = _term(corpus, diff.answer)
+        others, _ = like_terms(corpus=corpus, answer=answer, avoid_text=both, rng=rng)
+        short = len(diff.answer.split()) == 1
+        return [display(t, short=short) for t in others], "person"
+    if kind == "figure":
+        value = _figure(diff.answer)
+        other = _figure(diff.other_text)
+        steps = [value + d for d in (-30, -20, -10, 10, 20, 30)] + [value * 2, value // 2]
+        rng.shuffle(steps)
+        fmt = (lambda v: f"{v:,}") if "," in diff.answer else str
+        picked = [
+            fmt(v)
+            for v in steps
+            if v > 2 and v not in (value, other) and not contains_phrase(both, fmt(v))
+        ]
+        return list(dict.fromkeys(picked))[:3], "figure"
+    words = sorted(
         w
-        for w in words
-        if not _variant(w, answer) and not _variant(w, other) and not contains_phrase(both, w)
-    ]
-    rng.shuffle(pool)
-    return pool[:count]
+        for w in _kind_of_word(diff.answer)
+        if not contains_phrase(both, w) and not _variant(w, diff.other_text)
+    )
+    rng.shuffle(words)
+    casing = (lambda w: w[:1].upper() + w[1:]) if diff.answer[:1].isupper() else str.lower
+    return [casing(w) for w in words[:3]], "word"
 
 
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
@@ -240,15 +297,22 @@ def _label(corpus: CorpusSnapshot, passage: Passage) -> str:
     return f"“{passage.source.title}”"
 
 
+TRIVIAL = "the renderings differ by a word that changes nothing of the history"
+
+
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
     base = rng.random()
     for diff in find_differences(corpus):
         passage = diff.passage
         ref = passage_ref(passage)
         r = item_rng(base, ref, passage_ref(diff.other), diff.answer)
-        extra = _padding(corpus, diff, r, 2)
-        if not extra:
-            yield Rejection(NAME, "too few distractors", diff.answer, ref)
+        kind = why_it_matters(corpus, diff)
+        if not kind:
+            yield Rejection(NAME, TRIVIAL, f"{diff.answer} / {diff.other_text}", ref)
+            continue
+        distractors, option_kind = _distractors(corpus, diff, kind, r)
+        if len(distractors) < 3:
+            yield Rejection(NAME, "too few distractors of the same kind", diff.answer, ref)
             continue
         text = passage.text
         a, b = _sentence_window(text, diff.start, diff.end)
@@ -261,12 +325,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             "Two renderings word this sentence differently. Which word does "
             f"{_label(corpus, passage)} use? “{shown}”"
         )
-        casing = (lambda w: w[:1].upper() + w[1:]) if diff.answer[:1].isupper() else str.lower
-        options, answer = shuffled_options(
-            rng=r,
-            answer=diff.answer,
-            distractors=[casing(diff.other_text), *(casing(w) for w in extra)],
-        )
+        options, answer = shuffled_options(rng=r, answer=diff.answer, distractors=distractors)
         yield Candidate(
             type=TYPE,
             generator=NAME,
@@ -288,13 +347,12 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 normalise(diff.answer),
                 normalise(diff.other_text),
             ),
-            option_kind="word",
+            option_kind=option_kind,
             support_text=text,
             support_phrases=[diff.answer],
-            exclusive_text=text,
+            exclusive_text=text + " " + diff.other.text,
             answer_spellings=[diff.answer],
             excerpt=shown,
             blank_prefix=text[a : diff.start],
-            penalties={"two options only from the corpus": 0.1 if len(extra) < 2 else 0.0},
             difficulty="hard",
         )

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from corpus.models import Passage
 from quizzes.generation.candidates import Candidate, passage_ref
 from quizzes.generation.sentences import contains_phrase, normalise, word_count
+from quizzes.generation.statements import dangling_pronoun, outside_reference
 
 MIN_STEM_WORDS = 8
 MAX_STEM_WORDS = 60
@@ -208,6 +209,28 @@ def stem_well_formed(c: Candidate) -> str | None:
     return None
 
 
+# Types whose stem quotes text of a passage ("... “<excerpt>”"); a description from the
+# glossary names what it describes by the blank, and a chronology quotes nothing.
+_QUOTING_TYPES = {
+    "cloze_quantity", "cloze_date", "cloze_name", "true_false", "quote_attribution",
+    "source_attribution", "compare_renderings",
+}  # fmt: skip
+_QUOTED_PART = re.compile(r"“(.*)”\s*$", re.S)
+
+
+def no_dangling_reference(c: Candidate) -> str | None:
+    """The quoted text in the stem names what its "he", "they", "this", "such", "the
+    above" refer to: a student reads it without the passage."""
+    if c.type not in _QUOTING_TYPES:
+        return None
+    text = c.excerpt
+    if not text:
+        m = _QUOTED_PART.search(c.stem)
+        text = m.group(1) if m else ""
+    quotation = c.type == "quote_attribution"
+    return outside_reference(text, within=quotation) or dangling_pronoun(text)
+
+
 GATES = (
     passage_readable,
     answer_supported,
@@ -217,6 +240,7 @@ GATES = (
     uniform_format,
     answer_not_given_away,
     stem_well_formed,
+    no_dangling_reference,
 )
 
 

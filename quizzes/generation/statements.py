@@ -69,8 +69,74 @@ _LIST_ITEM = re.compile(
     re.I,
 )
 # "After this repression, ..." needs the sentence before it; "this country" (the USSR in
-# the resolution's voice) does not.
-_OUTSIDE_REFERENCE = re.compile(r"\b(?:this|these|those)\s+(?!country\b)[a-z]+", re.I)
+# the resolution's voice) and "those who ..." do not. "Such people", "the above", "at that
+# time", "the same fate" point back too; "such ... as", "the same ... as" do not.
+_OUTSIDE_REFERENCE = re.compile(
+    r"\b(?:this|these|those)\s+(?!country\b|who\b|which\b|of\s+(?:us|you)\b)[a-z]+"
+    r"|\bthe\s+(?:above|aforementioned|aforesaid|latter|former)\b(?!-)"
+    r"|(?:^|[.;:]\s+)[\"'“‘]?that\s+(?!is\b)[a-z]+"
+    r"|\b(?:at|in|of|for|from|after|before|during|since|by|with|about|on|to|until)\s+that\s+"
+    r"(?:time|period|moment|day|year|month|case|matter|plenum|congress|meeting|session|letter|"
+    r"document|question|decision|way|man|person|affair)\b",
+    re.I,
+)
+_SUCH = re.compile(r"\bsuch\b(?P<rest>(?:\s+\S+){0,8})", re.I)
+_SAME = re.compile(r"\bthe\s+same\b(?P<rest>(?:\s+\S+){0,8})", re.I)
+_COMPARED = re.compile(r"\b(?:as|that)\b", re.I)
+
+
+def outside_reference(text: str, *, within: bool = False) -> str | None:
+    """Why the text points at something outside itself ("such people", "this repression",
+    "the same fate", "at that time"), or None. `within`: the text is a quotation of several
+    clauses, whose "this defect" may point back inside it ("Stalin is excessively rude,
+    and this defect ..."): only a reference before anything it could point to counts."""
+    for pattern in (_OUTSIDE_REFERENCE, _SUCH, _SAME):
+        for m in pattern.finditer(text):
+            if pattern is not _OUTSIDE_REFERENCE and _COMPARED.search(m.group("rest")):
+                continue
+            if within and _said_before(text[: m.start()]):
+                continue
+            return OUTSIDE
+    return None
+
+
+def _said_before(before: str) -> bool:
+    """Whether a clause with a verb comes before (something a reference can point to)."""
+    return len(_WORD.findall(before)) >= 4 and bool(_VERB.search(before))
+
+
+OUTSIDE = "refers to something outside the sentence"
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+_FUNCTION_CAPS = {
+    "The", "A", "An", "In", "On", "At", "It", "This", "That", "These", "Those", "There",
+    "He", "She", "They", "We", "I", "But", "And", "Or", "So", "Yet", "When", "After",
+    "Before", "During", "Of", "For", "From", "With", "By", "As", "If", "Thus", "Then",
+    "His", "Her", "Their", "Our", "Its", "Such", "Only", "Comrades", "Comrade",
+}  # fmt: skip
+
+
+def dangling_pronoun(text: str) -> str | None:
+    """A he/she/they whose antecedent is not in the text: no name (a capitalised word), no
+    person noun or blank before "he", no plural or collective noun before "they", and no
+    "who" after it ("Only he will win ... who believes" is general)."""
+    for m in _WORD.finditer(text):
+        low, at = m.group(0).lower(), m.start()
+        if low not in SINGULAR and low not in PLURAL:
+            continue
+        before, after = text[:at], text[m.end() : m.end() + 80]
+        if re.search(r"\bwho\b", after):
+            continue
+        if low in SINGULAR:
+            names = [w for w in _CAPITALISED.findall(before) if w not in _FUNCTION_CAPS]
+            if not names and "_____" not in before and not _PERSON_NOUN.search(before):
+                return "pronoun without antecedent"
+        elif person_problem(text=before + m.group(0), persons=[], work_kind="") and not (
+            _CAPITALISED.search(before)
+        ):
+            return "pronoun without antecedent"
+    return None
+
+
 _PROPER = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)+")
 
 
@@ -183,8 +249,8 @@ def standalone_problem(
     `statement`: it must also be a declarative sentence (true/false)."""
     if statement and not is_declarative(text):
         return "not a declarative sentence"
-    if statement and _OUTSIDE_REFERENCE.search(text):
-        return "refers to something outside the sentence"
+    if statement and outside_reference(text):
+        return OUTSIDE
     return person_problem(
         text=text,
         persons=[*person_offsets(text, terms), *persons],

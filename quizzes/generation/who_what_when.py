@@ -61,17 +61,41 @@ def _redact(text: str, spellings: list[str]) -> str:
     return text
 
 
-def _describe(term: GlossaryTerm) -> str:
+def _describe(term: GlossaryTerm, *, sentences: int = 2) -> str:
     """The first sentence or two of the description, with every spelling of the term blanked."""
     description = " ".join(term.description.split())
     spans = split_sentences(description)
     text = ""
-    for start, end in spans:
+    for start, end in spans[:sentences]:
         candidate = (text + " " + description[start:end]).strip()
         if word_count(candidate) > 40:
             break
         text = candidate
     return straighten_quotes(_redact(text, all_spellings(term)))
+
+
+_SPELLING_TALK = re.compile(r"\bspell|\([^()]*_____[^()]*\)", re.I)
+UNSUPPORTED = "description not supported by the cited passages"
+
+
+def description_problem(
+    description: str, term: GlossaryTerm, support: str, terms: list[GlossaryTerm]
+) -> str | None:
+    """Why a description cannot be the stem: it talks about the name's spellings or
+    blanks it more than twice ("the encyclopedia spells him _____"), or it names a person,
+    body or year that the cited passages do not (the key rests on what is cited)."""
+    if description.count(BLANK) > 2 or _SPELLING_TALK.search(description):
+        return "description plays on the name's spellings"
+    for other in terms:
+        if other.slug == term.slug or other.kind == GlossaryTerm.Kind.CONCEPT:
+            continue
+        named = [s for s in all_spellings(other) if len(s) > 3 and contains_phrase(description, s)]
+        if named and not any(contains_phrase(support, s) for s in all_spellings(other)):
+            return UNSUPPORTED
+    for year in _YEAR.findall(description):
+        if year not in support:
+            return UNSUPPORTED
+    return None
 
 
 def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | Rejection]:
@@ -87,7 +111,15 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         if not found:
             yield Rejection(NAME, "answer not supported by a cited passage", term.slug)
             continue
+        # The fuller description if the citations bear it out, else its first sentence.
         description = _describe(term)
+        problem = description_problem(description, term, support, corpus.terms)
+        if problem:
+            description = _describe(term, sentences=1)
+            problem = description_problem(description, term, support, corpus.terms)
+        if problem:
+            yield Rejection(NAME, problem, term.slug)
+            continue
         if BLANK in description and description.startswith(BLANK):
             description = description.replace(BLANK, "This " + _ASK[term.kind][1], 1)
         r = item_rng(base, "term", term.slug)

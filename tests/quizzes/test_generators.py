@@ -268,16 +268,30 @@ def test_compare_renderings_asks_for_the_word_one_translation_uses():
         ANTHOLOGY,
         "When the report was read, the hall was filled with great bitterness and many of the delegates wept openly.",
     )
-    made, _ = run(compare_renderings, snapshot([a, b, c, d]))
+    testament = term(
+        "Lenin's testament", kind=GlossaryTerm.Kind.DOCUMENT, role="document"
+    )  # the editors note this difference: it changes what Lenin asked for
+    testament.description = (
+        "The speech wants a successor of greater kindness, the resolution of greater politeness."
+    )
+    made, rejections = run(
+        compare_renderings, snapshot([a, b, c, d], terms=[*snapshot([]).terms, testament])
+    )
     politeness = next(q for q in made if keyed(q) == "politeness")
-    assert "kindness" in [o["text"] for o in politeness.options]
+    options = [o["text"] for o in politeness.options]
+    # the speech's word is defensible, so it is never offered; the others are qualities
+    assert "kindness" not in options
+    assert set(options) <= compare_renderings.WORD_KINDS["quality of a person"]
     assert "greater _____" in politeness.stem
+    assert "“kindness”" in politeness.explanation
+    assert check(politeness) is None
+    # sadness / bitterness: nobody notes it, it tells nothing of the history
+    assert {keyed(q) for q in made} == {"politeness", "kindness"}
+    assert compare_renderings.TRIVIAL in {r.reason for r in rejections}
 
 
 def test_who_question_blanks_every_spelling_in_the_description():
-    cite = passage(
-        CR, "Comrade Yezhov was nominated People's Commissar for Internal Affairs after Yagoda."
-    )
+    cite = passage(CR, "Comrade Yezhov was nominated to head the NKVD after Yagoda.")
     terms = [*snapshot([]).terms, term("Vsevolod Merkulov", "Merkulov", role="nkvd-chief")]
     yezhov = next(t for t in terms if t.slug == "nikolai-yezhov")
     yezhov.description = "Nikolai Yezhov headed the NKVD after Yagoda; Yezhov was later shot."
