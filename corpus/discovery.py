@@ -49,7 +49,7 @@ _OWN_TITLES = {
     "marshal", "chairman", "comrade", "comrades", "academician", "commissar", "mr", "mrs",
 }  # fmt: skip
 # Names that end like an organization's but are countries.
-_COUNTRY_LIKE = {"soviet union", "ussr", "uk", "us", "usa", "united states", "united kingdom"}
+COUNTRY_LIKE = {"soviet union", "ussr", "uk", "us", "usa", "united states", "united kingdom"}
 _ROMAN = re.compile(r"[IVXLC]+")
 _PLACE_WORDS = {
     "in", "to", "from", "at", "towards", "toward", "into", "near", "across", "via", "through",
@@ -330,7 +330,7 @@ def _name_like(name: str) -> bool:
 def _hint(name: str, *, before: str, after: str, title: list[str]) -> tuple[str, str]:
     words = name.split()
     head = words[-1].lower()
-    if name.lower() in _COUNTRY_LIKE:
+    if name.lower() in COUNTRY_LIKE:
         return PLACE, "a country"
     if re.search(r"\b(?:magazine|newspaper|journal|daily|weekly|agency)\s+[*_“\"']?$", before):
         return ORGANIZATION, "a periodical"

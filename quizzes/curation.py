@@ -24,6 +24,7 @@ from corpus import audit
 from corpus.errata import ErrataError, parse_errata
 from corpus.ingest import DocumentError, import_document, load_corpus, validate_document
 from corpus.models import Source
+from corpus.proposals import propose
 from quizzes import exchange
 from quizzes.models import ProblemReport, Question, QuestionVersion, Response
 
@@ -270,6 +271,7 @@ def regenerate(*, sources: list[str], seed: int = 1956):
     from quizzes.generation.saving import save_bank
 
     started = time.monotonic()
+    propose(sources=sources)  # what the glossary and timeline lack waits for a curator
     corpus = load_snapshot(sources=sources)
     result = generate_bank(corpus=corpus, seed=seed, groups=lesson_groups())
     run = save_bank(result=result, seed=seed, sources=sources, started=started)

@@ -23,4 +23,6 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sources/<slug:slug>/regenerate/", views.source_regenerate, name="source_regenerate"),
     path("reference/<str:which>/", views.reference_edit, name="reference"),
+    path("proposals/", views.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
 ]

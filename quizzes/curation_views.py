@@ -17,12 +17,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from corpus.models import AuditEntry, Source
-from quizzes import curation, exchange, passage_groups, reports, statistics
+from corpus.models import AuditEntry, Proposal, Source
+from corpus.proposals import ProposalError
+from quizzes import curation, curation_proposals, exchange, passage_groups, reports, statistics
 from quizzes.forms import (
     BulkActionForm,
     ErrataForm,
     ImportUploadForm,
+    ProposalDecisionForm,
     QuestionEditForm,
     QueueFilterForm,
     ReportForm,
@@ -403,3 +405,76 @@ def reference_edit(request: HttpRequest, which: str) -> HttpResponse:
             messages.success(request, f"{path.name} saved and reloaded.")
             return redirect("curation:reference", which=which)
     return render(request, "curation/reference.html", {"form": form, "which": which}, status=status)
+
+
+# --- proposed glossary terms and timeline events ----------------------------------------------
+
+
+@curator_required
+@require_GET
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", Proposal.Status.PROPOSED)
+    if status not in ("", *Proposal.Status.values):
+        status = Proposal.Status.PROPOSED
+    try:
+        page = min(int(request.GET.get("page", "1")), 100_000)
+    except ValueError:
+        page = 1
+    rows, total = curation_proposals.proposal_page(status=status, page=page)
+    pages = max(1, -(-total // curation_proposals.PAGE_SIZE))
+    context = {
+        "rows": rows,
+        "total": total,
+        "status": status,
+        "statuses": Proposal.Status.choices,
+        "page": min(max(page, 1), pages),
+        "pages": pages,
+        "next": request.get_full_path(),
+    }
+    return render(request, "curation/proposals.html", context)
+
+
+@curator_required
+@require_POST
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal.objects.select_related("source"), pk=pk)
+    form = ProposalDecisionForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    else:
+        data = form.cleaned_data
+        try:
+            if data["action"] == "approve":
+                run = curation_proposals.approve(
+                    proposal=proposal,
+                    user=request.user,
+                    name=data["name"],
+                    description=data["description"],
+                    role=data["role"],
+                    date=data["date"],
+                    precision=data["precision"],
+                )
+                done = f"Approved {proposal.name}: {run.created} new question(s)."
+            else:
+                curation_proposals.reject(proposal=proposal, user=request.user)
+                done = f"Rejected {proposal.name}."
+        except ProposalError as exc:
+            error = str(exc)
+    if request.htmx:
+        context = {"p": proposal, "error": error, "next": _back(request)}
+        return render(request, "curation/_proposal_row.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(_back_to_proposals(request))
+
+
+def _back_to_proposals(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return reverse("curation:proposals")

@@ -184,3 +184,30 @@ class TimelineEventForm(forms.ModelForm):
     class Meta:
         model = TimelineEvent
         fields = ["date", "precision", "title", "description"]
+
+
+class ProposalDecisionForm(forms.Form):
+    """Approve a proposed glossary term or timeline event, as found or edited, or reject it."""
+
+    action = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    name = forms.CharField(max_length=300, required=False, label="Name or title")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+    role = forms.SlugField(
+        max_length=60,
+        required=False,
+        help_text="Glossary role for like-for-like options, e.g. foreign-communist-leader.",
+    )
+    date = forms.DateField(required=False, help_text="YYYY-MM-DD (the first day for a month).")
+    precision = forms.ChoiceField(
+        choices=[("", "—"), *TimelineEvent.Precision.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "approve" and not (
+            data.get("name", "").strip() and data.get("description", "").strip()
+        ):
+            raise forms.ValidationError("To approve, give a name (or title) and a description.")
+        return data

@@ -13,6 +13,7 @@ waits for a curator. The sentence must stand alone (`statements`): no "I" or
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 from corpus.models import GlossaryTerm
@@ -49,6 +50,8 @@ PER_PASSAGE = 2  # different terms in different sentences
 MAIN_SUBJECT_SHARE = 0.25
 MAIN_SUBJECT_PENALTY = 0.35
 MAIN_SUBJECT_MIN_PASSAGES = 4
+# "Warsaw" in "the Warsaw Pact" is part of a longer name: blanking it alone is absurd.
+_LONGER_NAME = re.compile(r" [A-Z][a-z]")
 _WHAT = {
     GlossaryTerm.Kind.PERSON: "name",
     GlossaryTerm.Kind.ORGANIZATION: "organization",
@@ -66,7 +69,16 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         for sentence in sentences(passage):
             for term in terms:
                 for spelling in all_spellings(term):
-                    match = next(word_bounded(sentence.text, spelling), None)
+                    if spelling not in sentence.text:
+                        continue  # the cheap test first: most terms are not in the sentence
+                    match = next(
+                        (
+                            m
+                            for m in word_bounded(sentence.text, spelling)
+                            if not _LONGER_NAME.match(sentence.text, m.end())
+                        ),
+                        None,
+                    )
                     if match:
                         found.append(
                             (frequency[term.slug], sentence.start, term.slug, sentence, term, match)

@@ -11,9 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import pycountry
 from rapidfuzz import fuzz
 
-from corpus.models import GlossaryTerm, Passage, TimelineEvent, Work
+from corpus import discovery
+from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent, Work
 from quizzes.generation.sentences import normalise
 
 # A passage of another rendering of the same work that contains a question's text this
@@ -47,6 +49,9 @@ class CorpusSnapshot:
     term_citations: dict[str, list[Passage]] = field(default_factory=dict)
     event_citations: dict[str, list[Passage]] = field(default_factory=dict)
     event_terms: dict[str, list[str]] = field(default_factory=dict)
+    # Names the glossary lacks, found by corpus.discovery (`add_discovered`): unsaved terms,
+    # also in `terms`, so every generator asks about them as about glossary names.
+    entities: list[GlossaryTerm] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.all_passages:
@@ -173,6 +178,73 @@ class CorpusSnapshot:
         return self.work_label(work)
 
 
+DISCOVERED = "discovered"
+
+
+def is_discovered(term: GlossaryTerm) -> bool:
+    return term.role.startswith(f"{DISCOVERED}.")
+
+
+def _countries() -> frozenset[str]:
+    """Country names (ISO 3166 and its historic list: "Yugoslavia", "USSR"), to keep a
+    country among countries and a city among cities as distractors."""
+    names = set(discovery.COUNTRY_LIKE)
+    for country in [*pycountry.countries, *pycountry.historic_countries]:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, "")
+            if value:
+                names.add(discovery.fold(value))
+                names.add(discovery.fold(value.split(",")[0]))
+    return frozenset(names)
+
+
+def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = frozenset()) -> None:
+    """Add the people, places and organizations the readable text names and the glossary does
+    not (corpus.discovery), except those a curator rejected (their slugs), as unsaved terms.
+
+    Their role is "discovered.<kind>-<work>" (a place's kind is "country" or "place"):
+    like-for-like distractors (glossary_choice) come from the same document first, then
+    from any document ("discovered.<kind>" is the role's family). Their slug is the one an approved proposal gives the glossary term, so a
+    question keeps its fingerprint when the curator approves the name."""
+    texts = [
+        p
+        for p in snapshot.all_passages
+        if p.quality == Passage.Quality.GOOD
+        and p.kind in (Passage.Kind.BODY, Passage.Kind.QUOTATION)
+    ]
+    known = {s: t.kind for t in snapshot.terms for s in t.spellings if s}
+    taken = {t.slug for t in snapshot.terms}
+    found = discovery.discover_entities(passages=[p.text for p in texts], known=known)
+    countries = _countries() if found else frozenset()
+    for entity in found:
+        if entity.slug in rejected or entity.slug in taken:
+            continue
+        works = Counter(snapshot.work_of(texts[i]).slug for i in entity.passages)
+        work = max(works, key=lambda w: (works[w], w))
+        term = GlossaryTerm(
+            slug=entity.slug,
+            name=entity.name,
+            kind=entity.kind,
+            role=f"{DISCOVERED}.{_sort_of(entity, countries)}-{work}",
+            aliases=[s for s in entity.spellings if s != entity.name],
+            description="",
+        )
+        snapshot.entities.append(term)
+        snapshot.terms.append(term)
+        snapshot.term_mentions[term.slug] = {
+            f"{texts[i].source.slug}:{texts[i].key}" for i in entity.passages
+        }
+        taken.add(entity.slug)
+    snapshot.__dict__.pop("_mentions_by_work", None)  # recounted with the new names
+    snapshot.__dict__.pop("_authors", None)
+
+
+def _sort_of(entity: discovery.Entity, countries: frozenset[str]) -> str:
+    if entity.kind == GlossaryTerm.Kind.PLACE and discovery.fold(entity.name) in countries:
+        return "country"
+    return entity.kind
+
+
 def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
     all_passages = list(
         Passage.objects.current()
@@ -212,7 +284,7 @@ def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
         "timelineevent_id", "glossaryterm_id"
     ):
         event_terms[event_slug[row[0]]].append(slug_of[row[1]])
-    return CorpusSnapshot(
+    snapshot = CorpusSnapshot(
         passages=in_scope,
         all_passages=all_passages,
         terms=terms,
@@ -223,3 +295,10 @@ def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
         event_citations=event_citations,
         event_terms=event_terms,
     )
+    add_discovered(snapshot, rejected=rejected_names())
+    return snapshot
+
+
+def rejected_names() -> frozenset[str]:
+    """Slugs of the names a curator rejected: not asked about (corpus.proposals)."""
+    return frozenset(Proposal.objects.rejected().names().values_list("slug", flat=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ABBREVIATIONS = {
     "i.e", "e.g", "etc", "cf", "vs", "mr", "mrs", "dr", "st", "no", "nos", "vol", "pp", "p",
@@ -53,6 +54,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Pure and called on the same passages and names tens of thousands of times per bank.
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Lower case, straight quotes, words separated by single spaces, no punctuation."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()

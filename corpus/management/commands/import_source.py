@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from corpus import cleaning
 from corpus.ingest import DocumentError, import_document
 from corpus.models import Source, Work
+from corpus.proposals import propose
 
 
 class Command(BaseCommand):
@@ -67,3 +68,6 @@ class Command(BaseCommand):
         except DocumentError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(report.summary())
+        # What the document names and dates that the glossary and timeline lack, for a
+        # curator to approve (the questions follow from generate_questions).
+        self.stdout.write(propose(sources=[report.slug]).summary())

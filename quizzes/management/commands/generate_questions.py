@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from corpus.models import Source
+from corpus.proposals import propose
 from quizzes.curation import flag_changed_passages
 from quizzes.generation import GENERATORS, generate_bank, lesson_groups, load_snapshot
 from quizzes.generation.reporting import bank_table, run_table
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Unknown source slug(s): {', '.join(missing)}")
         started = time.monotonic()
+        # Names and dated sentences the glossary and timeline lack wait for a curator.
+        proposed = propose(sources=sources)
         console = Console(file=self.stdout, force_terminal=False, width=110)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Generating questions", total=len(GENERATORS) + 2)
@@ -60,3 +63,4 @@ class Command(BaseCommand):
             f"{flagged} sent back for review because their passage changed "
             f"in {run.duration_seconds:.2f}s (seed {seed})."
         )
+        console.print(f"Curators' queue: {proposed.summary()}.")

@@ -1,0 +1,306 @@
+"""Proposed glossary terms and timeline events: found in documents, decided by curators.
+
+`propose` runs corpus.discovery over the readable text and records, for the sources
+given, every person, place and organization the glossary lacks and every dated sentence
+as a `Proposal` (idempotent: a name or event already proposed is updated while it waits,
+and a decided one is left alone). `approve` writes the entry to glossary.toml or
+timeline.toml, the source of truth that load_corpus reloads, citing the sentence it was
+found in, and reloads them; `reject` records that a name is not worth asking about.
+Both are audited. Generating the questions that follow is the quizzes app's job
+(quizzes.curation_proposals).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from corpus import audit, discovery
+from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent
+from corpus.reference import ReferenceDataError, load_reference_data
+
+MAX_TITLE_WORDS = 14
+# Where a headline is cut: what follows says why or while, not what happened.
+_CLAUSE_END = re.compile(
+    r"\s+(?:while|as|after|before|because|when|although|until|so that)\s+|;\s+|,\s+(?:which|who|and|but|while|after)\s+|:\s+"
+)
+_PASSIVE = re.compile(r"\b(was|were)\s+(?=(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ght|lt|nt|de)\b)")
+_PRONOUN = re.compile(r"^(?:he|she)\b", re.I)
+
+
+class ProposalError(ValueError):
+    """A proposal that cannot be approved as it stands; the message is for the curator."""
+
+
+@dataclass
+class ProposeReport:
+    created: int = 0
+    updated: int = 0
+
+    def summary(self) -> str:
+        return f"{self.created} glossary and timeline proposals added, {self.updated} updated"
+
+
+def _readable() -> list[Passage]:
+    return list(
+        Passage.objects.readable()
+        .primary()
+        .select_related("source")
+        .order_by("source__work__ordinal", "source__ordinal", "source__slug", "ordinal")
+    )
+
+
+def _sentence_with(text: str, start: int) -> str:
+    for a, b in discovery.sentence_spans(text):
+        if a <= start < b:
+            return text[a:b].strip()
+    return text.strip()
+
+
+@transaction.atomic
+def propose(*, sources: Iterable[str] | None = None) -> ProposeReport:
+    """Record what the documents name and date that the glossary and timeline lack."""
+    wanted = set(sources) if sources is not None else None
+    passages = _readable()
+    terms = list(GlossaryTerm.objects.all())
+    known = {s: t.kind for t in terms for s in t.spellings if s}
+    entities = discovery.discover_entities(passages=[p.text for p in passages], known=known)
+    taken_terms = {t.slug for t in terms}
+    existing = {(p.kind, p.slug): p for p in Proposal.objects.all()}
+    report = ProposeReport()
+    persons = [s for t in terms if t.kind == GlossaryTerm.Kind.PERSON for s in t.spellings]
+    for entity in entities:
+        persons += entity.spellings if entity.kind == discovery.PERSON else []
+        found_in = [passages[i] for i in entity.passages]
+        mine = [p for p in found_in if wanted is None or p.source.slug in wanted]
+        if not mine or entity.slug in taken_terms:
+            continue
+        first = mine[0]
+        spelling = next(s for s in entity.spellings if s in first.text)
+        quote = _sentence_with(first.text, first.text.index(spelling))
+        _store(
+            existing,
+            report,
+            kind=entity.kind,
+            slug=entity.slug,
+            values={
+                "name": entity.name,
+                "aliases": [s for s in entity.spellings if s != entity.name],
+                "quote": quote,
+                "source": first.source,
+                "evidence": entity.evidence + ([f"title: {entity.title}"] if entity.title else []),
+            },
+            passages=mine,
+        )
+    taken_events = set(TimelineEvent.objects.values_list("slug", flat=True))
+    for passage in passages:
+        if wanted is not None and passage.source.slug not in wanted:
+            continue
+        for event in dated_events(passage.text, persons=persons):
+            slug = f"{slugify(discovery.fold(event.title))[:60].rstrip('-')}-{event.date.year}"
+            if slug in taken_events:
+                continue
+            _store(
+                existing,
+                report,
+                kind=Proposal.Kind.EVENT,
+                slug=slug,
+                values={
+                    "name": event.title,
+                    "date": event.date,
+                    "precision": event.precision,
+                    "quote": event.sentence,
+                    "source": passage.source,
+                    "evidence": [f"dated “{event.date_text}”"],
+                },
+                passages=[passage],
+            )
+    return report
+
+
+def _store(existing, report: ProposeReport, *, kind: str, slug: str, values: dict, passages):
+    proposal = existing.get((kind, slug))
+    if proposal is None:
+        proposal = Proposal.objects.create(kind=kind, slug=slug, **values)
+        existing[(kind, slug)] = proposal
+        report.created += 1
+    elif proposal.status == Proposal.Status.PROPOSED:
+        changed = [k for k, v in values.items() if getattr(proposal, k) != v]
+        if not changed:
+            return
+        for key in changed:
+            setattr(proposal, key, values[key])
+        proposal.save(update_fields=changed)
+        report.updated += 1
+    else:
+        return  # a curator decided: never touched again
+    proposal.passages.set(passages)
+
+
+# --- timeline events from dated sentences ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatedEvent:
+    title: str
+    date: datetime.date
+    precision: str
+    date_text: str
+    sentence: str
+
+
+def dated_events(text: str, *, persons: Iterable[str] = ()) -> list[DatedEvent]:
+    """One event per sentence that dates something to the day or month: its headline is the
+    clause holding the date, without the date ("Nagy tried in secret and executed")."""
+    events = []
+    people = sorted({p for p in persons if p}, key=len, reverse=True)
+    dates = discovery.find_dates(text)
+    for a, b in discovery.sentence_spans(text):
+        sentence = text[a:b].strip()
+        inside = [d for d in dates if a <= d.start < b and d.precision != "year"]
+        if len(inside) != 1:
+            continue  # two dates in one sentence: which event has which is not clear
+        found = inside[0]
+        title = headline(sentence, found.text, subject=_last_person(text[:a], people))
+        if title:
+            events.append(DatedEvent(title, found.date, found.precision, found.text, sentence))
+    return events
+
+
+def _last_person(text: str, people: list[str]) -> str:
+    best, at = "", -1
+    for name in people:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            if m.start() > at:
+                best, at = name.split()[-1], m.start()
+    return best
+
+
+def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
+    """A timeline title from a sentence: the date and its preposition taken out, the clause
+    holding the event kept, "was elected" shortened to "elected", "he" named."""
+    text = sentence.rstrip(".").strip()
+    text = re.sub(
+        rf"(?:,\s*)?\b(?:[Oo]n|[Ii]n|[Bb]y|[Ff]rom|[Ss]ince)\s+{re.escape(date_text)}(?:\s*,)?",
+        "",
+        text,
+    )
+    text = text.replace(date_text, "").strip(" ,")
+    cut = _CLAUSE_END.search(text)
+    if cut:
+        text = text[: cut.start()]
+    text = _PASSIVE.sub("", text, count=1)
+    if _PRONOUN.match(text):
+        if not subject:
+            return ""
+        text = _PRONOUN.sub(subject, text, count=1)
+    words = text.split()
+    if len(words) < 3 or len(words) > MAX_TITLE_WORDS:
+        return ""
+    return text[:1].upper() + text[1:]
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+def _toml_string(value: str) -> str:
+    # A JSON string is a valid TOML basic string (the same escapes).
+    return json.dumps(" ".join(value.split()), ensure_ascii=False)
+
+
+def _entry(proposal: Proposal, *, name: str, description: str, role: str, date, precision) -> str:
+    citation = f"{{ source = {_toml_string(proposal.source.slug)}, quote = {_toml_string(proposal.quote)} }}"
+    header = f"\n# Approved from a proposal (found in {proposal.source.slug}).\n"
+    if proposal.kind == Proposal.Kind.EVENT:
+        return (
+            f"{header}[[event]]\nslug = {_toml_string(proposal.slug)}\n"
+            f"date = {date.isoformat()}\nprecision = {_toml_string(precision)}\n"
+            f"title = {_toml_string(name)}\ndescription = {_toml_string(description)}\n"
+            f"citations = [\n  {citation},\n]\n"
+        )
+    aliases = ", ".join(_toml_string(a) for a in proposal.aliases if a != name)
+    return (
+        f"{header}[[term]]\nslug = {_toml_string(proposal.slug)}\nname = {_toml_string(name)}\n"
+        f"kind = {_toml_string(proposal.kind)}\nrole = {_toml_string(role)}\n"
+        f"aliases = [{aliases}]\ndescription = {_toml_string(description)}\n"
+        f"citations = [\n  {citation},\n]\n"
+    )
+
+
+def _reference_path(proposal: Proposal) -> Path:
+    name = "timeline.toml" if proposal.kind == Proposal.Kind.EVENT else "glossary.toml"
+    return Path(settings.CORPUS_DATA_DIR) / name
+
+
+def approve(
+    *,
+    proposal: Proposal,
+    user,
+    name: str,
+    description: str,
+    role: str = "",
+    date: datetime.date | None = None,
+    precision: str = "",
+) -> Proposal:
+    """Write the approved entry to its TOML file and reload the glossary and timeline; any
+    error leaves the file, the database and the proposal as they were."""
+    if proposal.status != Proposal.Status.PROPOSED:
+        raise ProposalError("This proposal has already been decided.")
+    name, description = " ".join(name.split()), " ".join(description.split())
+    if not name or not description:
+        raise ProposalError("A name (or title) and a description are needed.")
+    if proposal.kind == Proposal.Kind.EVENT:
+        date, precision = date or proposal.date, precision or proposal.precision
+        if date is None or precision not in TimelineEvent.Precision.values:
+            raise ProposalError("An event needs a date and its precision.")
+        if TimelineEvent.objects.filter(slug=proposal.slug).exists():
+            raise ProposalError("The timeline already has an event with this slug.")
+    elif GlossaryTerm.objects.filter(slug=proposal.slug).exists():
+        raise ProposalError("The glossary already has a term with this slug.")
+    path = _reference_path(proposal)
+    old = path.read_bytes()
+    entry = _entry(
+        proposal, name=name, description=description, role=role, date=date, precision=precision
+    )
+    try:
+        with transaction.atomic():
+            path.write_text(old.decode("utf-8").rstrip("\n") + "\n" + entry, encoding="utf-8")
+            load_reference_data()
+            proposal.status = Proposal.Status.APPROVED
+            proposal.decided_by = user if getattr(user, "is_authenticated", False) else None
+            proposal.decided_at = timezone.now()
+            proposal.save(update_fields=["status", "decided_by", "decided_at"])
+            audit.record(
+                user=user,
+                action="proposal.approve",
+                obj=proposal,
+                changes={"file": path.name, "slug": proposal.slug, "name": name},
+            )
+    except ReferenceDataError as error:
+        path.write_bytes(old)
+        raise ProposalError(str(error).splitlines()[0]) from None
+    except Exception:
+        path.write_bytes(old)
+        raise
+    return proposal
+
+
+@transaction.atomic
+def reject(*, proposal: Proposal, user) -> Proposal:
+    if proposal.status != Proposal.Status.PROPOSED:
+        raise ProposalError("This proposal has already been decided.")
+    proposal.status = Proposal.Status.REJECTED
+    proposal.decided_by = user if getattr(user, "is_authenticated", False) else None
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(user=user, action="proposal.reject", obj=proposal, changes={"slug": proposal.slug})
+    return proposal
