@@ -200,7 +200,7 @@ def bibliography_entry(work: WorkFields) -> Entry:
 def short_title(title: str) -> str:
     """The title before its subtitle: "Khrushchev: The Man and His Era" -> "Khrushchev"."""
     title = " ".join(title.split())
-    return title.split(": ", 1)[0] if ": " in title else title
+    return title.split(":", 1)[0].strip() if ": " in title else title
 
 
 def short_citation(work: WorkFields, *, at: str = "") -> str:
@@ -214,11 +214,14 @@ def short_citation(work: WorkFields, *, at: str = "") -> str:
         people = [e for e in work.editors if e.strip()]
     names = [surname(p) for p in people]
     who = f"{names[0]} et al." if len(names) > 2 else " and ".join(names)
-    title = short_title(work.title)
+    # With no name before it, the title alone says which work: not shortened.
+    title = short_title(work.title) if names else " ".join(work.title.split())
     at = at.strip()
     if work.kind in QUOTED_TITLE_KINDS:
-        # American style: the comma before the locator goes inside the quotation marks.
-        title = f"“{title},” {at}" if at else f"“{title}”"
+        # American style: the comma before the locator goes inside the quotation marks,
+        # and none follows a question or exclamation mark.
+        comma = "" if title.endswith(("?", "!")) else ","
+        title = f"“{title}{comma}” {at}" if at else f"“{title}”"
         at = ""
     return ", ".join(part for part in (who, title, at) if part)
 

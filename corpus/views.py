@@ -20,7 +20,17 @@ from corpus.align import (
     find_testament_quote,
 )
 from corpus.markup import MarkedText, diff_html, mark_passage, variant_html
-from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
+from corpus.models import (
+    EditorialNote,
+    GlossaryTerm,
+    NotePassage,
+    Passage,
+    ReferenceCitation,
+    ReferenceWork,
+    Source,
+    TimelineEvent,
+    Work,
+)
 from corpus.search import search_passages
 
 SEARCH_PAGE_SIZE = 20
@@ -38,9 +48,29 @@ class ReaderPassage:
     passage: Passage
     marked: MarkedText
     page_changed: bool  # the printed page differs from the previous passage's
+    notes: tuple[EditorialNote, ...] = ()  # editorial notes attached to it
 
 
-def _reader_passages(passages: list[Passage]) -> list[ReaderPassage]:
+def _notes_by_passage(notes) -> dict[int, list[EditorialNote]]:
+    """Each passage's notes, from notes fetched with `for_display()` (no query here)."""
+    found: dict[int, list[EditorialNote]] = {}
+    for note in notes:
+        for link in note.target_links:
+            found.setdefault(link.passage_id, []).append(note)
+    return found
+
+
+# What the glossary and the timeline show of their entries' notes and reference works.
+_ENTRY_NOTES = Prefetch("editorial_notes", queryset=EditorialNote.objects.for_display())
+_ENTRY_REFERENCES = Prefetch(
+    "reference_citations", queryset=ReferenceCitation.objects.select_related("work")
+)
+
+
+def _reader_passages(
+    passages: list[Passage], *, notes: dict[int, list[EditorialNote]] | None = None
+) -> list[ReaderPassage]:
+    notes = notes or {}
     rows, last_page = [], None
     for passage in passages:
         is_heading = passage.kind == Passage.Kind.HEADING
@@ -56,7 +86,14 @@ def _reader_passages(passages: list[Passage]) -> list[ReaderPassage]:
         )
         if not is_heading:
             last_page = passage.page_end or passage.page_start or last_page
-        rows.append(ReaderPassage(passage=passage, marked=marked, page_changed=changed))
+        rows.append(
+            ReaderPassage(
+                passage=passage,
+                marked=marked,
+                page_changed=changed,
+                notes=tuple(notes.get(passage.pk, ())),
+            )
+        )
     return rows
 
 
@@ -73,7 +110,11 @@ def source_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         _template(request, "corpus/source_list.html", "source-list"),
-        {"works": works},
+        {
+            "works": works,
+            # The bibliography: reference works in author order (a few dozen rows).
+            "references": sorted(ReferenceWork.objects.all(), key=lambda w: w.sort_key),
+        },
     )
 
 
@@ -81,14 +122,21 @@ def source_list(request: HttpRequest) -> HttpResponse:
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("work"), slug=slug)
     passages = list(source.passages.prefetch_related("glossary_terms").order_by("ordinal", "pk"))
+    notes = _notes_by_passage(
+        EditorialNote.objects.filter(
+            passage_links__role=NotePassage.Role.TARGET, passage_links__passage__source=source
+        )
+        .distinct()
+        .for_display()
+    )
     current = [p for p in passages if p.is_current]
     return render(
         request,
         _template(request, "corpus/source_detail.html", "source-text"),
         {
             "source": source,
-            "passages": _reader_passages(current),
-            "retired": _reader_passages([p for p in passages if not p.is_current]),
+            "passages": _reader_passages(current, notes=notes),
+            "retired": _reader_passages([p for p in passages if not p.is_current], notes=notes),
             "headings": [p for p in current if p.kind == Passage.Kind.HEADING],
             "flagged_count": sum(1 for p in current if p.quality != Passage.Quality.GOOD),
         },
@@ -103,10 +151,11 @@ def passage_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         source__slug=slug,
         key=key,
     )
+    notes = _notes_by_passage(EditorialNote.objects.on_passages([passage.pk]).for_display())
     return render(
         request,
         _template(request, "corpus/passage_detail.html", "passage-card"),
-        {"passage": passage, "row": _reader_passages([passage])[0]},
+        {"passage": passage, "row": _reader_passages([passage], notes=notes)[0]},
     )
 
 
@@ -152,7 +201,11 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
             mention_count=Count("mentions", filter=Q(mentions__is_current=True), distinct=True)
         )
         .order_by("name")  # Meta.ordering is dropped from GROUP BY queries
-        .prefetch_related(Prefetch("citations", queryset=Passage.objects.select_related("source")))
+        .prefetch_related(
+            Prefetch("citations", queryset=Passage.objects.select_related("source")),
+            _ENTRY_REFERENCES,
+            _ENTRY_NOTES,
+        )
     )
     if kind in kinds:
         terms = terms.filter(kind=kind)
@@ -175,7 +228,11 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
 def glossary_detail(request: HttpRequest, slug: str) -> HttpResponse:
     terms = GlossaryTerm.objects.annotate(
         mention_count=Count("mentions", filter=Q(mentions__is_current=True), distinct=True)
-    ).prefetch_related(Prefetch("citations", queryset=Passage.objects.select_related("source")))
+    ).prefetch_related(
+        Prefetch("citations", queryset=Passage.objects.select_related("source")),
+        _ENTRY_REFERENCES,
+        _ENTRY_NOTES,
+    )
     if not request.htmx:
         # The full page lists every mention; the popover only counts them.
         terms = terms.prefetch_related(
@@ -198,6 +255,8 @@ def timeline(request: HttpRequest) -> HttpResponse:
     events = TimelineEvent.objects.prefetch_related(
         Prefetch("citations", queryset=Passage.objects.select_related("source")),
         "terms",
+        _ENTRY_REFERENCES,
+        _ENTRY_NOTES,
     )
     return render(
         request,

@@ -7,9 +7,13 @@ class LessonsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the login receiver that remembers a teacher's role in the session.
+        from corpus import editorial
         from lessons import accounts  # noqa: F401
         from lessons.curation import module_passage_groups
+        from lessons.editorial import check_lesson_targets
         from quizzes import passage_groups
 
         # The review queue offers each lesson as a filter (quizzes cannot import lessons).
         passage_groups.register(module_passage_groups)
+        # The curators' note form checks a note's lesson sentence (corpus cannot import lessons).
+        editorial.register_lesson_checker(check_lesson_targets)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from corpus.models import GlossaryTerm, TimelineEvent
+from lessons.editorial import check_module_notes
 from lessons.models import Module, Section
 from lessons.rendering import LessonContentError, RenderedBody, render_section_body
 
@@ -145,7 +146,8 @@ def load_modules(*, paths: list[Path], dry_run: bool = False) -> LoadReport:
     """Create or update a module per file (by slug); idempotent.
 
     Raises LessonContentError naming the file (and section) at the first
-    problem; the transaction is rolled back, so nothing is written. With
+    problem, or every editorial note whose lesson sentence is not in these
+    lessons; the transaction is rolled back, so nothing is written. With
     `dry_run` everything is checked and then rolled back.
     """
     report = LoadReport()
@@ -173,6 +175,14 @@ def load_modules(*, paths: list[Path], dry_run: bool = False) -> LoadReport:
             raise LessonContentError(f"{name}: {error}") from None
         outcome = _store_module(parsed=parsed, rendered=rendered, events=events, source_file=name)
         getattr(report, outcome).append(parsed.slug)
+    # Editorial notes (loaded with the corpus) aimed at a sentence of these lessons: the
+    # sentence must be in the text just stored, once.
+    problems = check_module_notes(module_slugs=seen)
+    if problems:
+        raise LessonContentError(
+            f"{len(problems)} editorial note(s) cannot be placed, nothing was loaded: "
+            + "; ".join(problems)
+        )
     if dry_run:
         transaction.set_rollback(True)
     return report

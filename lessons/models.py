@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 
-from corpus.models import Passage, TimelineEvent
+from corpus.models import Passage, ReferenceWork, TimelineEvent
 
 
 def _lines(text: str) -> list[str]:
@@ -123,7 +123,15 @@ class Section(models.Model):
     def store_rendering(self, rendered) -> bool:
         """Save a RenderedBody; returns whether anything changed (no write if not)."""
         wanted = [
-            (ref.kind, ref.index, ref.passage.pk, ref.source, ref.quote) for ref in rendered.refs
+            (
+                ref.kind,
+                ref.index,
+                ref.passage.pk if ref.passage else None,
+                ref.work.pk if ref.work else None,
+                ref.source,
+                ref.quote,
+            )
+            for ref in rendered.refs
         ]
         changed = False
         if self.html != rendered.html or self._state.adding:
@@ -131,10 +139,10 @@ class Section(models.Model):
             self.save()
             changed = True
         existing = [
-            (c.kind, c.index, c.passage_id, c.source_slug, c.quote)
+            (c.kind, c.index, c.passage_id, c.work_id, c.source_slug, c.quote)
             for c in self.citations.order_by("kind", "index")
         ]
-        if sorted(wanted) != sorted(existing):
+        if sorted(wanted, key=str) != sorted(existing, key=str):
             self.citations.all().delete()
             Citation.objects.bulk_create(
                 Citation(
@@ -142,21 +150,25 @@ class Section(models.Model):
                     kind=kind,
                     index=index,
                     passage_id=passage_id,
+                    work_id=work_id,
                     source_slug=source,
                     quote=quote,
                 )
-                for kind, index, passage_id, source, quote in wanted
+                for kind, index, passage_id, work_id, source, quote in wanted
             )
             changed = True
         return changed
 
 
 class Citation(models.Model):
-    """A passage a section cites (a numbered note) or embeds (an excerpt)."""
+    """A passage a section cites (a numbered note) or embeds (an excerpt), or a reference
+    work it cites at a locator (`[^ref:work-slug: "p. 12"]`: `source_slug` is then the
+    work's slug and `quote` the locator)."""
 
     class Kind(models.TextChoices):
         NOTE = "note", "Citation"
         EXCERPT = "excerpt", "Excerpt"
+        REF = "ref", "Reference work"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="citations")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -164,7 +176,21 @@ class Citation(models.Model):
     # PROTECT: a cited passage must not vanish under a lesson; the ingest retires
     # passages (is_current=False) instead of deleting them, so this only stops a
     # careless delete in the admin.
-    passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="lesson_citations")
+    passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,
+        related_name="lesson_citations",
+        null=True,
+        blank=True,
+    )
+    # PROTECT too: a work a lesson cites cannot be deleted from under it.
+    work = models.ForeignKey(
+        ReferenceWork,
+        on_delete=models.PROTECT,
+        related_name="lesson_citations",
+        null=True,
+        blank=True,
+    )
     source_slug = models.SlugField(max_length=80)
     quote = models.CharField(max_length=500)
 
@@ -173,6 +199,13 @@ class Citation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["section", "kind", "index"], name="citation_unique_in_section"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="ref", work__isnull=False, passage__isnull=True)
+                    | (~models.Q(kind="ref") & models.Q(passage__isnull=False, work__isnull=True))
+                ),
+                name="citation_cites_a_passage_or_a_work",
             ),
         ]
 
@@ -289,7 +322,17 @@ class SchoolClass(models.Model):
                 self.refresh_from_db(fields=["audience"])
         wanted = set(self.memberships.values_list("student_id", flat=True))
         wanted |= set(self.teachers.values_list("pk", flat=True))
+        left = set(self.audience.members.values_list("pk", flat=True)) - wanted
         self.audience.members.set(wanted)
+        if left:
+            # As remove_student does: whoever left closes the attempts open at its quizzes.
+            from django.utils import timezone
+
+            from quizzes.taking import close_on_leaving
+
+            close_on_leaving(
+                audience_id=self.audience_id, user_ids=sorted(left), now=timezone.now()
+            )
         return self.audience
 
 

@@ -8,8 +8,12 @@ Two steps, so a page always quotes the corpus as it is *now*:
    renders the Markdown, sanitises it with nh3 and stores HTML in which each
    citation and excerpt is a placeholder (`@@note-3@@`, `@@excerpt-0@@`).
 2. `assemble_module` (on every view) replaces the placeholders: citations
-   become numbered links to the passage permalink, numbered across the whole
-   module; excerpts become the passage's current text.
+   become numbered links to the passage permalink (or, for `[^ref:work: "p. 12"]`,
+   to the reference work in the bibliography), numbered across the whole module;
+   excerpts become the passage's current text. Editorial notes (corpus) aimed at
+   a sentence of the lesson are placed after the block that holds the sentence,
+   and notes on an excerpted passage under the excerpt: both are read from the
+   database on each view, since curators edit them in the app.
 
 Curators' Markdown is untrusted: raw HTML in it is escaped or removed by nh3,
 and everything we add around it is built with format_html from escaped values.
@@ -29,9 +33,9 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from corpus.citations import Citation, CitationError, CitationIndex
+from corpus.citations import Citation, CitationError, CitationIndex, normalise_for_match
 from corpus.markup import MarkedText, mark_passage
-from corpus.models import GlossaryTerm, Passage
+from corpus.models import EditorialNote, GlossaryTerm, Passage, ReferenceWork
 from corpus.reference import mark_terms
 
 # The only markup a lesson body may produce. Headings start at h3: the page
@@ -44,9 +48,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 CITATION = re.compile(r"\[\^(?P<source>[a-z0-9][a-z0-9-]*):\s*[\"“](?P<quote>[^\"”\n]+)[\"”]\s*\]")
+# A reference work at a locator: [^ref:taubman-2003: "pp. 270–289"].
+# Between straight quotes a locator may hold curly ones: [^ref:w: "section “Secret speech”"].
+REF_CITATION = re.compile(
+    r"\[\^ref:(?P<work>[a-z0-9][a-z0-9-]*):\s*"
+    r"(?:\"(?P<at>[^\"\n]+)\"|“(?P<curly>[^”\n]+)”)\s*\]"
+)
 EXCERPT_LINE = re.compile(r"^[ \t]*\{\{\s*excerpt\b(?P<args>[^\n]*?)\}\}[ \t]*$", re.MULTILINE)
 TERM = re.compile(r"\[\[(?P<text>[^\[\]|\n]+?)(?:\|(?P<key>[^\[\]|\n]+?))?\]\]")
-PLACEHOLDER = re.compile(r"@@(?P<kind>note|excerpt|term)-(?P<index>\d+)@@")
+PLACEHOLDER = re.compile(r"@@(?P<kind>note|excerpt|term|ref)-(?P<index>\d+)@@")
 EXCERPT_BLOCK = re.compile(r"<p>\s*@@excerpt-(?P<index>\d+)@@\s*</p>")
 
 
@@ -56,13 +66,16 @@ class LessonContentError(ValueError):
 
 @dataclass(frozen=True)
 class Ref:
-    """A citation (`note`) or an excerpt found in a body, before or after resolving."""
+    """A citation (`note`), an excerpt or a reference work citation (`ref`) found in a
+    body, before or after resolving. For a `ref`, `source` is the work's slug and
+    `quote` the locator."""
 
-    kind: str  # "note" or "excerpt", as Citation.Kind
+    kind: str  # "note", "excerpt" or "ref", as Citation.Kind
     index: int
     source: str
     quote: str
     passage: Passage | None = None
+    work: ReferenceWork | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,12 @@ def parse_body(*, body: str) -> ParsedBody:
         refs.append(Ref("note", index, match.group("source"), match.group("quote").strip()))
         return f"@@note-{index}@@"
 
+    def reference(match: re.Match) -> str:
+        index = sum(1 for r in refs if r.kind == "ref")
+        at = match.group("at") or match.group("curly")
+        refs.append(Ref("ref", index, match.group("work"), " ".join(at.split())))
+        return f"@@ref-{index}@@"
+
     def term(match: re.Match) -> str:
         text = match.group("text").strip()
         terms.append(TermRef(len(terms), text, (match.group("key") or text).strip()))
@@ -113,11 +132,13 @@ def parse_body(*, body: str) -> ParsedBody:
             "an excerpt directive must stand alone on its line: "
             '{{ excerpt source="source-slug" quote="..." }}'
         )
+    text = REF_CITATION.sub(reference, text)
     text = CITATION.sub(note, text)
     if "[^" in text:
         line = text[text.index("[^") :].split("\n", 1)[0][:60]
         raise LessonContentError(
-            f'malformed citation (write [^source-slug: "exact quote"]): {line}'
+            'malformed citation (write [^source-slug: "exact quote"] or '
+            f'[^ref:work-slug: "p. 12"]): {line}'
         )
     text = TERM.sub(term, text)
     return ParsedBody(markdown=text, refs=tuple(refs), terms=tuple(terms))
@@ -137,10 +158,20 @@ def _excerpt_args(raw: str) -> dict[str, str]:
 
 
 def resolve_refs(*, refs: Sequence[Ref]) -> tuple[Ref, ...]:
-    """Each ref with its passage; LessonContentError names the first that fails."""
-    index = CitationIndex.for_sources(ref.source for ref in refs)
+    """Each ref with its passage or work; LessonContentError names the first that fails."""
+    index = CitationIndex.for_sources(ref.source for ref in refs if ref.kind != "ref")
+    slugs = {ref.source for ref in refs if ref.kind == "ref"}
+    works = ReferenceWork.objects.in_bulk(slugs, field_name="slug") if slugs else {}
     resolved = []
     for ref in refs:
+        if ref.kind == "ref":
+            if ref.source not in works:
+                raise LessonContentError(
+                    f'reference [ref:{ref.source}: "{ref.quote}"]: no reference work '
+                    f"{ref.source!r} (the works are in corpus/data/references/*.toml)"
+                )
+            resolved.append(Ref(ref.kind, ref.index, ref.source, ref.quote, work=works[ref.source]))
+            continue
         try:
             passage = index.find(Citation(source=ref.source, quote=ref.quote))
         except CitationError as error:
@@ -280,13 +311,100 @@ def mark_glossary_terms(*, html: str, glossary: Sequence[GlossaryTerm], seen: se
     return "".join(out)
 
 
+# --- editorial notes on lesson sentences -------------------------------------------
+#
+# A note names a lesson sentence by quoting it as the author wrote it in the Markdown
+# (directives left out). It is placed after the top-level block (paragraph, list,
+# quotation) of the rendered section whose text contains the quotation: the rendered
+# text is the Markdown's without its markup, and both sides are compared as
+# corpus.citations compares quotations (case, whitespace, quote marks and dashes aside).
+
+_BLOCK_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = {"br", "hr", "img", "wbr"}
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
+_EMPHASIS = re.compile(r"[*_`]")
+
+
+def split_blocks(html: str) -> list[str]:
+    """Sanitised HTML cut into its top-level elements (paragraphs, lists, headings...).
+
+    Joining the blocks with "\n" gives the HTML back, whitespace between blocks aside.
+    HTML that does not balance (never ours: nh3 closes every tag) is one block.
+    """
+    blocks, depth, start = [], 0, 0
+    for match in _BLOCK_TAG.finditer(html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID or self_closing:
+            if depth == 0:
+                blocks.append(html[start : match.end()].strip())
+                start = match.end()
+            continue
+        depth += -1 if closing else 1
+        if depth < 0:
+            return [html.strip()] if html.strip() else []
+        if depth == 0:
+            blocks.append(html[start : match.end()].strip())
+            start = match.end()
+    if depth != 0:
+        return [html.strip()] if html.strip() else []
+    if html[start:].strip():
+        blocks.append(html[start:].strip())
+    return [block for block in blocks if block]
+
+
+def _block_text(block: str) -> str:
+    text = html_module.unescape(_TAG.sub("", PLACEHOLDER.sub("", block)))
+    return normalise_for_match(_EMPHASIS.sub("", text))
+
+
+def sentence_text(quote: str) -> str:
+    """A lesson sentence as a note quotes it, in the form compared with the page's text:
+    citations dropped, `[[shown|term]]` and `[text](url)` reduced to their text."""
+    text = REF_CITATION.sub("", CITATION.sub("", quote))
+    text = TERM.sub(lambda m: m.group("text"), text)
+    text = _MARKDOWN_LINK.sub(lambda m: m.group(1), text)
+    return normalise_for_match(_EMPHASIS.sub("", text))
+
+
+def find_sentence(
+    *, quote: str, sections: Sequence[tuple[object, Sequence[str]]]
+) -> list[tuple[object, int]]:
+    """Every (section key, block index) whose block contains the sentence; `sections`
+    gives each section's key and its blocks (split_blocks)."""
+    needle = sentence_text(quote)
+    if not needle:
+        return []
+    return [
+        (key, n)
+        for key, blocks in sections
+        for n, block in enumerate(blocks)
+        if not EXCERPT_BLOCK.fullmatch(block) and needle in _block_text(block)
+    ]
+
+
+def sentence_problem(*, note: str, lesson: str, quote: str, found: int) -> str:
+    """Why a note's lesson sentence cannot be placed ("" when it is found once)."""
+    if found == 1:
+        return ""
+    if found == 0:
+        return f"note {note!r}: lesson {lesson!r} has no sentence {quote!r}"
+    return (
+        f"note {note!r}: {found} paragraphs of lesson {lesson!r} contain {quote!r}; "
+        "quote more words to single one out"
+    )
+
+
 # --- the page -----------------------------------------------------------------
 
 
 @dataclass
 class Note:
+    """One numbered entry of "Sources cited": a passage with the quotations cited from
+    it, or a reference work with the locators cited in it."""
+
     number: int
-    passage: Passage
+    passage: Passage | None = None
+    work: ReferenceWork | None = None
     quotes: list[str] = field(default_factory=list)
 
 
@@ -294,12 +412,20 @@ class Note:
 class Excerpt:
     passage: Passage
     marked: MarkedText
+    editorial: tuple[EditorialNote, ...] = ()  # notes on the passage
+
+
+@dataclass(frozen=True)
+class NoteBlock:
+    """Editorial notes placed after the block holding the sentence they are about."""
+
+    editorial: tuple[EditorialNote, ...]
 
 
 @dataclass(frozen=True)
 class SectionPage:
     section: object  # lessons.models.Section
-    parts: tuple[SafeString | Excerpt, ...]
+    parts: tuple[SafeString | Excerpt | NoteBlock, ...]
 
     @property
     def excerpt_count(self) -> int:
@@ -310,26 +436,44 @@ class SectionPage:
 class ModulePage:
     sections: tuple[SectionPage, ...]
     notes: tuple[Note, ...]
+    # Notes on a lesson sentence that is no longer in the lesson (its text was edited
+    # since): shown at the end rather than lost.
+    unplaced: tuple[EditorialNote, ...] = ()
 
 
-def assemble_module(*, sections: Sequence) -> ModulePage:
-    """The module's sections with citations numbered and excerpts filled in.
+def assemble_module(
+    *, sections: Sequence, editorial: Sequence[EditorialNote] = (), lesson: str = ""
+) -> ModulePage:
+    """The module's sections with citations numbered, excerpts filled in and editorial
+    notes placed.
 
-    Expects `section.citations.all()` prefetched with passage, source and the
-    passages' glossary terms, so assembling runs no query of its own. The
-    same passage cited twice keeps its first number.
+    Expects `section.citations.all()` prefetched with passage, source, work and the
+    passages' glossary terms, and `editorial` from lessons.editorial.notes_for_module
+    (with their `lesson_targets` for `lesson`), so assembling runs no query of its
+    own. The same passage or work cited twice keeps its first number.
     """
-    notes: dict[int, Note] = {}
+    sections = list(sections)
+    notes: dict[tuple[str, int], Note] = {}
+    blocks = {section.pk: split_blocks(section.html) for section in sections}
+    placed, unplaced = _place(editorial, lesson=lesson, blocks=blocks, sections=sections)
+    on_passage: dict[int, list[EditorialNote]] = {}
+    for note in editorial:
+        for link in note.target_links:
+            on_passage.setdefault(link.passage_id, []).append(note)
+
     pages = []
     for section in sections:
         refs = {(c.kind, c.index): c for c in section.citations.all()}
 
         def note_link(match: re.Match, refs=refs) -> str:
-            citation = refs.get((match.group("kind"), int(match.group("index"))))
-            if citation is None or match.group("kind") != "note":
+            kind = match.group("kind")
+            citation = refs.get((kind, int(match.group("index"))))
+            if citation is None or kind not in ("note", "ref"):
                 return ""
+            if kind == "ref":
+                return _work_link(citation, notes)
             passage = citation.passage
-            note = notes.setdefault(passage.pk, Note(len(notes) + 1, passage))
+            note = notes.setdefault(("passage", passage.pk), Note(len(notes) + 1, passage=passage))
             if citation.quote not in note.quotes:
                 note.quotes.append(citation.quote)
             return format_html(
@@ -341,28 +485,76 @@ def assemble_module(*, sections: Sequence) -> ModulePage:
                 note.number,
             )
 
-        parts: list[SafeString | Excerpt] = []
-        position = 0
-        html = section.html
-        for match in EXCERPT_BLOCK.finditer(html):
-            parts.append(_notes_in(html[position : match.start()], note_link))
-            citation = refs.get(("excerpt", int(match.group("index"))))
-            if citation is not None:
-                passage = citation.passage
-                parts.append(
-                    Excerpt(
-                        passage=passage,
-                        marked=mark_passage(
-                            text=passage.text,
-                            terms=passage.glossary_terms.all(),
-                            corrections=passage.corrections,
-                        ),
+        parts: list[SafeString | Excerpt | NoteBlock] = []
+        run: list[str] = []
+
+        def flush(run=run, parts=parts, note_link=note_link) -> None:
+            if run:
+                parts.append(_notes_in("\n".join(run), note_link))
+                run.clear()
+
+        for n, block in enumerate(blocks[section.pk]):
+            match = EXCERPT_BLOCK.fullmatch(block)
+            if match is None:
+                run.append(block)
+            else:
+                flush()
+                citation = refs.get(("excerpt", int(match.group("index"))))
+                if citation is not None:
+                    passage = citation.passage
+                    parts.append(
+                        Excerpt(
+                            passage=passage,
+                            marked=mark_passage(
+                                text=passage.text,
+                                terms=passage.glossary_terms.all(),
+                                corrections=passage.corrections,
+                            ),
+                            editorial=tuple(on_passage.get(passage.pk, ())),
+                        )
                     )
-                )
-            position = match.end()
-        parts.append(_notes_in(html[position:], note_link))
+            if (section.pk, n) in placed:
+                flush()
+                parts.append(NoteBlock(editorial=tuple(placed[section.pk, n])))
+        flush()
         pages.append(SectionPage(section=section, parts=tuple(p for p in parts if p)))
-    return ModulePage(sections=tuple(pages), notes=tuple(notes.values()))
+    return ModulePage(sections=tuple(pages), notes=tuple(notes.values()), unplaced=unplaced)
+
+
+def _place(
+    editorial: Sequence[EditorialNote], *, lesson: str, blocks: dict, sections: Sequence
+) -> tuple[dict[tuple[int, int], list[EditorialNote]], tuple[EditorialNote, ...]]:
+    """Where each note on a sentence of this lesson goes: (section pk, block index)."""
+    placed: dict[tuple[int, int], list[EditorialNote]] = {}
+    unplaced: list[EditorialNote] = []
+    keyed = [(section.pk, blocks[section.pk]) for section in sections]
+    for note in editorial:
+        for target in note.lesson_targets.all():
+            if target.lesson != lesson:
+                continue
+            found = find_sentence(quote=target.quote, sections=keyed)
+            if len(found) == 1:
+                spot = placed.setdefault(found[0], [])
+                if note not in spot:
+                    spot.append(note)
+            elif note not in unplaced:
+                unplaced.append(note)
+    return placed, tuple(unplaced)
+
+
+def _work_link(citation, notes: dict[tuple[str, int], Note]) -> str:
+    work = citation.work
+    note = notes.setdefault(("work", work.pk), Note(len(notes) + 1, work=work))
+    if citation.quote not in note.quotes:
+        note.quotes.append(citation.quote)
+    return format_html(
+        '<sup class="cite"><a href="{}" title="{}" aria-label="Source {}: {}">{}</a></sup>',
+        work.get_absolute_url(),
+        work.cite(citation.quote),
+        note.number,
+        work.cite(),
+        note.number,
+    )
 
 
 def _notes_in(html: str, note_link) -> SafeString:

@@ -25,6 +25,7 @@ from corpus.models import Passage
 from lessons.accounts import sign_up_student
 from lessons.assignments import student_assignments, student_retakes
 from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
+from lessons.editorial import notes_for_module
 from lessons.forms import JoinClassForm, SignupForm
 from lessons.models import Citation, Module, Section
 from lessons.rendering import assemble_module
@@ -63,7 +64,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    citations = Citation.objects.select_related("passage__source").prefetch_related(
+    citations = Citation.objects.select_related("passage__source", "work").prefetch_related(
         "passage__glossary_terms"
     )
     sections = Section.objects.prefetch_related(Prefetch("citations", queryset=citations))
@@ -83,7 +84,19 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
         _template(request, "lessons/lesson_detail.html", "lesson-article"),
         {
             "module": module,
-            "page": assemble_module(sections=module.sections.all()),
+            "page": assemble_module(
+                sections=module.sections.all(),
+                editorial=notes_for_module(
+                    module_slug=module.slug,
+                    passage_ids={
+                        c.passage_id
+                        for section in module.sections.all()
+                        for c in section.citations.all()
+                        if c.kind == Citation.Kind.EXCERPT
+                    },
+                ),
+                lesson=module.slug,
+            ),
             "previous": course[position - 1] if position > 0 else None,
             "next": course[position + 1] if position + 1 < len(course) else None,
             "position": position + 1,

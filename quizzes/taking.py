@@ -29,7 +29,7 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from corpus.params import whole_number
-from quizzes import review
+from quizzes import editorial, review
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
 from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
 from quizzes.prepared import PreparedQuery
@@ -479,10 +479,21 @@ class Feedback:
 
     question: Question
     response: Response | None
+    # Editorial notes on the question's passages, when the caller has them (the results
+    # page reads every row's in one go); a card's feedback reads its own (`notes`).
+    given_notes: tuple | None = None
 
     @property
     def is_correct(self) -> bool:
         return bool(self.response and self.response.is_correct)
+
+    @cached_property
+    def notes(self) -> tuple:
+        """Editorial notes on the question's passage or a passage it cites: asked only
+        here, so only once the answer is revealed (quizzes.editorial)."""
+        if self.given_notes is not None:
+            return self.given_notes
+        return tuple(editorial.notes_for_question(question=self.question))
 
     @cached_property
     def correct_answer(self) -> list[str]:
@@ -688,6 +699,7 @@ class ReviewRow:
     question: Question
     response: Response | None
     level: str
+    notes: tuple = ()
 
     @property
     def stem(self) -> Stem:
@@ -707,16 +719,22 @@ class ReviewRow:
     @property
     def feedback(self) -> Feedback | None:
         return (
-            Feedback(question=self.question, response=self.response) if self.level == FULL else None
+            Feedback(question=self.question, response=self.response, given_notes=self.notes)
+            if self.level == FULL
+            else None
         )
 
 
 def review_rows(*, attempt: Attempt, level: str) -> list[ReviewRow]:
-    """One row per question of a finished attempt; three queries however many questions."""
+    """One row per question of a finished attempt; three queries however many questions,
+    and two for the editorial notes when the answers are shown (two more if there are any)."""
     responses = {r.question_id: r for r in attempt.responses.order_by()}  # no join for order
     questions = Question.objects.select_related("passage__source").in_bulk(attempt.question_ids)
+    notes = (
+        editorial.notes_by_question(questions=list(questions.values())) if level == FULL else {}
+    )
     return [
-        ReviewRow(n, questions[pk], responses.get(pk), level)
+        ReviewRow(n, questions[pk], responses.get(pk), level, tuple(notes.get(pk, ())))
         for n, pk in enumerate(attempt.question_ids, 1)
         if pk in questions
     ]

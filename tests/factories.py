@@ -227,3 +227,59 @@ def make_assignment(*, school_class, quiz=None, teacher=None, **kwargs):
     return Assignment.objects.create(
         school_class=school_class, quiz=quiz, created_by=teacher, **kwargs
     )
+
+
+def make_reference_work(**kwargs):
+    from corpus.models import ReferenceWork
+
+    n = next(_counter)
+    kwargs.setdefault("slug", f"author-{n}")
+    kwargs.setdefault("kind", ReferenceWork.Kind.BOOK)
+    kwargs.setdefault("authors", [f"Ann Author{n}"])
+    kwargs.setdefault("title", f"A History, Part {n}")
+    kwargs.setdefault("publisher", "University Press")
+    kwargs.setdefault("place", "Oxford")
+    kwargs.setdefault("year", 2000)
+    return ReferenceWork.objects.create(**kwargs)
+
+
+def make_note(
+    *,
+    on=(),
+    terms=(),
+    events=(),
+    lessons=(),
+    references=(),
+    cites=(),
+    **kwargs,
+):
+    """An editorial note: `on` passages (targets, each a passage or (passage, quote)),
+    `lessons` (slug, quote) pairs, `references` (work, locator) pairs, `cites` passages."""
+    from corpus.models import EditorialNote, NoteLessonTarget, NotePassage, ReferenceCitation
+
+    n = next(_counter)
+    kwargs.setdefault("slug", f"note-{n}")
+    kwargs.setdefault("kind", EditorialNote.Kind.CONTEXT)
+    kwargs.setdefault("title", f"Note {n} heading")
+    kwargs.setdefault("body", f"First paragraph of note {n}.\n\nSecond paragraph of note {n}.")
+    note = EditorialNote.objects.create(**kwargs)
+    for ordinal, target in enumerate(on):
+        passage, quote = target if isinstance(target, tuple) else (target, target.text[:40])
+        NotePassage.objects.create(
+            note=note, passage=passage, role=NotePassage.Role.TARGET, quote=quote, ordinal=ordinal
+        )
+    for ordinal, passage in enumerate(cites, start=len(on)):
+        NotePassage.objects.create(
+            note=note,
+            passage=passage,
+            role=NotePassage.Role.CITES,
+            quote=passage.text[:40],
+            ordinal=ordinal,
+        )
+    for ordinal, (work, at) in enumerate(references):
+        ReferenceCitation.objects.create(note=note, work=work, at=at, ordinal=ordinal)
+    for ordinal, (lesson, quote) in enumerate(lessons):
+        NoteLessonTarget.objects.create(note=note, lesson=lesson, quote=quote, ordinal=ordinal)
+    note.terms.add(*terms)
+    note.events.add(*events)
+    return note

@@ -6,11 +6,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from corpus.models import GlossaryTerm, TimelineEvent
+from corpus.models import GlossaryTerm, ReferenceCitation, TimelineEvent
 from tests.factories import (
     make_event,
+    make_note,
     make_passage,
     make_passages,
+    make_reference_work,
     make_source,
     make_term,
     make_work,
@@ -188,8 +190,15 @@ def test_source_page_runs_a_constant_number_of_queries(
         term = make_term(name=f"Stalin{n}" if n else "Stalin")
         term.mentions.add(*passages)
     make_passage(source=speech["fuller"], is_current=False)
-    with django_assert_num_queries(3):  # source, passages, their glossary terms
-        client.get(speech["fuller"].get_absolute_url())
+    # An editorial note on each passage, citing a reference work and another passage.
+    work = make_reference_work()
+    for passage in passages:
+        make_note(on=[passage], references=[(work, "p. 1")], cites=[passages[0]])
+    # source, passages, their glossary terms, the notes on them, the notes' reference
+    # works, the notes' passages.
+    with django_assert_num_queries(6):
+        page = client.get(speech["fuller"].get_absolute_url())
+    assert page.content.decode().count('class="editorial-note') == count
 
 
 # --- search ----------------------------------------------------------------------
@@ -355,12 +364,20 @@ def test_glossary_pages_run_a_constant_number_of_queries(
     client, speech, django_assert_num_queries, count
 ):
     terms = _glossary(speech, count=count)
-    with django_assert_num_queries(2):  # terms with mention counts, citations with sources
-        client.get(reverse("glossary_list"))
+    # Each term cites a reference work and carries an editorial note citing one.
+    work = make_reference_work()
+    for term in terms:
+        ReferenceCitation.objects.create(term=term, work=work, at="p. 2")
+        make_note(terms=[term], references=[(work, "p. 3")])
+    # terms with mention counts, citations with sources, reference works cited, notes,
+    # the notes' reference works, the notes' passages
+    with django_assert_num_queries(6):
+        page = client.get(reverse("glossary_list"))
+    assert page.content.decode().count('class="editorial-note') == count
     url = reverse("glossary_detail", kwargs={"slug": terms[0].slug})
-    with django_assert_num_queries(3):  # term, citations, mentions
+    with django_assert_num_queries(7):  # the same for one term, and its mentions
         client.get(url)
-    with django_assert_num_queries(2):  # term, citations
+    with django_assert_num_queries(6):  # the same without the mentions
         client.get(url, **HTMX)
 
 
@@ -399,14 +416,20 @@ def test_timeline_runs_a_constant_number_of_queries(
 ):
     passages = make_passages(source=speech["fuller"], count=3)
     term = make_term()
+    work = make_reference_work()
     for n in range(count):
         event = make_event(
             date=datetime.date(1920 + n % 40, 1, 1), precision=TimelineEvent.Precision.YEAR
         )
         event.citations.add(*passages)
         event.terms.add(term)
-    with django_assert_num_queries(3):  # events, citations with sources, terms
-        client.get(reverse("timeline"))
+        ReferenceCitation.objects.create(event=event, work=work, at="p. 4")
+        make_note(events=[event], references=[(work, "p. 5")], cites=[passages[0]])
+    # events, citations with sources, terms, reference works cited, notes, the notes'
+    # reference works and passages
+    with django_assert_num_queries(7):
+        page = client.get(reverse("timeline"))
+    assert page.content.decode().count('class="editorial-note') == count
 
 
 # --- compare -----------------------------------------------------------------------------

@@ -1,15 +1,20 @@
 """The four shipped modules (lessons/content/*.md) against the real corpus."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
 from corpus.citations import Citation, CitationError, CitationIndex
+from corpus.editorial import read_works
 from lessons.loading import content_files, parse_module
 from lessons.models import Citation as LessonCitation
 from lessons.models import Module
 from lessons.rendering import parse_body
 
 pytest.importorskip("corpus.ingest", reason="the real corpus needs corpus.ingest to load it")
+
+DATA = Path(__file__).resolve().parents[2] / "corpus" / "data"
 
 SOURCES = [
     "speech-congressional-record",
@@ -41,7 +46,22 @@ def test_four_modules_ship_with_objectives_sections_prompts_and_timeline():
         assert module.timeline, path.name
         refs = [ref for s in module.sections for ref in parse_body(body=s.body).refs]
         assert any(ref.kind == "excerpt" for ref in refs), path.name
-        assert {ref.source for ref in refs} <= set(SOURCES), path.name
+        assert {ref.source for ref in refs if ref.kind != "ref"} <= set(SOURCES), path.name
+
+
+def test_every_reference_work_the_shipped_modules_cite_is_in_the_bibliography():
+    # read_works raises, listing every problem, if a references file is malformed.
+    known = {work.slug for work in read_works(data_dir=DATA)}
+    unknown = sorted(
+        {
+            f"{path.name}: {ref.source}"
+            for path, module in shipped_modules()
+            for section in module.sections
+            for ref in parse_body(body=section.body).refs
+            if ref.kind == "ref" and ref.source not in known
+        }
+    )
+    assert unknown == []
 
 
 def test_every_citation_in_the_shipped_modules_resolves_against_the_cleaned_text(real_corpus):
@@ -50,6 +70,8 @@ def test_every_citation_in_the_shipped_modules_resolves_against_the_cleaned_text
     for path, module in shipped_modules():
         for section in module.sections:
             for ref in parse_body(body=section.body).refs:
+                if ref.kind == "ref":
+                    continue  # reference works: the test above
                 count += 1
                 try:
                     index.find(Citation(source=ref.source, quote=ref.quote))
@@ -60,10 +82,11 @@ def test_every_citation_in_the_shipped_modules_resolves_against_the_cleaned_text
 
 
 def test_every_section_of_the_shipped_modules_cites_the_sources():
+    # What a source says is cited to a passage, what happened to a reference work.
     for path, module in shipped_modules():
         for section in module.sections:
-            notes = [r for r in parse_body(body=section.body).refs if r.kind == "note"]
-            assert notes, f"{path.name} / {section.title} cites no passage"
+            cited = [r for r in parse_body(body=section.body).refs if r.kind in ("note", "ref")]
+            assert cited, f"{path.name} / {section.title} cites no passage or reference work"
 
 
 def test_load_lessons_loads_the_shipped_modules_once_and_then_changes_nothing(db, capsys):

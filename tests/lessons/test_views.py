@@ -140,8 +140,10 @@ def test_lesson_page_runs_a_fixed_number_of_queries(
 ):
     build_module(source, sections=sections, citations=citations)
     # module, sections, citations (with passages and sources), the excerpts'
-    # glossary terms, timeline events, the course for previous/next.
-    with django_assert_num_queries(6):
+    # glossary terms, timeline events, the course for previous/next, the editorial
+    # notes on its sentences and excerpts (none here; with notes see
+    # tests/lessons/test_editorial_notes.py).
+    with django_assert_num_queries(7):
         assert client.get("/lessons/speech/").status_code == 200
 
 

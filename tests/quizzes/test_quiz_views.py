@@ -462,8 +462,9 @@ def test_question_page_and_answer_run_a_fixed_number_of_queries(
         pupil.get(question_url(attempt), **HTMX)
     # User, attempt and quiz, question with its passage; then one transaction (its begin
     # and end count: savepoints here) writing the response and the attempt's counter,
-    # and reading and upserting the review card.
-    with django_assert_num_queries(9):  # 3 reads, then begin, 4 writes and reads, end
+    # and reading and upserting the review card; then the feedback's editorial notes
+    # (quizzes.editorial: none here, so their citations are not read).
+    with django_assert_num_queries(10):  # 3 reads, begin, 4 writes and reads, end, notes
         post_answer(pupil, attempt, n=1, choice="a", headers=HTMX)
     # The same answer again: the constraint refuses the insert (rolled back to a
     # savepoint), and the response already stored is read for the feedback.
@@ -477,7 +478,9 @@ def test_results_page_runs_a_fixed_number_of_queries(
 ):
     attempt = attempt_with_history(student, size=size, earlier=1)
     finish_attempt(attempt=attempt, now=timezone.now())
-    with django_assert_num_queries(5):  # user, attempt, responses, questions, reviews due
+    # user, attempt, responses, questions, reviews due; and for the editorial notes the
+    # questions' other cited passages and the notes on them (none here).
+    with django_assert_num_queries(7):
         pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
 
 
