@@ -170,43 +170,64 @@ def dated_events(text: str, *, persons: Iterable[str] = ()) -> list[DatedEvent]:
         if len(inside) != 1:
             continue  # two dates in one sentence: which event has which is not clear
         found = inside[0]
-        title = headline(sentence, found.text, subject=_last_person(text[:a], people))
+        before = text[:a] + " " + sentence[: sentence.find(found.text)]
+        subject = _subject_before(before.rstrip(), people)
+        title = headline(sentence, found.text, subject=subject)
         if title:
             events.append(DatedEvent(title, found.date, found.precision, found.text, sentence))
     return events
 
 
-def _last_person(text: str, people: list[str]) -> str:
-    best, at = "", -1
-    for name in people:
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            if m.start() > at:
-                best, at = name.split()[-1], m.start()
-    return best
+def _subject_before(text: str, people: list[str]) -> str:
+    """Who "he" is: the first person named in the nearest sentence (or part of one) before
+    it that names anyone: the subject, not the last name in a list."""
+    spans = discovery.sentence_spans(text) or [(0, len(text))]
+    for a, b in reversed(spans):
+        named = [
+            (m.start(), name)
+            for name in people
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text[a:b])
+        ]
+        if named:
+            return min(named)[1].split()[-1]
+    return ""
 
 
 def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
-    """A timeline title from a sentence: the date and its preposition taken out, the clause
-    holding the event kept, "was elected" shortened to "elected", "he" named."""
+    """A timeline title from a sentence, or "" when the sentence does not date its main
+    event: the clause holding the date must open with it ("On 4 November 1956 Soviet forces
+    attacked Budapest") or end with it ("Nagy was tried in secret and executed on 16 June
+    1958"). The date is taken out, "was elected" becomes "elected", "he" is named."""
     text = sentence.rstrip(".").strip()
-    text = re.sub(
-        rf"(?:,\s*)?\b(?:[Oo]n|[Ii]n|[Bb]y|[Ff]rom|[Ss]ince)\s+{re.escape(date_text)}(?:\s*,)?",
-        "",
-        text,
-    )
-    text = text.replace(date_text, "").strip(" ,")
-    cut = _CLAUSE_END.search(text)
+    clauses = [c for c in _CLAUSE_SPLIT.split(text) if c and not _CLAUSE_SPLIT.fullmatch(c)]
+    clause = next((c for c in clauses if date_text in c), "")
+    lead = re.match(rf"^(?:[Oo]n|[Ii]n|[Bb]y)\s+{re.escape(date_text)},?\s+", clause)
+    tail = re.search(rf",?\s+(?:on|in)\s+{re.escape(date_text)}$", clause)
+    if lead:
+        clause = clause[lead.end() :]
+    elif tail:
+        clause = clause[: tail.start()]
+    else:
+        return ""
+    cut = _CLAUSE_END.search(clause)
     if cut:
-        text = text[: cut.start()]
-    text = _PASSIVE.sub("", text, count=1)
-    if _PRONOUN.match(text):
+        clause = clause[: cut.start()]
+    clause = _PASSIVE.sub("", clause, count=1).strip(" ,")
+    if _PRONOUN.match(clause):
         if not subject:
             return ""
-        text = _PRONOUN.sub(subject, text, count=1)
-    words = text.split()
-    if len(words) < 3 or len(words) > MAX_TITLE_WORDS:
+        clause = _PRONOUN.sub(subject, clause, count=1)
+    words = clause.split()
+    if len(words) < 3 or len(words) > MAX_TITLE_WORDS or clause.endswith(":"):
         return ""
-    return text[:1].upper() + text[1:]
+    if words[-1].lower() in _DANGLING or '"' in clause or "“" in clause:
+        return ""
+    return clause[:1].upper() + clause[1:]
+
+
+# A sentence's clauses: "..., and on 21 October 1956 he was elected ..." holds two events.
+_CLAUSE_SPLIT = re.compile(r"(,\s+and\s+|;\s+|,\s+but\s+|,\s+while\s+)")
+_DANGLING = {"was", "were", "of", "the", "a", "an", "in", "and", "to", "that", "by", "with"}
 
 
 # --- decisions ---------------------------------------------------------------------------------
