@@ -113,9 +113,10 @@ def find_figures(text: str) -> list[Figure]:
         digits = m.group("number")
         value = int(digits.replace(",", ""))
         percent = bool(m.group("unit"))
-        if _NOT_A_QUANTITY_BEFORE.search(text[: m.start()]):
+        # a few words either side decide (slicing the whole text made this quadratic)
+        if _NOT_A_QUANTITY_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
             continue
-        if _NOT_A_QUANTITY_AFTER.search(text[m.end() :]):
+        if _NOT_A_QUANTITY_AFTER.search(text[m.end() : m.end() + 40]):
             continue
         if "," not in digits and 1000 <= value <= 2100 and not percent:
             continue  # a year

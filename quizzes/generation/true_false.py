@@ -35,7 +35,7 @@ from quizzes.generation.cloze import (
     trivial_penalty,
     word_bounded,
 )
-from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.corpus_snapshot import NEARBY, CorpusSnapshot
 from quizzes.generation.glossary_choice import all_spellings, display, like_terms
 from quizzes.generation.sentences import contains_phrase, normalise, straighten_quotes
 from quizzes.generation.statements import has_referent, in_cult_phrase, standalone_problem
@@ -78,18 +78,48 @@ def plausible_replacements(
     ]
 
 
-def _story(corpus: CorpusSnapshot, passage) -> str:
-    """The passage and its neighbours: where a confusable figure or date comes from."""
-    return passage.text + " " + corpus.nearby_text(passage)
+class Story:
+    """The passage and its neighbours in its source (`NEARBY` either side): where a
+    confusable figure or date comes from. Figures and dates are found once per passage."""
+
+    def __init__(self, corpus: CorpusSnapshot) -> None:
+        self._around: dict[int, list] = {}
+        by_source: dict[str, list] = {}
+        for p in corpus.all_passages:
+            by_source.setdefault(p.source.slug, []).append(p)
+        for same in by_source.values():
+            for i, p in enumerate(same):
+                self._around[id(p)] = same[max(0, i - NEARBY) : i + NEARBY + 1]
+        self._figures: dict[int, list] = {}
+        self._dates: dict[int, list] = {}
+
+    def _of(self, passage) -> list:
+        return self._around.get(id(passage), [passage])
+
+    def figures(self, passage) -> list:
+        out = []
+        for p in self._of(passage):
+            if id(p) not in self._figures:
+                self._figures[id(p)] = cloze_quantity.find_figures(p.text)
+            out += self._figures[id(p)]
+        return out
+
+    def dates(self, passage) -> list:
+        out = []
+        for p in self._of(passage):
+            if id(p) not in self._dates:
+                self._dates[id(p)] = cloze_date.find_dates(p.text)
+            out += self._dates[id(p)]
+        return out
 
 
-def _figure_swaps(corpus, sentence, story) -> list[tuple[int, int, str, str]]:
+def _figure_swaps(sentence, story: Story) -> list[tuple[int, int, str, str]]:
     """A figure replaced by another of the same kind from the same story ("848" executed
     for "1,108" arrested), possible beside the sentence's other figures; never a figure
     the sentence's others determine ("98 persons, that is, 70 percent" of 139)."""
     text = sentence.text
     figures = cloze_quantity.find_figures(text)
-    nearby = cloze_quantity.find_figures(story)
+    nearby = story.figures(sentence.passage) if figures else []
     swaps = []
     for figure in figures:
         others = [f for f in figures if f is not figure]
@@ -110,13 +140,14 @@ def _figure_swaps(corpus, sentence, story) -> list[tuple[int, int, str, str]]:
     return swaps
 
 
-def _date_swaps(sentence, story) -> list[tuple[int, int, str, str]]:
+def _date_swaps(sentence, story: Story) -> list[tuple[int, int, str, str]]:
     """A date replaced by another date of the same story and precision (the trial's
     2 February 1940 for the declaration's 1 October 1939)."""
     text = sentence.text
     swaps = []
-    nearby = cloze_date.find_dates(story)
-    for found in cloze_date.find_dates(text):
+    found_here = cloze_date.find_dates(text)
+    nearby = story.dates(sentence.passage) if found_here else []
+    for found in found_here:
         precision = cloze_date.precision(found.style)
         for other in nearby:
             if cloze_date.precision(other.style) != precision or other.date == found.date:
@@ -160,10 +191,9 @@ def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
     """(start, end, original, replacement): the real confusions the sentence allows, a
     figure or a date from the same story, or another person of the same role; never a
     number or date made up, never a body swapped for another name of itself."""
-    story = _story(corpus, sentence.passage)
     return [
-        *_figure_swaps(corpus, sentence, story),
-        *_date_swaps(sentence, story),
+        *_figure_swaps(sentence, pools["story"]),
+        *_date_swaps(sentence, pools["story"]),
         *_name_swaps(corpus, sentence, pools, r),
     ]
 
@@ -185,6 +215,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
     base = rng.random()
     pools = {
         "people": [t for t in corpus.terms if t.kind == GlossaryTerm.Kind.PERSON],
+        "story": Story(corpus),
     }
     for passage in corpus.passages:
         ref = passage_ref(passage)

@@ -1,5 +1,6 @@
 """Regressions for the defects a teacher found reading the generated bank (one test each)."""
 
+import dataclasses
 import datetime
 import random
 import re
@@ -7,11 +8,22 @@ import re
 from corpus.models import GlossaryTerm
 from quizzes.generation import (
     chronology,
+    cloze_date,
     cloze_name,
     cloze_quantity,
+    compare_renderings,
+    generate_bank,
     quote_attribution,
     true_false,
     who_what_when,
+)
+from quizzes.generation.answer_keys import AnswerKeys, key_cap
+from quizzes.generation.balancing import (
+    HELD_KEY,
+    HELD_TRUE_FALSE,
+    balance_true_false,
+    in_band,
+    spread_keys,
 )
 from quizzes.generation.candidates import Candidate
 from quizzes.generation.gates import check
@@ -21,6 +33,7 @@ from tests.quizzes.conftest import ENCYCLOPEDIA, SPEECH, event, passage, snapsho
 
 CR = source(SPEECH, "speech-congressional-record", "Congressional Record translation")
 ENCYC = source(ENCYCLOPEDIA, "encyclopedia-article", "Encyclopedia article")
+ANTHOLOGY = source(SPEECH, "speech-anthology", "Anthology translation")
 CR.author = "Nikita Khrushchev"
 
 
@@ -228,3 +241,222 @@ def test_quotation_of_the_speech_in_another_work_is_attributed_to_its_author():
     (question,) = made
     assert question.answer_texts == ["Nikita Khrushchev"]
     assert "Secret Speech" not in question.stem  # naming the quoted work gives the answer away
+
+
+# --- issue 14: every type to the bar (one regression per failure class the raters found) ---
+
+TITO_CR = (
+    "Once, when I came from Kiev to Moscow, I was invited to visit Stalin who, pointing to the "
+    "copy of a letter lately sent to Tito, asked me, 'Have you read this?'"
+)
+TITO_ENCYC = (
+    "Once, when I came from Kiev to Moscow, I was invited to visit Stalin, who, pointing to the "
+    "copy of a letter recently sent to Tito, asked me, 'Have you read this?'"
+)
+
+
+def test_renderings_differing_by_a_synonym_ask_nothing():
+    # "lately" / "recently" was published with "recently" among the options: two failures
+    # (UNIQUE, WORTH) in one question
+    corpus = snapshot(
+        [passage(CR, TITO_CR), passage(ENCYC, TITO_ENCYC, quoted_work=SPEECH)], terms=leaders()
+    )
+    made, rejections = run(compare_renderings, corpus)
+    assert made == []
+    assert compare_renderings.TRIVIAL in {r.reason for r in rejections}
+
+
+def test_chronology_cites_and_quotes_the_passage_that_dates_each_event():
+    rozenblum = passage(
+        CR,
+        "The way in which the former NKVD workers manufactured fictitious centers is seen from "
+        "the confession of Comrade Rozenblum, who was arrested in 1937 by the Leningrad NKVD.",
+    )
+    shin_bet = passage(
+        ENCYC,
+        "By the afternoon of April 13 1956, the Shin Bet in Israel had received the photographs.",
+    )
+    deportation = passage(
+        ENCYC, "In March 1944, all the Chechens and Ingushi were deported.", quoted_work=SPEECH
+    )
+    beria = passage(ENCYC, "Khrushchev garnered support for the arrest and execution of Beria.")
+    events = [
+        event("rozenblum", datetime.date(1937, 1, 1), "Rozenblum arrested", "year"),
+        event("shin-bet", datetime.date(1956, 4, 13), "The Shin Bet receives the photographs"),
+        event("chechens", datetime.date(1944, 3, 1), "Deportation of the Chechens", "month"),
+        # "c. 1953": no cited passage dates it, so it is ordered by nothing the student sees
+        event("beria", datetime.date(1953, 1, 1), "Beria arrested and executed", "approx"),
+    ]
+    cites = {"rozenblum": rozenblum, "shin-bet": shin_bet, "chechens": deportation, "beria": beria}
+    corpus = snapshot(
+        list(cites.values()),
+        events=events,
+        event_citations={slug: [p] for slug, p in cites.items()},
+    )
+    made, rejections = run(chronology, corpus)
+    assert made
+    assert ("event's date is not stated in its cited passages", "beria") in {
+        (r.reason, r.detail) for r in rejections
+    }
+    for question in made:
+        assert "Beria arrested and executed" not in question.answer_texts
+        cited = {p.key for p in question.cited}
+        assert cited == {cites[slug].key for slug in question.identity}
+        lines = question.quote.split("\n")
+        assert len(lines) == len(question.identity)
+        assert "(the encyclopedia article on the speech)" in question.quote
+        assert "1937" in question.quote and "April 13 1956" in question.quote
+        assert check(question) is None
+
+
+def test_date_question_is_asked_only_where_its_cited_passage_states_the_date():
+    # "First reports of the speech in the West", March 1956: the cited passage says "the
+    # next day", so the key could not be checked against it
+    cite = passage(CR, "The speech was reported in the foreign media the next day.")
+    dated = passage(
+        ENCYC, "On March 5 1956, the Party Presidium ordered the reading of the report."
+    )
+    events = [
+        event("reports", datetime.date(1956, 3, 1), "First reports of the speech", "month"),
+        event("readings", datetime.date(1956, 3, 5), "The speech is read out in party meetings"),
+    ]
+    corpus = snapshot(
+        [cite, dated],
+        events=events,
+        event_citations={"reports": [cite], "readings": [cite, dated]},
+    )
+    made, rejections = run(who_what_when, corpus)
+    asked = {c.identity[1]: c for c in made if c.identity[0] == "event"}
+    assert set(asked) == {"readings"}
+    assert ("event's date is not stated in its cited passages", "reports") in {
+        (r.reason, r.detail) for r in rejections
+    }
+    assert asked["readings"].passage is dated  # the passage that dates it, not the first cited
+    assert asked["readings"].stem.endswith("according to the encyclopedia article on the speech?")
+    assert check(asked["readings"]) is None
+
+
+def test_description_naming_what_its_citations_do_not_is_cut_to_what_they_bear_out():
+    cite = passage(ENCYC, "The rehabilitation of victims of political repressions was slow.")
+    rehabilitation = term("Rehabilitation", kind=GlossaryTerm.Kind.CONCEPT, role="concept")
+    rehabilitation.description = (
+        "Clearing the victims of repression. Eikhe was rehabilitated posthumously."
+    )
+    others = [
+        term(name, kind=GlossaryTerm.Kind.CONCEPT, role="concept")
+        for name in ("Socialist legality", "Collective leadership", "Cult of the individual")
+    ]
+    eikhe = term("Robert Eikhe", "Eikhe", role="repression-victim")
+    corpus = snapshot(
+        [cite],
+        terms=[*leaders(), rehabilitation, *others, eikhe],
+        term_citations={"rehabilitation": [cite]},
+    )
+    made, _ = run(who_what_when, corpus)
+    (question,) = [c for c in made if c.identity == ("term", "rehabilitation")]
+    assert "Eikhe" not in question.stem  # the cited passage says nothing of Eikhe
+
+
+def test_figure_distractors_never_exceed_the_total_the_stem_names():
+    text = (
+        "Of the 1,966 delegates, 1,108 were declared 'counter-revolutionaries', 848 were "
+        "executed, and 98 of 139 members and candidates to the Central Committee were declared "
+        "'enemies of the people'."
+    )
+    congress = term(
+        "17th Party Congress", "17th party congress", kind="event", role="party-congress"
+    )
+    earlier = "The delegates to the 17th party congress met in 1934. " + text
+    corpus = snapshot([passage(ENCYC, earlier)], terms=[*leaders(), congress])
+    made, _ = run(cloze_quantity, corpus)
+    by_answer = {c.answer_texts[0]: c for c in made}
+    figures = lambda c: [int(o["text"].replace(",", "")) for o in c.options]  # noqa: E731
+    assert all(v < 1966 for v in figures(by_answer["1,108"]))  # 2,216 was offered
+    assert all(v < 139 for v in figures(by_answer["98"]))  # 147 and 172 were offered
+    assert all(98 < v < 848 for v in figures(by_answer["139"]))  # 70 was offered
+
+
+def test_false_statement_never_rests_on_a_made_up_figure():
+    # "Stalin headed the party and the country for 15 years" was published as false:
+    # 15 is nowhere in the story, a word swap rather than a confusion a student might make
+    text = "Stalin headed the party and the country for 30 years and many victories were gained."
+    corpus = snapshot([passage(CR, text)], terms=leaders())
+    assert not [c for c in all_seeds(true_false, corpus, range(10)) if "15 years" in c.stem]
+
+
+def test_stems_pointing_outside_themselves_are_refused():
+    such = "Lenin advised that such people should be patiently educated without extreme methods."
+    this = (
+        "We can assume that this was also a design for the future annihilation of the old "
+        "Political Bureau members and a cover for all shameful acts of Stalin."
+    )
+    bureau = term("Political Bureau", kind=GlossaryTerm.Kind.ORGANIZATION, role="party-body")
+    bodies = [
+        bureau,
+        term("Central Committee", kind=GlossaryTerm.Kind.ORGANIZATION, role="party-body"),
+        term("Presidium", kind=GlossaryTerm.Kind.ORGANIZATION, role="party-body"),
+        term("Orgburo", kind=GlossaryTerm.Kind.ORGANIZATION, role="party-body"),
+    ]
+    corpus = snapshot([passage(CR, such), passage(CR, this)], terms=[*leaders(), *bodies])
+    for module in (true_false, cloze_name):
+        for candidate in all_seeds(module, corpus, range(5)):
+            assert check(candidate) is not None, candidate.stem
+
+
+def test_many_lenin_keys_in_one_lesson_wait_for_review_not_deleted():
+    # 24 published keys were Lenin: a student guessing "Lenin" scored well
+    lenin = [
+        passage(CR, f"In the letter number {n}, Lenin warned the comrades of the party.", pk=n)
+        for n in range(1, 13)
+    ]
+    dates = [
+        passage(CR, f"On March {n}, 1937, the plenum of the central committee met.", pk=100 + n)
+        for n in range(1, 21)
+    ]
+    corpus = snapshot([*lenin, *dates], terms=leaders())
+    kept = [*run(cloze_name, corpus)[0], *run(cloze_date, corpus)[0]]
+    keys = AnswerKeys(corpus.terms)
+    assert sum(keys.key(c.answer_texts[0]) == "Vladimir Lenin" for c in kept) == 12
+    lesson = frozenset(p.pk for p in [*lenin, *dates])
+    spread_keys(kept, keys, [lesson], threshold=0.0)
+    published = [c for c in kept if not c.held]
+    keyed_lenin = [c for c in published if keys.key(c.answer_texts[0]) == "Vladimir Lenin"]
+    assert len(keyed_lenin) == key_cap(len(published)) == 1
+    held = [c for c in kept if c.held == HELD_KEY]
+    assert len(held) == 11  # still in the bank, waiting for a curator, not deleted
+
+
+def test_true_and_false_versions_of_one_sentence_never_both_reach_the_bank():
+    text = "Lenin used severe methods only in the most necessary cases, when Stalin was young."
+    twin = passage(ANTHOLOGY, text)
+    corpus = snapshot([passage(CR, text), twin], terms=leaders())
+    result = generate_bank(corpus=corpus, seed=3)
+    statements = [c for c in result.accepted if c.type == "true_false"]
+    assert len({c.quote for c in statements}) == len(statements)
+
+
+def test_a_lesson_of_mostly_false_statements_holds_back_the_surplus():
+    # 21 of 27 published statements were false: answering "false" every time scored 78 %
+    declaration = "On October 1, 1939, Eikhe sent his declaration to Stalin."
+    arrest = "Comrade Eikhe was arrested on April 29, 1938, on slanderous materials."
+    corpus = snapshot([passage(CR, arrest), passage(CR, declaration)], terms=leaders())
+    made = [c for c in all_seeds(true_false, corpus, range(3))]
+    template = {
+        answer: next(c for c in made if c.answer == [answer]) for answer in ("true", "false")
+    }
+    statements = []
+    for n in range(10):
+        answer = "false" if n < 8 else "true"
+        statements.append(
+            dataclasses.replace(
+                template[answer],
+                passage=passage(CR, f"{arrest} ({n})", pk=500 + n),
+                identity=(str(n),),
+            )
+        )
+    lesson = frozenset(range(500, 510))
+    balance_true_false(statements, [lesson], threshold=0.0)
+    live = [c for c in statements if not c.held]
+    true = sum(c.answer == ["true"] for c in live)
+    assert in_band(true, len(live)) and true == 2
+    assert all(c.held == HELD_TRUE_FALSE for c in statements if c.held)
