@@ -1,0 +1,137 @@
+"""Issue 14, "From any source": a document nobody tuned on, imported as a curator would.
+
+tests/data/heldout/anti-party-group-1957.md was written and committed before any of the
+discovery code and is never edited (its sources are in SOURCES.md beside it). Imported with
+`import_source` and the options beside it, then `generate_questions`, it must yield at
+least 25 published questions on its names, dates and figures, and its proposed glossary
+terms and timeline events must wait in the curators' queue.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from corpus.models import AuditEntry, GlossaryTerm, Proposal, TimelineEvent
+from lessons.accounts import CURATORS, ensure_role_groups
+from quizzes.models import Question
+from tests.factories import make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "heldout"
+DOCUMENT = HELDOUT / "anti-party-group-1957.md"
+OPTIONS = tomllib.loads((HELDOUT / "anti-party-group-1957.toml").read_text(encoding="utf-8"))
+SLUG = OPTIONS["slug"]
+
+
+@pytest.fixture
+def imported(tmp_path, settings):
+    target = tmp_path / "data"
+    shutil.copytree(django_settings.CORPUS_DATA_DIR, target)
+    settings.CORPUS_DATA_DIR = target
+    call_command("load_corpus")
+    glossary_names = {s for t in GlossaryTerm.objects.all() for s in t.spellings}
+    args = [str(DOCUMENT)]
+    for option in ("work", "title", "date", "kind", "work_kind", "author", "citation", "slug"):
+        args += [f"--{option.replace('_', '-')}", OPTIONS[option]]
+    call_command("import_source", *args)
+    call_command("generate_questions")
+    return glossary_names
+
+
+@pytest.fixture
+def curator_client(client):
+    user = make_user(is_staff=True)
+    user.groups.add(ensure_role_groups()[CURATORS])
+    client.force_login(user)
+    return client
+
+
+def _keys(questions) -> list[str]:
+    return [o["text"] for q in questions for o in q.options if o["id"] in q.answer]
+
+
+def test_heldout_document_yields_25_published_questions_on_its_names_dates_and_figures(imported):
+    published = Question.objects.published().filter(source__slug=SLUG)
+    assert published.count() >= 25, published.count()
+    names = set(_keys(published.filter(type=Question.Type.CLOZE_NAME)))
+    new_names = {n for n in names if n not in imported}
+    # The glossary knows Malenkov, Molotov, Kaganovich, Khrushchev; the names it never saw
+    # (Shepilov, Zhukov, Serov, Pervukhin, Furtseva, Ust-Kamenogorsk ...) are asked too.
+    assert len(new_names) >= 6, names
+    dates = set(_keys(published.filter(type=Question.Type.CLOZE_DATE)))
+    assert len(dates) >= 5, dates
+    figures = set(_keys(published.filter(type=Question.Type.CLOZE_QUANTITY)))
+    assert len(figures) >= 2, figures
+    text = DOCUMENT.read_text(encoding="utf-8")
+    for key in names | dates | figures:
+        assert key.split()[-1] in text  # every key is the document's own word
+
+
+def test_heldout_proposals_wait_in_the_curators_queue_and_approving_one_makes_questions(
+    imported, curator_client
+):
+    proposals = Proposal.objects.filter(source__slug=SLUG)
+    people = proposals.filter(kind=Proposal.Kind.PERSON)
+    events = proposals.filter(kind=Proposal.Kind.EVENT)
+    assert people.count() >= 8 and events.count() >= 4
+    html = curator_client.get(reverse("curation:proposals")).content.decode()
+    for proposal in [*people[:3], *events[:3]]:
+        assert proposal.name in html
+    queue = curator_client.get(reverse("curation:queue")).content.decode()
+    assert reverse("curation:proposals") in queue
+
+    person = people.order_by("name").first()
+    response = curator_client.post(
+        reverse("curation:proposal_decide", kwargs={"pk": person.pk}),
+        {"action": "approve", "name": person.name, "description": person.quote},
+    )
+    assert response.status_code == 302
+    term = GlossaryTerm.objects.get(slug=person.slug)
+    assert term.citations.filter(source__slug=SLUG).exists()
+    assert f'slug = "{person.slug}"' in (
+        Path(django_settings.CORPUS_DATA_DIR) / "glossary.toml"
+    ).read_text(encoding="utf-8")
+    assert Question.objects.filter(
+        type=Question.Type.WHO_WHAT_WHEN, fingerprint__isnull=False, explanation__contains=term.name
+    ).exists()
+    event = events.order_by("date").first()
+    response = curator_client.post(
+        reverse("curation:proposal_decide", kwargs={"pk": event.pk}),
+        {
+            "action": "approve",
+            "name": event.name,
+            "description": event.quote,
+            "date": event.date.isoformat(),
+            "precision": event.precision,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "Approved" in response.content.decode()
+    assert TimelineEvent.objects.filter(slug=event.slug, date=event.date).exists()
+    assert AuditEntry.objects.filter(action="proposal.approve").count() == 2
+
+
+def test_rejecting_a_name_retires_the_questions_asked_about_it(imported, curator_client):
+    asked = Question.objects.published().filter(source__slug=SLUG, type=Question.Type.CLOZE_NAME)
+    keys = set(_keys(asked))
+    proposal = next(
+        p
+        for p in Proposal.objects.filter(source__slug=SLUG, kind=Proposal.Kind.PERSON)
+        if p.name in keys
+    )
+    curator_client.post(
+        reverse("curation:proposal_decide", kwargs={"pk": proposal.pk}), {"action": "reject"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.REJECTED
+    still = Question.objects.published().filter(source__slug=SLUG, type=Question.Type.CLOZE_NAME)
+    assert proposal.name not in set(_keys(still))
+    assert AuditEntry.objects.filter(action="proposal.reject").exists()
