@@ -74,7 +74,7 @@ _LIST_ITEM = re.compile(
 # time", "the same fate" point back too; "such ... as", "the same ... as" do not.
 _OUTSIDE_REFERENCE = re.compile(
     r"\b(?:this|these|those)\s+(?!country\b|who\b|which\b|of\s+(?:us|you)\b)[a-z]+"
-    r"|\bthe\s+(?:above|aforementioned|aforesaid|latter|former)\b(?!-)"
+    r"|\bthe\s+(?:above|aforementioned|aforesaid|latter|former)\b"
     r"|(?:^|[.;:]\s+)[\"'“‘]?that\s+(?!is\b)[a-z]+"
     r"|\b(?:at|in|of|for|from|after|before|during|since|by|with|about|on|to|until)\s+that\s+"
     r"(?:time|period|moment|day|year|month|case|matter|plenum|congress|meeting|session|letter|"
@@ -102,8 +102,11 @@ def outside_reference(text: str, *, within: bool = False) -> str | None:
 
 
 def _said_before(before: str) -> bool:
-    """Whether a clause with a verb comes before (something a reference can point to)."""
-    return len(_WORD.findall(before)) >= 4 and bool(_VERB.search(before))
+    """Whether a whole clause with a verb comes before, closed by punctuation ("Stalin is
+    excessively rude, and this defect"): something a reference can point back to."""
+    closed = re.match(r"(.*[,;:.!?])", before, re.S)
+    clause = closed.group(1) if closed else ""
+    return len(_WORD.findall(clause)) >= 3 and bool(_VERB.search(clause))
 
 
 OUTSIDE = "refers to something outside the sentence"

@@ -22,7 +22,7 @@ from quizzes.generation.candidates import (
     item_rng,
     shuffled_options,
 )
-from quizzes.generation.cloze import BLANK
+from quizzes.generation.cloze import BLANK, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.dating import date_evidence
 from quizzes.generation.glossary_choice import all_spellings, like_terms
@@ -154,7 +154,8 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             distractor_spellings={
                 o["id"]: all_spellings(by_name[o["text"]]) for o in options if o["id"] not in answer
             },
-            penalties={"role widened": penalty},
+            # "The rule of _____ whose violation the texts condemn.": too thin to publish unread
+            penalties={"role widened": penalty, "trivial stem": trivial_penalty(description)},
             difficulty="medium",
         )
 
