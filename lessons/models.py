@@ -450,3 +450,132 @@ class PasswordChangeRequired(models.Model):
 
     def __str__(self) -> str:
         return f"Password change required: {self.user}"
+
+
+# --- Source-analysis tasks: reading a lesson's sources like a historian ------------------
+#
+# One task per lesson, written as data (lessons/content/tasks/<lesson>.toml, loaded by
+# load_lessons through lessons.source_analysis): documents set side by side, and four
+# scaffolded steps in the manner of the Stanford History Education Group's "Reading Like
+# a Historian". Students answer each step in writing; the class's teachers read the
+# answers (lessons.task_views). Nothing here is graded.
+
+# About a page of handwriting: room for a reasoned paragraph, not for a pasted source.
+TASK_ANSWER_MAX_LENGTH = 3000
+
+
+class SourceTask(models.Model):
+    module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="source_task")
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True, help_text="What the student will do (plain text).")
+    source_file = models.CharField(
+        max_length=200, blank=True, help_text="File under lessons/content/tasks/ it was loaded from."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["module"]
+
+    def __str__(self) -> str:
+        return f"{self.module.title}: {self.title}"
+
+
+class TaskDocument(models.Model):
+    """A document of a task: a passage shown in full, or one short line quoted from a
+    reference work (a memoir or a study the corpus does not hold), with its citation."""
+
+    task = models.ForeignKey(SourceTask, on_delete=models.CASCADE, related_name="documents")
+    ordinal = models.PositiveIntegerField()
+    heading = models.CharField(max_length=200)
+    note = models.TextField(blank=True, help_text="Head note: what the document is (plain text).")
+    # PROTECT, as for a lesson's citations: the ingest retires passages, never deletes them.
+    passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_documents",
+    )
+    work = models.ForeignKey(
+        ReferenceWork,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_documents",
+    )
+    source_slug = models.SlugField(max_length=80, help_text="The source's or the work's slug.")
+    quote = models.CharField(
+        max_length=500, help_text="Picks the passage; for a work, the line shown."
+    )
+    at = models.CharField(max_length=200, blank=True, help_text="For a work: page or section.")
+
+    class Meta:
+        ordering = ["task", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "ordinal"], name="task_document_unique_ordinal"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(passage__isnull=False, work__isnull=True)
+                    | models.Q(passage__isnull=True, work__isnull=False)
+                ),
+                name="task_document_is_a_passage_or_a_work",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def letter(self) -> str:
+        """"A", "B", ...: how the steps refer to the documents."""
+        return chr(ord("A") + self.ordinal - 1)
+
+
+class TaskStep(models.Model):
+    class Kind(models.TextChoices):
+        SOURCING = "sourcing", "Sourcing"
+        CONTEXTUALIZATION = "contextualization", "Contextualization"
+        CORROBORATION = "corroboration", "Corroboration"
+        CLOSE_READING = "close_reading", "Close reading"
+
+    task = models.ForeignKey(SourceTask, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    ordinal = models.PositiveIntegerField()
+    question = models.TextField()
+    hints = models.TextField(blank=True, help_text="Hints, one per line (plain text).")
+
+    class Meta:
+        ordering = ["task", "ordinal"]
+        constraints = [
+            # Answers hang on a step: reloading a task updates its steps in place.
+            models.UniqueConstraint(fields=["task", "kind"], name="task_step_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.get_kind_display()}"
+
+    @property
+    def hint_list(self) -> list[str]:
+        return _lines(self.hints)
+
+
+class TaskAnswer(models.Model):
+    """A student's written answer to one step: a draft until they hand the task in, then
+    fixed (`submitted_at`)."""
+
+    step = models.ForeignKey(TaskStep, on_delete=models.CASCADE, related_name="answers")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_answers"
+    )
+    text = models.TextField(max_length=TASK_ANSWER_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["step", "student"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "student"], name="task_answer_one_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.step}"
