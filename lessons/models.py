@@ -469,7 +469,9 @@ class SourceTask(models.Model):
     title = models.CharField(max_length=200)
     intro = models.TextField(blank=True, help_text="What the student will do (plain text).")
     source_file = models.CharField(
-        max_length=200, blank=True, help_text="File under lessons/content/tasks/ it was loaded from."
+        max_length=200,
+        blank=True,
+        help_text="File under lessons/content/tasks/ it was loaded from.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -512,7 +514,9 @@ class TaskDocument(models.Model):
     class Meta:
         ordering = ["task", "ordinal"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "ordinal"], name="task_document_unique_ordinal"),
+            models.UniqueConstraint(
+                fields=["task", "ordinal"], name="task_document_unique_ordinal"
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(passage__isnull=False, work__isnull=True)
@@ -527,7 +531,7 @@ class TaskDocument(models.Model):
 
     @property
     def letter(self) -> str:
-        """"A", "B", ...: how the steps refer to the documents."""
+        """The letter (A, B, ...) the steps use for the document."""
         return chr(ord("A") + self.ordinal - 1)
 
 
