@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from corpus.models import GlossaryTerm
@@ -32,7 +33,7 @@ from quizzes.generation.cloze import (
     standalone,
     word_bounded,
 )
-from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
 from quizzes.generation.glossary_choice import (
     NAMED_KINDS,
     all_spellings,
@@ -50,8 +51,12 @@ PER_PASSAGE = 2  # different terms in different sentences
 MAIN_SUBJECT_SHARE = 0.25
 MAIN_SUBJECT_PENALTY = 0.35
 MAIN_SUBJECT_MIN_PASSAGES = 4
+MAIN_SUBJECT_MIN_MENTIONS = 3
 # "Warsaw" in "the Warsaw Pact" is part of a longer name: blanking it alone is absurd.
 _LONGER_NAME = re.compile(r" [A-Z][a-z]")
+_TITLE_BEFORE = re.compile(
+    r"\b(?:General|Marshal|Cardinal|Admiral|Colonel|Premier|President|Bishop|Minister|Secretary)\s+$"
+)
 _WHAT = {
     GlossaryTerm.Kind.PERSON: "name",
     GlossaryTerm.Kind.ORGANIZATION: "organization",
@@ -85,13 +90,21 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                         )
                         break
         found.sort(key=lambda f: f[:3])
-        made = 0
+        # Up to PER_PASSAGE glossary names and as many names the glossary lacks: a new
+        # document dense with names no glossary has seen is asked about them too.
+        made: Counter[bool] = Counter()
         used_terms: set[str] = set()
         used_sentences: set[int] = set()
         for _, _, _, sentence, term, match in found:
-            if made >= PER_PASSAGE:
-                break
+            if made[is_discovered(term)] >= PER_PASSAGE:
+                continue
             if term.slug in used_terms or sentence.start in used_sentences:
+                continue
+            if is_discovered(term) and _TITLE_BEFORE.search(sentence.text[: match.start()]):
+                # "General _____": a cardinal or a premier among the options is absurd.
+                yield Rejection(
+                    NAME, "a title before the blank narrows the options", term.slug, ref
+                )
                 continue
             start = match.start()
             initials = INITIALS.search(sentence.text[:start])
@@ -130,7 +143,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             spellings = {
                 o["id"]: all_spellings(by_text[o["text"]]) for o in options if o["id"] not in answer
             }
-            made += 1
+            made[is_discovered(term)] += 1
             used_terms.add(term.slug)
             used_sentences.add(sentence.start)
             yield cloze_candidate(
@@ -164,5 +177,10 @@ def _main_subject_penalty(corpus: CorpusSnapshot, passage, term: GlossaryTerm) -
     total = corpus.work_passage_count(work)
     if total < MAIN_SUBJECT_MIN_PASSAGES:
         return 0.0  # in a handful of passages every name is "frequent"
-    share = corpus.mentions_in_work(term, work) / total
+    mentions = corpus.mentions_in_work(term, work)
+    share = mentions / total
+    # In a short document two paragraphs naming someone (40 % of five) do not make them
+    # what it is about: a main subject is named in three or more, or in half of them.
+    if mentions < MAIN_SUBJECT_MIN_MENTIONS and share < 0.5:
+        return 0.0
     return MAIN_SUBJECT_PENALTY if share > MAIN_SUBJECT_SHARE else 0.0

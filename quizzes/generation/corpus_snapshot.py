@@ -179,10 +179,11 @@ class CorpusSnapshot:
 
 
 DISCOVERED = "discovered"
+_CALLINGS = {"marshal", "general", "admiral", "colonel", "cardinal", "bishop", "archbishop"}
 
 
 def is_discovered(term: GlossaryTerm) -> bool:
-    return term.role.startswith(f"{DISCOVERED}.")
+    return getattr(term, "discovered", False)
 
 
 def _countries() -> frozenset[str]:
@@ -202,9 +203,8 @@ def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = froze
     """Add the people, places and organizations the readable text names and the glossary does
     not (corpus.discovery), except those a curator rejected (their slugs), as unsaved terms.
 
-    Their role is "discovered.<kind>-<work>" (a place's kind is "country" or "place"):
-    like-for-like distractors (glossary_choice) come from the same document first, then
-    from any document ("discovered.<kind>" is the role's family). Their slug is the one an approved proposal gives the glossary term, so a
+    Their role (`_role`) picks like-for-like distractors from the same document first.
+    Their slug is the one an approved proposal gives the glossary term, so a
     question keeps its fingerprint when the curator approves the name."""
     texts = [
         p
@@ -225,10 +225,11 @@ def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = froze
             slug=entity.slug,
             name=entity.name,
             kind=entity.kind,
-            role=f"{DISCOVERED}.{_sort_of(entity, countries)}-{work}",
+            role=_role(entity, work=work, countries=countries),
             aliases=[s for s in entity.spellings if s != entity.name],
             description="",
         )
+        term.discovered = True  # an unsaved term standing for a name the glossary lacks
         snapshot.entities.append(term)
         snapshot.terms.append(term)
         snapshot.term_mentions[term.slug] = {
@@ -239,10 +240,21 @@ def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = froze
     snapshot.__dict__.pop("_authors", None)
 
 
-def _sort_of(entity: discovery.Entity, countries: frozenset[str]) -> str:
+def _role(entity: discovery.Entity, *, work: str, countries: frozenset[str]) -> str:
+    """The role that picks its distractors (glossary_choice.like_terms: the same role first,
+    then the role's family, the part before the first "-"). A country is among the
+    glossary's countries; a person among the people named in the same document, then in
+    any; any other place or an organization only among those of the same document: a
+    region among cities or a party among alliances would be absurd options."""
     if entity.kind == GlossaryTerm.Kind.PLACE and discovery.fold(entity.name) in countries:
         return "country"
-    return entity.kind
+    if entity.kind == GlossaryTerm.Kind.PERSON:
+        # A soldier or a churchman is asked among his kind: a cardinal is not a party leader.
+        calling = entity.title.lower() if entity.title.lower() in _CALLINGS else ""
+        # "Ernő Gerő" among full names, "Rodionov" among surnames: options formatted alike.
+        form = "full" if len(entity.name.split()) > 1 else "surname"
+        return f"{DISCOVERED}.person.{form}{':' + calling if calling else ''}-{work}"
+    return f"{DISCOVERED}.{entity.kind}@{work}"
 
 
 def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
