@@ -2,8 +2,21 @@
 
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
-from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
+from corpus.models import (
+    EditorialNote,
+    GlossaryTerm,
+    NoteLessonTarget,
+    NotePassage,
+    Passage,
+    ReferenceCitation,
+    ReferenceWork,
+    Source,
+    TimelineEvent,
+    Work,
+)
 
 
 class SourceInline(admin.TabularInline):
@@ -66,3 +79,72 @@ class TimelineEventAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     raw_id_fields = ["citations"]
     filter_horizontal = ["terms"]
+
+
+# --- Editorial notes and reference works ------------------------------------------------
+# Browsed here; edited on the curation pages (corpus.editorial_views), where a note is
+# checked as its data file would be (quotations resolved, slugs known), marked as edited in
+# the app so load_corpus keeps it, and audited. Editing rows here would skip all three.
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NotePassageInline(_ReadOnlyInline):
+    model = NotePassage
+    fields = ["role", "passage", "quote", "position"]
+
+
+class NoteReferenceInline(_ReadOnlyInline):
+    model = ReferenceCitation
+    fields = ["work", "at", "position"]
+    fk_name = "note"
+
+
+class NoteLessonInline(_ReadOnlyInline):
+    model = NoteLessonTarget
+    fields = ["lesson", "quote"]
+
+
+@admin.register(EditorialNote)
+class EditorialNoteAdmin(_ReadOnly):
+    list_display = ["title", "kind", "slug", "file", "curator_edited_at", "edit_link"]
+    list_filter = ["kind", "file"]
+    search_fields = ["slug", "title", "body", "claim", "correct"]
+    inlines = [NotePassageInline, NoteReferenceInline, NoteLessonInline]
+
+    @admin.display(description="edit")
+    def edit_link(self, obj: EditorialNote) -> str:
+        url = reverse("curation:note_edit", kwargs={"slug": obj.slug})
+        return format_html('<a href="{}">Edit on the curation page</a>', url)
+
+
+@admin.register(ReferenceWork)
+class ReferenceWorkAdmin(_ReadOnly):
+    list_display = ["__str__", "kind", "year", "slug", "file", "curator_edited_at", "edit_link"]
+    list_filter = ["kind", "file"]
+    search_fields = ["slug", "title", "authors", "issuer", "container", "note"]
+
+    @admin.display(description="edit")
+    def edit_link(self, obj: ReferenceWork) -> str:
+        url = reverse("curation:work_edit", kwargs={"slug": obj.slug})
+        return format_html('<a href="{}">Edit on the curation page</a>', url)

@@ -186,6 +186,9 @@ class _Table:
         unknown = sorted(set(self.raw) - allowed)
         if unknown:
             self.problem(f"has unknown key(s) {', '.join(unknown)}")
+        if _has_control_character(self.raw):
+            # TOML's escapes (\u0000) let any character in; PostgreSQL refuses a NUL.
+            self.problem("has a control character in its text (only line breaks and tabs)")
 
     def problem(self, message: str) -> None:
         self.problems.append(f"{self.label} {message}")
@@ -227,6 +230,19 @@ class _Table:
             self.problem(f"needs {key} as a list: {key} = [ {{ ... }}, ... ]")
             return []
         return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _has_control_character(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_CONTROL.search(value))
+    if isinstance(value, dict):
+        return any(_has_control_character(v) for v in [*value, *value.values()])
+    if isinstance(value, list):
+        return any(_has_control_character(v) for v in value)
+    return False
 
 
 def _citation(table: _Table, item: Any, *, where: str) -> Citation | None:
@@ -417,6 +433,8 @@ def _read_tables(path: Path, *, table: str) -> list[Any]:
         raise EditorialDataError(f"{path.name}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise EditorialDataError(f"{path.name}: not UTF-8 text") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise EditorialDataError(f"{path.name}: not valid TOML (nested too deeply)") from None
     unknown = sorted(set(data) - {table})
     if unknown:
         raise EditorialDataError(
@@ -975,3 +993,78 @@ def sync_entry_references(*, owner: str, wanted: dict[int, Sequence[RefEntry]], 
 def mark_edited(obj: EditorialNote | ReferenceWork) -> None:
     """Mark a row as edited in the app (kept over the files until exported)."""
     obj.curator_edited_at = timezone.now()
+
+
+# --- writing the files back (export_corpus --editorial) ------------------------------------
+
+
+def _unloaded_changes(
+    directory: Path, *, table: str, parse: Callable, rows: dict, to_entry: Callable, what: str
+) -> list[str]:
+    """Entries of the files in `directory` that the database does not hold as they are: a
+    file edited (or added) since the last load, which writing the rows would undo."""
+    deleted = set(EditorialDeletion.objects.filter(what=what).values_list("slug", flat=True))
+    entries, problems = _read_dir(directory, table=table, parse=parse)
+    for entry in entries:
+        row = rows.get(entry.slug)
+        if entry.slug in deleted or (row is not None and row.curator_edited_at is not None):
+            continue
+        if row is None:
+            problems.append(f"{entry.file}.toml: {what} {entry.slug!r} is not loaded")
+        elif to_entry(row) != entry:
+            problems.append(f"{entry.file}.toml: {what} {entry.slug!r} was changed since loading")
+    return problems
+
+
+def export_editorial(*, directory: Path) -> list[Path]:
+    """Write every reference work and note to directory/references/<file>.toml and
+    directory/notes/<file>.toml (the files they came from; DEFAULT_FILE for those made in
+    the app), keeping each file's leading comment. A file no row belongs to any more is
+    removed. Refuses (EditorialDataError, nothing written) when the files hold changes the
+    database has not loaded, since writing would undo them."""
+    from corpus import editorial_toml
+
+    works = {w.slug: w for w in ReferenceWork.objects.all()}
+    notes = {n.slug: n for n in notes_for_export()}
+    plan = [
+        (directory / REFERENCES_DIR, "work", parse_work, works, _work_entry, work_table),
+        (directory / NOTES_DIR, "note", parse_note, notes, _note_entry, note_table),
+    ]
+    problems = []
+    for folder, table, parse, rows, to_entry, _ in plan:
+        problems += _unloaded_changes(
+            folder, table=table, parse=parse, rows=rows, to_entry=to_entry, what=table
+        )
+    _raise(problems, what="files (run load_corpus first, or move the files aside)")
+
+    written = []
+    for folder, table, _, rows, _, to_table in plan:
+        groups: dict[str, list] = defaultdict(list)
+        for row in rows.values():
+            groups[row.file or DEFAULT_FILE].append(row)
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("*.toml"):
+            if path.stem not in groups:
+                path.unlink()
+        for name, members in sorted(groups.items()):
+            path = folder / f"{name}.toml"
+            old = path.read_text(encoding="utf-8") if path.exists() else ""
+            order = _file_order(old, table=table)
+            members.sort(key=lambda row: (order.get(row.slug, len(order)), row.slug))
+            header = editorial_toml.leading_comment(old) if old else None
+            text = editorial_toml.document(table, (to_table(r) for r in members), header=header)
+            if text != old:
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
+    return written
+
+
+def _file_order(text: str, *, table: str) -> dict[str, int]:
+    """Where each slug stands in a file (so a rewrite keeps the author's order)."""
+    if not text:
+        return {}
+    try:
+        tables = tomllib.loads(text).get(table, [])
+    except tomllib.TOMLDecodeError:
+        return {}
+    return {t["slug"]: n for n, t in enumerate(tables) if isinstance(t, dict) and "slug" in t}

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from quizzes import curation_views as views
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("reference/<str:which>/", views.reference_edit, name="reference"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
+    # Editorial notes and reference works: corpus's pages, in the curators' namespace.
+    path("editorial/", include("corpus.editorial_urls")),
 ]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import io
 import textwrap
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from corpus.editorial import (
     EditorialDataError,
@@ -13,6 +16,8 @@ from corpus.editorial import (
     load_reference_works,
     parse_note,
     parse_work,
+    read_notes,
+    read_works,
 )
 from corpus.models import (
     EditorialDeletion,
@@ -163,10 +168,6 @@ def test_a_work_with_every_field_parses_without_problems():
         ({"kind": "book", "authors": ["A"], "title": "T", "year": 2000}, "needs a slug"),
         ({"slug": "x", "kind": "film", "authors": ["A"], "title": "T", "year": 2000}, "'film'"),
         ({"slug": "x", "kind": "book", "authors": ["A"], "title": "T"}, "needs year"),
-        (
-            {"slug": "x", "kind": "book", "title": "T", "year": 2000},
-            "authors, editors or an issuer",
-        ),
         (
             {"slug": "x", "kind": "book", "authors": ["A"], "title": "T", "year": 2000, "isbn": 1},
             "unknown key(s) isbn",
@@ -505,3 +506,113 @@ def test_a_work_still_cited_by_the_glossary_is_not_deleted(corpus, data_dir):
         EditorialDataError, match=r"taubman-2003 \(cited by glossary term 'karachai'\)"
     ):
         load_all()
+
+
+# --- export_corpus --editorial -----------------------------------------------------------
+
+
+def export(directory) -> str:
+    err = io.StringIO()
+    call_command("export_corpus", "--editorial", str(directory), stderr=err, stdout=io.StringIO())
+    return err.getvalue()
+
+
+def test_export_writes_files_that_load_back_unchanged(loaded, data_dir, tmp_path):
+    target = tmp_path / "exported"
+    target.mkdir()
+    export(target)
+    assert sorted(p.name for p in (target / "notes").iterdir()) == ["speech.toml"]
+    assert sorted(p.name for p in (target / "references").iterdir()) == ["scholarship.toml"]
+    text = (target / "notes" / "speech.toml").read_text()
+    assert 'body = """\nThe speech says the Karachai were deported' in text
+    assert '  { passage = { source = "speech", quote = "the end of October, 1943" } },' in text
+
+    def by_slug(entries):
+        return sorted(entries, key=lambda entry: entry.slug)
+
+    assert by_slug(read_notes(data_dir=target)) == by_slug(read_notes(data_dir=data_dir))
+    assert by_slug(read_works(data_dir=target)) == by_slug(read_works(data_dir=data_dir))
+    # Loaded from the exported files, nothing changes.
+    assert not load_all_from(target).changed
+
+
+def load_all_from(directory):
+    return load_notes(data_dir=directory, works=load_reference_works(data_dir=directory))
+
+
+def test_an_edit_made_in_the_app_reaches_the_file_as_a_small_diff(loaded, data_dir):
+    export(data_dir)  # the files in the export's own layout
+    before = (data_dir / "notes" / "speech.toml").read_text()
+    note = EditorialNote.objects.get(slug="delegates")
+    note.title = "How many delegates were there?"
+    note.curator_edited_at = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    note.save()
+    assert "wrote" in export(data_dir)
+    after = (data_dir / "notes" / "speech.toml").read_text()
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert changed == [
+        ('title = "How many delegates?"', 'title = "How many delegates were there?"')
+    ]
+    report = load_all()
+    assert report.caught_up == ["note delegates"]
+    assert "already hold" in export(data_dir)
+
+
+def test_export_keeps_a_files_leading_comment_and_order(loaded, data_dir):
+    path = data_dir / "notes" / "speech.toml"
+    path.write_text("# Notes on the speech, by the lesson 1 author.\n\n" + path.read_text())
+    export(data_dir)
+    text = path.read_text()
+    assert text.startswith("# Notes on the speech, by the lesson 1 author.\n\n[[note]]\n")
+    assert text.index('slug = "deportation-dates"') < text.index('slug = "delegates"')
+
+
+def test_a_note_made_in_the_app_goes_to_the_curated_file_and_a_deleted_one_leaves(
+    loaded, data_dir, corpus
+):
+    note = EditorialNote.objects.get(slug="delegates")
+    EditorialDeletion.objects.create(what="note", slug="delegates")
+    note.delete()
+    made = EditorialNote.objects.create(
+        slug="app-note",
+        kind="context",
+        title="Made in the app",
+        body="Body.",
+        file="curated",
+        curator_edited_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    NotePassage.objects.create(
+        note=made, passage=corpus["rehab"], role="target", quote="peoples were rehabilitated"
+    )
+    ReferenceCitation.objects.create(
+        note=made, work=ReferenceWork.objects.get(slug="taubman-2003"), at="p. 9"
+    )
+    export(data_dir)
+    assert 'slug = "delegates"' not in (data_dir / "notes" / "speech.toml").read_text()
+    assert 'slug = "app-note"' in (data_dir / "notes" / "curated.toml").read_text()
+    report = load_all()
+    assert not EditorialDeletion.objects.exists()
+    assert report.caught_up == ["note app-note"]
+
+
+def test_export_refuses_to_undo_a_file_edit_that_was_not_loaded(loaded, data_dir):
+    path = data_dir / "notes" / "speech.toml"
+    path.write_text(path.read_text().replace("How many delegates?", "Edited in the file"))
+    with pytest.raises(CommandError, match="note 'delegates' was changed since loading"):
+        export(data_dir)
+    assert "Edited in the file" in path.read_text()
+
+
+def test_export_into_a_missing_directory_is_one_line(db, tmp_path):
+    with pytest.raises(CommandError, match="it is not a directory"):
+        export(tmp_path / "nowhere")
+
+
+def test_a_control_character_or_deep_nesting_is_refused_readably(corpus, data_dir):
+    _, problems = parse_note({**NOTE, "title": "Bad\u0000title"})
+    assert any("control character" in problem for problem in problems)
+    write(data_dir, "notes", "deep", "x = " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(EditorialDataError, match=r"deep\.toml: not valid TOML"):
+        load_notes()

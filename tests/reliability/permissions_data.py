@@ -100,6 +100,8 @@ class World:
     term_slug: str
     module_slug: str
     markers: tuple[Marker, ...]
+    note_slug: str = ""
+    work_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -559,6 +561,36 @@ def _bad_toml(w: World) -> dict:
     return {"text": "this is [not valid TOML"}
 
 
+def _note(w: World) -> dict:
+    return {"slug": w.note_slug}
+
+
+def _work(w: World) -> dict:
+    return {"slug": w.work_slug}
+
+
+def _note_data(w: World, *, slug: str, bad_quote: bool = False) -> dict:
+    quote = "words no passage holds" if bad_quote else "Passage 1 of the reader test source"
+    return {
+        "slug": slug,
+        "kind": "context",
+        "title": "A note from the matrix",
+        "body": "What the passage leaves out.",
+        "targets": f'{{ passage = {{ source = "{w.source_slug}", quote = "{quote}" }} }}',
+        "references": f'{{ work = "{w.work_slug}", at = "p. 1" }}',
+    }
+
+
+def _work_data(*, slug: str) -> dict:
+    return {
+        "slug": slug,
+        "kind": "book",
+        "authors": "Ann Matrix",
+        "title": "A Book",
+        "year": "2001",
+    }
+
+
 CURATION = [
     Row("curation:queue", CURATOR_ONLY),
     Row(
@@ -642,6 +674,65 @@ CURATION = [
         methods=("GET", "POST"),
         kwargs=lambda w: {"which": "glossary"},
         data=_bad_toml,
+        writes=NOBODY,
+    ),
+    # Editorial notes and reference works (corpus.editorial_views): a valid edit is saved
+    # and audited for a curator; an invalid one (a quotation no passage holds) changes nothing.
+    Row("curation:notes", CURATOR_ONLY),
+    Row(
+        "curation:note_add",
+        CURATOR_ONLY,
+        methods=("GET", "POST"),
+        data=lambda w: _note_data(w, slug="matrix-new-note"),
+        writes=_only("curator"),
+    ),
+    Row(
+        "curation:note_edit",
+        CURATOR_ONLY,
+        methods=("GET", "POST"),
+        kwargs=_note,
+        data=lambda w: _note_data(w, slug=w.note_slug),
+        writes=_only("curator"),
+    ),
+    Row(
+        "curation:note_edit",
+        CURATOR_ONLY,
+        label="a quotation no passage holds",
+        methods=("POST",),
+        kwargs=_note,
+        data=lambda w: _note_data(w, slug=w.note_slug, bad_quote=True),
+        writes=NOBODY,
+        wrong="skip",  # the page takes GET too: the row above
+    ),
+    Row(
+        "curation:note_delete",
+        CURATOR_ONLY,
+        methods=("GET", "POST"),
+        kwargs=_note,
+        writes=_only("curator"),
+    ),
+    Row("curation:works", CURATOR_ONLY),
+    Row(
+        "curation:work_add",
+        CURATOR_ONLY,
+        methods=("GET", "POST"),
+        data=lambda w: _work_data(slug="matrix-new-work"),
+        writes=_only("curator"),
+    ),
+    Row(
+        "curation:work_edit",
+        CURATOR_ONLY,
+        methods=("GET", "POST"),
+        kwargs=_work,
+        data=lambda w: _work_data(slug=w.work_slug),
+        writes=_only("curator"),
+    ),
+    # The world's note cites the work, so even a curator's delete is refused (400).
+    Row(
+        "curation:work_delete",
+        CURATOR_ONLY,
+        methods=("GET", "POST"),
+        kwargs=_work,
         writes=NOBODY,
     ),
 ]
@@ -823,9 +914,11 @@ def build_world() -> World:
         make_event,
         make_finished_attempt,
         make_module,
+        make_note,
         make_passages,
         make_question,
         make_quiz,
+        make_reference_work,
         make_school_class,
         make_section,
         make_source,
@@ -854,6 +947,8 @@ def build_world() -> World:
 
     source = make_source(slug="matrix-source", title="Matrix source")
     passages = make_passages(source=source, count=4)
+    work = make_reference_work(slug="matrix-work")
+    note = make_note(slug="matrix-note", on=[passages[0]], references=[(work, "p. 1")])
     term = make_term(slug="matrix-term")
     make_event()
     module = make_module(slug="matrix-lesson")
@@ -973,4 +1068,6 @@ def build_world() -> World:
         term_slug=term.slug,
         module_slug=module.slug,
         markers=markers,
+        note_slug=note.slug,
+        work_slug=work.slug,
     )

@@ -1,4 +1,7 @@
-"""Export the corpus as JSON: works, sources, passages, glossary and timeline.
+"""Export the corpus as JSON: works, sources, passages, glossary and timeline; or, with
+`--editorial DIR`, the reference works and editorial notes as the TOML files they are
+loaded from (DIR/references/*.toml, DIR/notes/*.toml), so that edits made in the app
+are reviewed as a diff of the repository's files (docs/editorial-notes.md).
 
 Deterministic (sorted keys, stable order), so two exports of the same corpus are
 byte-identical and diff cleanly.  The schema is in docs/corpus-format.md."""
@@ -12,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
 
+from corpus.editorial import EditorialDataError, export_editorial
 from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
 
 FORMAT_VERSION = 1
@@ -127,8 +131,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", default="json", choices=["json"], help="Only json for now.")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--editorial",
+            metavar="DIR",
+            help="Instead, write the reference works and editorial notes as TOML into "
+            "DIR/references and DIR/notes (corpus/data to update the repository's files).",
+        )
 
-    def handle(self, *args, output: str | None = None, **options):
+    def handle(self, *args, output: str | None = None, editorial: str | None = None, **options):
+        if editorial:
+            self._export_editorial(Path(editorial))
+            return
         text = json.dumps(export_corpus(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         if not output:
             self.stdout.write(text, ending="")
@@ -141,3 +154,17 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot write {path}: {error.strerror}") from error
         self.stderr.write(f"wrote {path}")
+
+    def _export_editorial(self, directory: Path) -> None:
+        if not directory.is_dir():
+            raise CommandError(f"cannot write into {directory}: it is not a directory")
+        try:
+            written = export_editorial(directory=directory)
+        except EditorialDataError as error:
+            raise CommandError(str(error)) from error
+        except OSError as error:
+            raise CommandError(f"cannot write into {directory}: {error.strerror}") from error
+        for path in written:
+            self.stderr.write(f"wrote {path}")
+        if not written:
+            self.stderr.write("the files already hold every reference work and note")
