@@ -4,7 +4,8 @@ Idempotent: modules are matched by slug and rows are written only when
 something differs, so a second run reports every module unchanged. Every
 citation, excerpt, glossary term and timeline event must resolve against the
 loaded corpus; the first that does not aborts the run with a one-line error
-naming the file, and nothing is written.
+naming the file, and nothing is written. Then each lesson's source-analysis task
+(lessons/content/tasks/<lesson>.toml) is loaded the same way (lessons.source_analysis).
 """
 
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lessons.loading import CONTENT_DIR, content_files, load_modules
 from lessons.rendering import LessonContentError
+from lessons.source_analysis import TASKS_DIR, load_tasks, task_files
 
 
 class Command(BaseCommand):
@@ -43,4 +45,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{len(paths)} module(s): {len(report.created)} created, "
             f"{len(report.updated)} updated, {len(report.unchanged)} unchanged."
+        )
+        if dry_run:
+            return  # the modules were rolled back: their tasks have nothing to attach to
+        # The tasks of the lessons just loaded (all of them, without FILE arguments).
+        loaded = {*report.created, *report.updated, *report.unchanged}
+        tasks = [path for path in task_files() if path.stem in loaded]
+        try:
+            tasks_report = load_tasks(paths=tasks)
+        except LessonContentError as error:
+            raise CommandError(f"{TASKS_DIR.name}/{error}") from None
+        self.stdout.write(
+            f"{len(tasks)} source-analysis task(s): {len(tasks_report.created)} created, "
+            f"{len(tasks_report.updated)} updated, {len(tasks_report.unchanged)} unchanged."
         )
