@@ -53,7 +53,19 @@ COUNTRY_LIKE = {"soviet union", "ussr", "uk", "us", "usa", "united states", "uni
 _ROMAN = re.compile(r"[IVXLC]+")
 _PLACE_WORDS = {
     "in", "to", "from", "at", "towards", "toward", "into", "near", "across", "via", "through",
+    "over",
 }  # fmt: skip
+# "the party leader of Ukraine", "ambassador to Mongolia": a country or region.
+_OF_PLACE = re.compile(
+    r"\b(?:leader|president|king|queen|premier|capital|government|ruler|governor|ambassador|"
+    r"embassy|republic|people|peoples|coast|north|south|east|west|centre|center)\s+(?:of|to|in)\s+$"
+)
+# "Dora Lazurkina, an old Bolshevik who ...", "Shelepin, the chairman of the KGB": a person.
+_PERSON_APPOSITION = re.compile(
+    r"^,\s+(?:an?\s+(?:[\w-]+\s+){0,4}(?:who|whose)\b|the\s+(?:[\w-]+\s+){0,3}"
+    r"(?:leader|chairman|secretary|minister|premier|president|head|commander|director|"
+    r"ambassador|founder|editor|marshal|general|wife|husband|son|daughter)\b)"
+)
 _PLACE_NOUNS = ("city of", "town of", "village of", "region of", "republic of", "capital,")
 _ORG_HEADS = {
     "academy", "agency", "army", "assembly", "bank", "bureau", "church", "comintern",
@@ -342,6 +354,10 @@ def _hint(name: str, *, before: str, after: str, title: list[str]) -> tuple[str,
         nxt = re.match(r"\s+([a-z]+)", after).group(1)
         if zipf(nxt) < 6 and not _PERSON_VERBS.match(after):
             return "adjective", ""
+    if _PERSON_APPOSITION.match(after):
+        return PERSON, "apposition after the name"
+    if _OF_PLACE.search(before):
+        return PLACE, "a place's noun before it"
     last_words = before.rstrip().split()
     previous = last_words[-1].lower() if last_words else ""
     if previous in _PLACE_WORDS or before.rstrip().lower().endswith(_PLACE_NOUNS):

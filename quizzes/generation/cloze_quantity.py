@@ -65,7 +65,12 @@ _NOT_A_QUANTITY_BEFORE = re.compile(
     r"|chapter|number|Point|Paragraph|item)\.?|\bin|#)\s*$",
     re.I,
 )
-_NOT_A_QUANTITY_AFTER = re.compile(rf"^\s*(?:{_MONTHS})\b|^\s*(?:a\.m|p\.m|am|pm)\b", re.I)
+# "21 October", "9 a.m.", and the first day of a range of dates ("from 17 to 31 October").
+_NOT_A_QUANTITY_AFTER = re.compile(
+    rf"^\s*(?:{_MONTHS})\b|^\s*(?:a\.m|p\.m|am|pm)\b"
+    rf"|^\s*(?:to|and|-|–)\s*\d{{1,2}}\s+(?:{_MONTHS})\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
