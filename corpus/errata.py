@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.plain_text import control_character_problem
+
 
 class ErrataError(ValueError):
     """An errata file that cannot be read; the message names the file."""
@@ -41,22 +43,35 @@ class Correction:
         return re.compile(start + re.escape(self.wrong) + end)
 
 
-def parse_errata(data: str, *, name: str) -> list[Correction]:
+def load_toml(data: str, *, name: str) -> dict:
+    """`tomllib.loads` with every way a hostile document makes it fail as an ErrataError:
+    invalid TOML, and arrays or tables nested so deep that the parser runs out of stack."""
     try:
-        document = tomllib.loads(data)
+        return tomllib.loads(data)
     except tomllib.TOMLDecodeError as error:
         raise ErrataError(f"{name}: not valid TOML ({error})") from error
+    except RecursionError:
+        raise ErrataError(f"{name}: not valid TOML (nested too deeply)") from None
+
+
+def parse_errata(data: str, *, name: str) -> list[Correction]:
+    document = load_toml(data, name=name)
     entries = document.get("correction", [])
-    if not isinstance(entries, list):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ErrataError(f"{name}: 'correction' must be an array of tables ([[correction]])")
     corrections = []
     for number, entry in enumerate(entries, start=1):
-        wrong, right = entry.get("wrong"), entry.get("right")
+        wrong, right, note = entry.get("wrong"), entry.get("right"), entry.get("note", "")
         if not isinstance(wrong, str) or not wrong or not isinstance(right, str):
             raise ErrataError(f"{name}: correction {number} needs text 'wrong' and 'right'")
+        if not isinstance(note, str):
+            raise ErrataError(f"{name}: correction {number}'s 'note' must be text")
         if wrong == right:
             raise ErrataError(f"{name}: correction {number} changes nothing ({wrong!r})")
-        corrections.append(Correction(wrong=wrong, right=right, note=str(entry.get("note", ""))))
+        problem = control_character_problem([wrong, right, note])
+        if problem:
+            raise ErrataError(f"{name}: correction {number} {problem}")
+        corrections.append(Correction(wrong=wrong, right=right, note=note))
     return corrections
 
 

@@ -36,6 +36,7 @@ from django.utils.text import slugify
 from corpus.citations import Citation, CitationError, CitationIndex
 from corpus.editorial import EditorialDataError, RefEntry, sync_entry_references
 from corpus.models import GlossaryTerm, Passage, ReferenceWork, TimelineEvent
+from corpus.plain_text import control_character_problem
 
 
 class ReferenceDataError(ValueError):
@@ -207,6 +208,10 @@ class _Entry:
         self.problems: list[str] = []
         if not isinstance(raw, dict):
             self.problem("is not a table")
+        # TOML's escapes (\u0000) let any character in; PostgreSQL refuses a NUL.
+        control = control_character_problem(self.raw)
+        if control:
+            self.problem(control)
         unknown = sorted(set(self.raw) - allowed)
         if unknown:
             self.problem(f"has unknown keys {unknown}")
@@ -293,6 +298,8 @@ def _read_toml(path: Path, *, table: str) -> list[Any]:
         raise ReferenceDataError(f"{path.name}: file not found at {path}") from None
     except tomllib.TOMLDecodeError as error:
         raise ReferenceDataError(f"{path.name}: not valid TOML ({error})") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ReferenceDataError(f"{path.name}: not valid TOML (nested too deeply)") from None
     entries = data.get(table, [])
     if not isinstance(entries, list):
         raise ReferenceDataError(f"{path.name}: [[{table}]] must be an array of tables")

@@ -25,6 +25,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from corpus.plain_text import control_character_problem
 from lessons.models import PasswordChangeRequired, SchoolClass
 
 MAX_BYTES = 256 * 1024  # a 500-student roster is about 20 KB
@@ -142,6 +143,9 @@ def _row_problem(username: str, display_name: str, validate) -> str | None:
         return "The display name is empty."
     if len(display_name) > 150:
         return "The display name is longer than 150 characters."
+    control = control_character_problem(display_name)
+    if control:
+        return f"The display name {control}."
     return None
 
 

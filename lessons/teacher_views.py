@@ -212,6 +212,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "lessons/teacher/roster_import.html",
         {"school_class": school_class, "form": form, "roster": roster},
+        status=400 if form.errors or (roster and not roster.ok) else 200,
     )
 
 

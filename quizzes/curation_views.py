@@ -277,12 +277,16 @@ def import_preview(request: HttpRequest) -> HttpResponse:
             except exchange.ExchangeError as error:
                 context["error"] = str(error)
             else:
-                request.session[_IMPORT_KEY] = {
-                    "name": upload.name,
-                    "data": curation.encode_upload(data),
-                }
                 context["name"] = upload.name
-    status = 400 if context.get("error") else 200
+                # A file with a rejected question cannot be imported (all or nothing):
+                # it is not kept for the confirmation.
+                if not context["preview"].rejected:
+                    request.session[_IMPORT_KEY] = {
+                        "name": upload.name,
+                        "data": curation.encode_upload(data),
+                    }
+    refused = context.get("error") or (context.get("preview") and context["preview"].rejected)
+    status = 400 if refused else 200
     return render(request, "curation/import.html", context, status=status)
 
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corpus.models import Passage
+from corpus.plain_text import control_character_problem
 from quizzes.models import Question
 
 FORMATS = ("json", "gift", "moodle-xml")
@@ -237,17 +238,49 @@ def detect_format(text: str) -> str:
     return "gift"
 
 
-def parse_json(text: str) -> list[dict]:
+def _load_json(text: str, *, what: str):
+    """`json.loads`, with every way a hostile document makes it fail as an ExchangeError."""
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ExchangeError(f"Malformed JSON at line {error.lineno}: {error.msg}.") from None
+        raise ExchangeError(f"Malformed {what} at line {error.lineno}: {error.msg}.") from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise ExchangeError(f"The {what} is nested too deeply.") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python refuses to read it)
+        raise ExchangeError(f"The {what} holds a number too long to read.") from None
+
+
+def parse_json(text: str) -> list[dict]:
+    document = _load_json(text, what="JSON")
     if not isinstance(document, dict) or document.get("format") != SCHEMA:
         raise ExchangeError(f'Not a Thaw question file (expected "format": "{SCHEMA}").')
     questions = document.get("questions")
     if not isinstance(questions, list):
         raise ExchangeError('Missing "questions" list.')
     return questions
+
+
+# What Thaw writes into its metadata (`_meta`), and the shape each key must have.
+_META_TEXTS = ("id", "type", "passage", "status")
+_META_LISTS = ("option_ids", "display_order")
+
+
+def _read_meta(raw: str, *, where: str) -> dict:
+    """The thaw metadata of one GIFT or Moodle question, checked: an object whose known
+    keys hold text (or lists of text), so the parsers may use them as such."""
+    meta = _load_json(raw, what=f"thaw metadata of {where}")
+    if not isinstance(meta, dict):
+        raise ExchangeError(f"The thaw metadata of {where} is not a JSON object.")
+    for key in _META_TEXTS:
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            raise ExchangeError(f"The thaw metadata of {where}: {key!r} must be text.")
+    for key in _META_LISTS:
+        value = meta.get(key)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            raise ExchangeError(f"The thaw metadata of {where}: {key!r} must be a list of texts.")
+    return meta
 
 
 def _option_list(texts: list[str], ids: list[str] | None) -> list[dict]:
@@ -265,15 +298,12 @@ def _in_display_order(item: dict, meta: dict) -> dict:
 
 def parse_gift(text: str) -> list[dict]:
     items = []
-    for block in re.split(r"\n\s*\n", text.strip()):
+    for number, block in enumerate(re.split(r"\n\s*\n", text.strip()), start=1):
         meta: dict = {}
         lines = []
         for line in block.splitlines():
             if line.startswith("// thaw: "):
-                try:
-                    meta = json.loads(line[len("// thaw: ") :])
-                except json.JSONDecodeError:
-                    raise ExchangeError("Malformed thaw metadata comment in GIFT file.") from None
+                meta = _read_meta(line[len("// thaw: ") :], where=f"GIFT question {number}")
             elif not line.startswith("//"):
                 lines.append(line)
         body = " ".join(lines).strip()
@@ -349,7 +379,7 @@ def parse_moodle_xml(text: str) -> list[dict]:
     if root.tag != "quiz":
         raise ExchangeError("Not a Moodle XML question file (no <quiz> root).")
     items = []
-    for q in root.findall("question"):
+    for number, q in enumerate(root.findall("question"), start=1):
         qtype = q.get("type")
         if qtype == "category":
             continue
@@ -357,10 +387,7 @@ def parse_moodle_xml(text: str) -> list[dict]:
         for tag in q.findall("tags/tag"):
             value = _xml_text(tag)
             if value.startswith("thaw-meta:"):
-                try:
-                    meta = json.loads(value[len("thaw-meta:") :])
-                except json.JSONDecodeError:
-                    raise ExchangeError("Malformed thaw-meta tag in Moodle XML.") from None
+                meta = _read_meta(value[len("thaw-meta:") :], where=f"Moodle question {number}")
         item = {
             "id": meta.get("id") or (q.findtext("idnumber") or None),
             "stem": _xml_text(q.find("questiontext")),
@@ -400,13 +427,24 @@ def parse_moodle_xml(text: str) -> list[dict]:
                 "answer": [
                     options[i]["id"]
                     for i, a in enumerate(answers)
-                    if float(a.get("fraction", "0")) > 0
+                    if _fraction(a, where=f"Moodle question {number}") > 0
                 ],
             }
         else:
             raise ExchangeError(f"Unsupported Moodle question type {qtype!r}.")
         items.append(_in_display_order(item, meta))
     return items
+
+
+def _fraction(answer: ET.Element, *, where: str) -> float:
+    """An answer's grade in percent (Moodle writes "100", "0", "33.33333")."""
+    value = answer.get("fraction", "0")
+    try:
+        return float(value)
+    except ValueError:
+        raise ExchangeError(
+            f"{where}: the answer fraction {value[:40]!r} is not a number."
+        ) from None
 
 
 def parse(*, data: bytes, fmt: str | None = None) -> list[dict]:
@@ -451,7 +489,12 @@ def validate(item: object) -> str | None:
         return "a multiple-choice question has exactly one correct option"
     if item["type"] == "chronology" and sorted(answer) != sorted(ids):
         return "a chronology answer orders every item"
-    texts = [item["stem"], item.get("explanation") or "", *(o["text"] for o in options)]
+    texts = [
+        item["stem"],
+        item.get("explanation") or "",
+        item.get("explanation_quote") or "",
+        *(o["text"] for o in options),
+    ]
     if not all(isinstance(t, str) for t in texts):
         return "text fields must be strings"
     if any(len(t) > MAX_TEXT for t in texts):
@@ -461,6 +504,27 @@ def validate(item: object) -> str | None:
     status = item.get("status")
     if status is not None and status not in Question.Status.values:
         return f"unknown status {status!r}"
+    reason = _passage_problem(item)
+    if reason:
+        return reason
+    problem = control_character_problem(item)
+    if problem:
+        return f"a field {problem}"
+    return None
+
+
+def _passage_problem(item: dict) -> str | None:
+    """The cited passage is named by "passage_ref" ("source:key", from GIFT and Moodle) or
+    by a "passage" object (JSON); either may be left out, neither may be anything else."""
+    ref, passage = item.get("passage_ref"), item.get("passage")
+    if ref is not None and not isinstance(ref, str):
+        return "passage_ref must be text (source:key)"
+    if passage is not None and not (
+        isinstance(passage, dict)
+        and isinstance(passage.get("source", ""), str)
+        and isinstance(passage.get("key", ""), str)
+    ):
+        return "passage must be an object with a text source and key"
     return None
 
 
@@ -498,13 +562,23 @@ def import_questions(
     items = parse(data=data, fmt=fmt)
     preview = ImportPreview()
     rows = []
+    seen: dict[str, int] = {}  # fingerprint -> the question that had it first
     for n, item in enumerate(items, start=1):
         label = f"question {n}"
         reason = validate(item)
         if reason:
             preview.rejected.append((label, reason))
             continue
+        # Only the option fields Thaw stores and shows; anything else in them is dropped.
+        item = {**item, "options": [{"id": o["id"], "text": o["text"]} for o in item["options"]]}
         fingerprint = _fingerprint(item)
+        if fingerprint in seen:
+            # Saving both would break the bank's unique fingerprint (a 500 at confirm).
+            preview.rejected.append(
+                (label, f"the same question as question {seen[fingerprint]} (same id or wording)")
+            )
+            continue
+        seen[fingerprint] = n
         existing = Question.objects.filter(fingerprint=fingerprint).first()
         summary = {"fingerprint": fingerprint, "type": item["type"], "stem": item["stem"][:120]}
         if existing is None:

@@ -118,5 +118,5 @@ def test_script_in_a_stem_is_rejected_in_the_preview_and_cannot_be_confirmed(cur
     assert "HTML or script markup is not allowed" in html
     assert "<script>alert" not in html
     confirm = curator_client.post(reverse("curation:import_confirm"), follow=True)
-    assert "Nothing imported" in confirm.content.decode()
+    assert "there is no import waiting" in confirm.content.decode()  # the file was not kept
     assert not Question.objects.exists()

@@ -80,7 +80,7 @@ def test_a_bad_roster_file_gets_a_clear_message_and_creates_no_account(client, c
     if name:
         data["roster"] = SimpleUploadedFile(name, content)
     response = client.post(reverse("teacher_roster", kwargs={"pk": school_class.pk}), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in _text(response)
     assert "lessons/teacher/roster_passwords.html" not in [t.name for t in response.templates]
     assert User.objects.count() == users
