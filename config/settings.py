@@ -241,3 +241,6 @@ LOGGING = {
 # The shipped corpus; benchmarks and tests point this at a copy they may change.
 CORPUS_DATA_DIR = Path(os.environ.get("THAW_CORPUS_DATA_DIR", BASE_DIR / "corpus" / "data"))
 CORPUS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The longest grace after a quiz's deadline for an answer in flight, in seconds; a timed
+# quiz gets a twentieth of its time limit up to this (quizzes.taking.grace).
+QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))

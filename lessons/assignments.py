@@ -3,7 +3,9 @@
 Every function takes objects the caller has already scoped to the teacher
 (`request.user.taught_classes`), so none of them checks access again.
 An assignment gets its own Quiz row with a copy of the chosen questions and
-the rules the teacher set, so two classes' due dates never collide.
+the rules the teacher set, so two classes' due dates never collide. A lesson,
+source or random assignment copies a pool, and each student's attempt draws its
+own questions from it (quizzes.drawing, docs/decisions.md "Item pools").
 """
 
 from __future__ import annotations
@@ -15,18 +17,21 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from corpus.models import Passage, Source
 from lessons.models import Assignment, Membership, Module, Retake, SchoolClass, generate_join_code
 from quizzes.building import (
-    draw_questions,
+    practice_share,
     question_pool,
     quiz_for_passages,
-    quiz_for_source,
     quiz_from_questions,
     retake_quiz,
+    test_only_share,
 )
+from quizzes.drawing import PoolReport, pool_report
 from quizzes.models import Attempt, Quiz, QuizOverride
+from quizzes.taking import close_on_leaving
 
 # What a teacher can assign (the form's first choice).
 LESSON = "lesson"
@@ -34,6 +39,10 @@ MODULE_QUIZ = "module_quiz"
 SOURCE_QUIZ = "source_quiz"
 PICKED = "picked"
 DRAWN = "drawn"
+# Questions each student draws when the teacher does not say: a lesson's own quiz asks
+# ten, a source's fifteen (quizzes.building).
+LESSON_DRAW = 10
+SOURCE_DRAW = 15
 
 
 class AssignmentError(Exception):
@@ -70,7 +79,9 @@ def set_join_enabled(*, school_class: SchoolClass, enabled: bool) -> None:
 @transaction.atomic
 def remove_student(*, school_class: SchoolClass, student_id: int) -> bool:
     """Take a student out of the class. Their account, attempts and answers stay theirs
-    (their results pages still show them), but they can start no more of its quizzes."""
+    (their results pages still show them), but they can start no more of its quizzes,
+    and an attempt they have open is closed with what they answered: a test taken from
+    outside the class is not the class's test."""
     deleted, _ = Membership.objects.filter(
         school_class=school_class, student_id=student_id
     ).delete()
@@ -79,6 +90,9 @@ def remove_student(*, school_class: SchoolClass, student_id: int) -> bool:
         and not school_class.teachers.filter(pk=student_id).exists()
     ):
         school_class.audience.members.remove(student_id)
+        close_on_leaving(
+            audience_id=school_class.audience_id, user_ids=[student_id], now=timezone.now()
+        )
     return bool(deleted)
 
 
@@ -129,52 +143,54 @@ def create_assignment(
     types: list[str] | None = None,
     difficulties: list[str] | None = None,
     count: int | None = None,
+    draw_from: str = Quiz.DrawFrom.UNSEEN,
 ) -> Assignment:
     """Assign a lesson, a module or source quiz, picked questions, or a random draw.
 
+    All but picked questions are drawn for each student: the quiz holds the pool (the
+    lesson's questions, the source's, or the filtered bank) and every attempt draws
+    `count` of them (quizzes.drawing). Practice draws from the practice share only; a
+    test from the whole pool, leaving out what each student has seen, or with
+    `draw_from` TEST_ONLY from the test-only share, which practice never shows.
     `rules` holds Quiz rule fields (quizzes.building.RULE_FIELDS).
     Raises AssignmentError (nothing written) when there are no questions to ask.
     """
-    kind = Quiz.Kind.CUSTOM
+    practice = rules.get("mode", Quiz.Mode.PRACTICE) == Quiz.Mode.PRACTICE
+    kind, draw_count = Quiz.Kind.CUSTOM, None
+    filters = {"types": types or (), "difficulties": difficulties or ()}
     if what in (LESSON, MODULE_QUIZ):
         if module is None:
             raise AssignmentError("Choose a lesson.")
-        questions = list(
-            module_quiz(module).items.order_by("position").values_list("question_id", flat=True)
-        )
-        kind = Quiz.Kind.MODULE
+        pool = question_pool(passage_ids=module_passage_ids(module))
+        kind, draw_count = Quiz.Kind.MODULE, count or LESSON_DRAW
         default_title = f"Lesson: {module.title}" if what == LESSON else f"Quiz: {module.title}"
     elif what == SOURCE_QUIZ:
         if source is None:
             raise AssignmentError("Choose a source.")
-        questions = list(
-            quiz_for_source(source=source)
-            .items.order_by("position")
-            .values_list("question_id", flat=True)
-        )
-        kind = Quiz.Kind.SOURCE
+        pool = question_pool(passage_ids=source.passages.current().values_list("pk", flat=True))
+        kind, draw_count = Quiz.Kind.SOURCE, count or SOURCE_DRAW
         default_title = f"Quiz: {source.title}"
-    elif what in (PICKED, DRAWN):
+    elif what == DRAWN:
+        if not count or count < 1:
+            raise AssignmentError("Say how many questions to draw.")
         pool = question_pool(
-            passage_ids=module_passage_ids(module) if module else None,
-            source=source,
-            types=types or (),
-            difficulties=difficulties or (),
+            passage_ids=module_passage_ids(module) if module else None, source=source, **filters
         )
-        if what == PICKED:
-            allowed = set(pool.filter(pk__in=question_ids or []).values_list("pk", flat=True))
-            questions = [pk for pk in question_ids or [] if pk in allowed]
-            default_title = "Custom quiz"
-        else:
-            if not count or count < 1:
-                raise AssignmentError("Say how many questions to draw.")
-            # Seeded per class and moment, so the draw is reproducible from the
-            # assignment's own data (a re-run picks the same questions).
-            seed = f"{school_class.pk}:{teacher.pk}:{rules.get('due_at')}:{count}"
-            questions = [q.pk for q in draw_questions(pool=pool, size=count, seed=seed)]
-            default_title = f"Random quiz: {len(questions)} questions"
+        draw_count = count
+        default_title = f"Random quiz: {count} questions"
+    elif what == PICKED:
+        pool = question_pool(
+            passage_ids=module_passage_ids(module) if module else None, source=source, **filters
+        )
+        default_title = "Custom quiz"
     else:
         raise AssignmentError("Choose what to assign.")
+    if draw_count:
+        questions = _drawable(list(pool), practice=practice, draw_from=draw_from)
+    else:
+        by_pk = {q.pk: q for q in pool.filter(pk__in=question_ids or [])}
+        questions = [by_pk[pk] for pk in dict.fromkeys(question_ids or []) if pk in by_pk]
+        _check_picked(questions, practice=practice)
     if not questions:
         raise AssignmentError(
             "There are no published questions for that choice. Widen the filters or pick another."
@@ -187,6 +203,8 @@ def create_assignment(
         owner=teacher,
         source=source if what == SOURCE_QUIZ else None,
         rules=rules,
+        draw_count=draw_count,
+        draw_from=Quiz.DrawFrom.UNSEEN if practice else draw_from,
     )
     # In the same transaction: the quiz is never visible to everyone, even briefly.
     quiz.audience = school_class.quiz_audience()
@@ -198,6 +216,72 @@ def create_assignment(
         title=title,
         created_by=teacher,
     )
+
+
+def _drawable(questions: list, *, practice: bool, draw_from: str) -> list:
+    """The part of a pool a drawn assignment copies: practice shows answers, so it gets
+    the practice share only; a test the whole pool, or the test-only share."""
+    if practice:
+        return practice_share(questions)
+    if draw_from == Quiz.DrawFrom.TEST_ONLY:
+        return test_only_share(questions)
+    return questions
+
+
+def _check_picked(questions: list, *, practice: bool) -> None:
+    """Practice shows each answer: a test-only question picked for it would be shown."""
+    if not practice:
+        return
+    if test_only := [n for n, q in enumerate(questions, 1) if q.is_test_only]:
+        listed = ", ".join(str(n) for n in test_only)
+        raise AssignmentError(
+            f"Practice shows the answers, and {len(test_only)} of the questions you ticked "
+            f"(number {listed} in your list) are kept for tests. Untick them, or set the "
+            "mode to Test."
+        )
+
+
+def draw_report(*, assignment: Assignment, now: datetime.datetime) -> PoolReport | None:
+    """The pool of a drawn assignment and what it gives the class's students now; None when
+    the assignment asks fixed questions. Five queries."""
+    if not assignment.quiz.draw_count:
+        return None
+    student_ids = list(assignment.school_class.memberships.values_list("student_id", flat=True))
+    return pool_report(quiz=assignment.quiz, user_ids=student_ids, now=now)
+
+
+def describe_draw(*, report: PoolReport, names: dict[int, str]) -> list[str]:
+    """The draw in sentences for the teacher: the split, a pool that runs short, and the
+    students who have seen so many answers that they will get fewer questions."""
+    share = (
+        "practice share"
+        if report.mode == Quiz.Mode.PRACTICE
+        else "test-only share"
+        if report.draw_from == Quiz.DrawFrom.TEST_ONLY
+        else "whole pool"
+    )
+    lines = [
+        f"Each student gets {report.draw_count} questions drawn from the {share}: "
+        f"{report.eligible} of the pool's {report.size} questions "
+        f"({report.test_only} test-only, {report.practice} for practice)."
+    ]
+    if report.is_short:
+        lines.append(
+            f"The pool runs short: it has only {report.fresh} questions that do not give one "
+            f"another away, so each student gets at most {report.fresh}. Widen the choice, "
+            "or ask for fewer."
+        )
+    if report.short:
+        listed = ", ".join(
+            f"{names.get(user_id, 'a student')} ({n})"
+            for user_id, n in sorted(report.short.items(), key=lambda item: item[1])
+        )
+        lines.append(
+            f"{len(report.short)} student{'s have' if len(report.short) != 1 else ' has'} "
+            f"already seen the answers to so many of these questions that they will get "
+            f"fewer (questions left in brackets): {listed}."
+        )
+    return lines
 
 
 # --- Accommodations and retakes ---------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
 from lessons.models import SchoolClass, normalize_join_code
+from quizzes.date_limits import within_five_years
 
 UNKNOWN_CODE = "No class has this join code. Check it with your teacher."
 CLOSED_CODE = "This class is not accepting new students. Ask your teacher to open it."
@@ -151,7 +152,13 @@ class AssignmentForm(forms.Form):
         label="Difficulty", required=False, widget=forms.CheckboxSelectMultiple
     )
     count = forms.IntegerField(
-        label="Questions to draw", min_value=1, max_value=100, required=False, initial=10
+        label="Questions for each student",
+        min_value=1,
+        max_value=100,
+        required=False,
+        initial=10,
+        help_text="Drawn for each student from the lesson, the source or the filtered bank. "
+        "Empty: 10 for a lesson, 15 for a source.",
     )
     question_ids = forms.TypedMultipleChoiceField(
         label="Questions", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
@@ -161,11 +168,13 @@ class AssignmentForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
         help_text="Empty: open now.",
+        validators=[within_five_years],
     )
     due_at = forms.DateTimeField(
         label="Due",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        validators=[within_five_years],
     )
     mode = forms.ChoiceField(label="Mode", choices=[])
     attempts_allowed = forms.IntegerField(
@@ -185,6 +194,16 @@ class AssignmentForm(forms.Form):
     shuffle_questions = forms.BooleanField(label="Shuffle the question order", required=False)
     shuffle_options = forms.BooleanField(label="Shuffle the option order", required=False)
     reveal_answers = forms.ChoiceField(label="Show the correct answers", choices=[])
+    draw_from = forms.ChoiceField(
+        label="A test's questions come from",
+        choices=[],
+        initial="unseen",
+        required=False,  # empty: "unseen"
+        widget=forms.RadioSelect,
+        help_text="Each student gets their own questions. About two in five of every pool "
+        "are test-only: the lesson and source quizzes and practice never show them. "
+        "Practice always draws from the rest.",
+    )
 
     def __init__(self, *args, pool=None, **kwargs) -> None:
         from corpus.models import Source
@@ -198,6 +217,7 @@ class AssignmentForm(forms.Form):
         self.fields["difficulties"].choices = Question.Difficulty.choices
         self.fields["mode"].choices = Quiz.Mode.choices
         self.fields["reveal_answers"].choices = Quiz.Reveal.choices
+        self.fields["draw_from"].choices = Quiz.DrawFrom.choices
         self.pool = list(pool) if pool is not None else []
         self.fields["question_ids"].choices = [(q.pk, q.stem) for q in self.pool]
 
@@ -215,6 +235,7 @@ class AssignmentForm(forms.Form):
             self.add_error("question_ids", "Tick at least one question.")
         if what == "drawn" and not data.get("count"):
             self.add_error("count", "Say how many questions to draw.")
+        data["draw_from"] = data.get("draw_from") or "unseen"
         return data
 
     def rules(self) -> dict:
@@ -254,5 +275,6 @@ class AccommodationForm(forms.Form):
         label="Later due date",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        validators=[within_five_years],
     )
     note = forms.CharField(label="Note (only teachers see it)", max_length=200, required=False)

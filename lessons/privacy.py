@@ -66,6 +66,12 @@ def student_data(*, user: User, now: datetime.datetime) -> dict:
     by_attempt: dict[int, list[Response]] = {}
     for response in responses:
         by_attempt.setdefault(response.attempt_id, []).append(response)
+    # Read once for the list below and for each attempt's own due date (what its results
+    # page shows depends on it), rather than once per attempt.
+    overrides = list(QuizOverride.objects.filter(user=user).select_related("quiz"))
+    by_quiz = {override.quiz_id: override for override in overrides}
+    for attempt in attempts:
+        attempt.know_override(by_quiz.get(attempt.quiz_id))
     return {
         "format": "thaw-student-data",
         "version": FORMAT_VERSION,
@@ -116,7 +122,7 @@ def student_data(*, user: User, now: datetime.datetime) -> dict:
                 "due_at": _iso(override.due_at),
                 "note": override.note,
             }
-            for override in QuizOverride.objects.filter(user=user).select_related("quiz")
+            for override in overrides
         ],
         "retakes": [
             {"assignment": retake.assignment.title, "allowed_at": _iso(retake.created_at)}

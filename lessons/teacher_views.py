@@ -261,15 +261,12 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 types=data["types"],
                 difficulties=data["difficulties"],
                 count=data["count"],
+                draw_from=data["draw_from"],
             )
         except teaching.AssignmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                f"Assigned “{assignment.title}” ({assignment.quiz.items.count()} questions) "
-                f"to {school_class.name}.",
-            )
+            _say_assigned(request, assignment)
             return redirect("teacher_gradebook", pk=school_class.pk)
     chosen = {str(v) for v in (form["question_ids"].value() or [])}
     return render(
@@ -279,6 +276,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
             "school_class": school_class,
             "form": form,
             "pool": pool,
+            "pool_test_only": sum(question.is_test_only for question in pool),
             "chosen": chosen,
             "previewing": previewing,
             "pick_limit": PICK_LIMIT,
@@ -286,7 +284,36 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_DEFAULTS = {"what": "lesson", "mode": "practice", "reveal_answers": "immediately", "count": 10}
+def _say_assigned(request: HttpRequest, assignment: Assignment) -> None:
+    """The success message; for a drawn assignment, its pool and who it runs short for."""
+    school_class = assignment.school_class
+    report = teaching.draw_report(assignment=assignment, now=timezone.now())
+    if report is None:
+        messages.success(
+            request,
+            f"Assigned “{assignment.title}” ({assignment.quiz.items.count()} questions) "
+            f"to {school_class.name}.",
+        )
+        return
+    messages.success(request, f"Assigned “{assignment.title}” to {school_class.name}.")
+    lines = teaching.describe_draw(report=report, names=_names(report.short))
+    messages.success(request, lines[0])
+    for line in lines[1:]:
+        messages.warning(request, line)
+
+
+def _names(user_ids) -> dict[int, str]:
+    users = User.objects.filter(pk__in=list(user_ids)).only("username", "first_name", "last_name")
+    return {user.pk: user.get_full_name() or user.username for user in users}
+
+
+_DEFAULTS = {
+    "what": "lesson",
+    "mode": "practice",
+    "reveal_answers": "immediately",
+    "count": 10,
+    "draw_from": "unseen",
+}
 _LISTS = ("types", "difficulties", "question_ids")
 
 
@@ -440,6 +467,8 @@ def attempt_detail(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRespon
 @require_GET
 def item_analysis_view(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = _assignment(request, pk, assignment_pk)
+    report = teaching.draw_report(assignment=assignment, now=timezone.now())
+    draw = teaching.describe_draw(report=report, names=_names(report.short)) if report else []
     return render(
         request,
         "lessons/teacher/item_analysis.html",
@@ -447,5 +476,6 @@ def item_analysis_view(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
             "school_class": assignment.school_class,
             "assignment": assignment,
             "items": item_analysis(assignment=assignment),
+            "draw": draw,
         },
     )

@@ -25,7 +25,15 @@ from quizzes.models import (
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["stem", "type", "status", "quality_score", "difficulty", "curator_locked"]
+    list_display = [
+        "stem",
+        "type",
+        "status",
+        "quality_score",
+        "difficulty",
+        "curator_locked",
+        "test_only",
+    ]
     list_filter = ["status", "type", "difficulty", "curator_locked", "generator"]
     search_fields = ["stem", "fingerprint"]
     raw_id_fields = ["passage", "extra_citations"]
@@ -38,6 +46,11 @@ class QuestionAdmin(admin.ModelAdmin):
         "edited_at",
     ]
     actions = ["publish", "retire"]
+
+    @admin.display(boolean=True, description="Test only")
+    def test_only(self, obj) -> bool:
+        # The bank's split (Question.is_test_only): practice never shows these.
+        return obj.is_test_only
 
     def save_model(self, request, obj, form, change):
         # A curator's edit is never overwritten by regeneration.
@@ -92,7 +105,7 @@ class QuizItemInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "mode", "due_at", "reveal_answers", "owner"]
+    list_display = ["title", "kind", "mode", "due_at", "reveal_answers", "draw_count", "owner"]
     list_filter = ["kind", "mode", "reveal_answers"]
     search_fields = ["title", "key"]
     raw_id_fields = ["owner", "source", "audience"]

@@ -6,12 +6,15 @@ and a cloze blanking the same sentence would give each other away, as would two
 questions whose answer is the same name or date. When the bank changes, the
 quiz's items are refreshed; an attempt already started keeps the question ids
 it was given (`Attempt.question_ids`), so it never changes under the student.
+
+The lesson and source quizzes are practice, open to everyone, with the same
+questions for all: they are built from the practice share of the bank only
+(`Question.is_test_only`), so a test may keep the rest for itself.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -20,23 +23,17 @@ from django.db.models import Q
 
 from corpus.models import Passage, Source
 from quizzes.grading import is_ordering
-from quizzes.models import Question, Quiz, QuizItem
-
-_SPACE = re.compile(r"\W+")
+from quizzes.models import Question, Quiz, QuizItem, words_key
 
 
-def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().lower()
-
-
-def _facts(question: Question) -> set[tuple[str, str]]:
+def question_facts(question: Question) -> set[tuple[str, str]]:
     """What a question gives away: the sentence it quotes and, for choice
     questions, its answer. Two questions sharing any of these are not in one quiz."""
     facts = set()
-    if question.explanation_quote:
-        facts.add(("quote", _norm(question.explanation_quote)[:160]))
+    if quote := question.quote_key:
+        facts.add(("quote", quote))
     if question.type != Question.Type.TRUE_FALSE and not is_ordering(question.type):
-        facts.update(("answer", _norm(text)) for text in question.correct_texts())
+        facts.update(("answer", words_key(text)) for text in question.correct_texts())
     return facts
 
 
@@ -60,7 +57,7 @@ def select_questions(*, key: str, questions: Iterable[Question], size: int) -> l
         for queue in queues:
             while queue:
                 question = queue.pop(0)
-                facts = _facts(question)
+                facts = question_facts(question)
                 if facts & seen:
                     continue
                 seen |= facts
@@ -92,19 +89,31 @@ def _citing(passage_ids: list[int]):
     return Question.objects.published().filter(citing).distinct()
 
 
+def practice_share(questions: Iterable[Question]) -> list[Question]:
+    """The questions practice may show: every one not in the test-only share."""
+    return [question for question in questions if not question.is_test_only]
+
+
+def test_only_share(questions: Iterable[Question]) -> list[Question]:
+    return [question for question in questions if question.is_test_only]
+
+
 def quiz_for_passages(*, key: str, title: str, passages, size: int = 10) -> Quiz:
-    """Get or create the quiz `key`, drawn from published questions citing `passages`."""
+    """Get or create the quiz `key`, from the practice share of the questions citing `passages`."""
     passage_ids = [p.pk if isinstance(p, Passage) else p for p in passages]
-    questions = select_questions(key=key, questions=_citing(passage_ids), size=size)
+    pool = practice_share(_citing(passage_ids))
+    questions = select_questions(key=key, questions=pool, size=size)
     kind = Quiz.Kind.MODULE if key.startswith("module:") else Quiz.Kind.CUSTOM
     return _sync(key=key, defaults={"title": title, "kind": kind}, questions=questions)
 
 
 def quiz_for_source(*, source: Source, size: int = 15) -> Quiz:
-    """The whole-source quiz ("source:<slug>") over the source's current passages."""
+    """The whole-source quiz ("source:<slug>"): the practice share of the questions
+    citing the source's current passages."""
     passage_ids = list(source.passages.current().values_list("pk", flat=True))
     key = f"source:{source.slug}"
-    questions = select_questions(key=key, questions=_citing(passage_ids), size=size)
+    pool = practice_share(_citing(passage_ids))
+    questions = select_questions(key=key, questions=pool, size=size)
     return _sync(
         key=key,
         defaults={"title": f"Quiz: {source.title}", "kind": Quiz.Kind.SOURCE, "source": source},
@@ -137,7 +146,8 @@ def question_pool(
     types: Iterable[str] = (),
     difficulties: Iterable[str] = (),
 ):
-    """Published questions, filtered by the passages they cite, source, type and difficulty."""
+    """Published questions, filtered by the passages they cite, source, type and difficulty.
+    Both shares: the caller keeps the practice share for practice (`practice_share`)."""
     pool = Question.objects.published()
     if passage_ids is not None:
         pool = _citing(list(passage_ids))
@@ -150,15 +160,6 @@ def question_pool(
     return pool.order_by("pk")
 
 
-def draw_questions(*, pool, size: int, seed: str) -> list[Question]:
-    """`size` questions drawn at random from `pool`; the same seed draws the same ones."""
-    import random
-
-    candidates = sorted(pool, key=lambda q: q.pk)
-    rng = random.Random(seed)  # noqa: S311 (reproducible on purpose, not a secret)
-    return rng.sample(candidates, min(size, len(candidates)))
-
-
 @transaction.atomic
 def quiz_from_questions(
     *,
@@ -168,13 +169,25 @@ def quiz_from_questions(
     owner=None,
     source: Source | None = None,
     rules: dict | None = None,
+    draw_count: int | None = None,
+    draw_from: str = Quiz.DrawFrom.UNSEEN,
 ) -> Quiz:
-    """A new quiz asking `questions` in the order given, with `rules` (fields in RULE_FIELDS)."""
+    """A new quiz asking `questions` in the order given, with `rules` (fields in RULE_FIELDS);
+    with `draw_count`, `questions` are its pool and each attempt draws that many
+    (quizzes.drawing)."""
     rules = dict(rules or {})
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
         raise ValueError(f"Not quiz rules: {', '.join(sorted(unknown))}")
-    quiz = Quiz.objects.create(title=title, kind=kind, owner=owner, source=source, **rules)
+    quiz = Quiz.objects.create(
+        title=title,
+        kind=kind,
+        owner=owner,
+        source=source,
+        draw_count=draw_count,
+        draw_from=draw_from,
+        **rules,
+    )
     ids = list(dict.fromkeys(q.pk if isinstance(q, Question) else q for q in questions))
     QuizItem.objects.bulk_create(
         QuizItem(quiz=quiz, question_id=pk, position=n) for n, pk in enumerate(ids, 1)

@@ -19,7 +19,9 @@ YEARS = 5
 _SPAN = datetime.timedelta(days=365 * YEARS + 1)  # five years, leap day included
 
 
-def sensible_range(now: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+def sensible_range(
+    now: datetime.datetime | None = None,
+) -> tuple[datetime.datetime, datetime.datetime]:
     """The earliest and latest moments a quiz date may be, around `now`."""
     now = now or timezone.now()
     return now - _SPAN, now + _SPAN

@@ -31,6 +31,11 @@ TEST_ONLY_SHARE = 0.4
 _NON_WORD = re.compile(r"\W+")
 
 
+def words_key(text: str) -> str:
+    """`text` as words only, lower case: how two quotes or answers are compared."""
+    return _NON_WORD.sub(" ", text).strip().lower()
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
         # A question whose passage was deleted (its source removed) is no
@@ -166,7 +171,7 @@ class Question(models.Model):
     def quote_key(self) -> str:
         """The sentence the question is built on, normalised: questions sharing it give
         each other away (its feedback shows the sentence). Empty without a quote."""
-        return _NON_WORD.sub(" ", self.explanation_quote).strip().lower()[:160]
+        return words_key(self.explanation_quote)[:160]
 
     @property
     def is_test_only(self) -> bool:

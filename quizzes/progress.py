@@ -20,19 +20,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from corpus.models import GlossaryTerm
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Question, Response
 
 
 def revealed_responses(*, user, now: datetime.datetime) -> QuerySet[Response]:
-    """The user's responses in finished attempts whose quiz reveals answers at `now`."""
-    # The same rule as Quiz.reveals_answers_at; a practice attempt showed each
+    """The user's responses in finished attempts whose results show the answers at `now`,
+    to this user: after their own due date when the quiz waits for it."""
+    # The same rule as Attempt.reveals_answers_at; a practice attempt showed each
     # answer as it was given.
-    revealed = (
-        Q(attempt__mode=Quiz.Mode.PRACTICE)
-        | Q(attempt__quiz__reveal_answers=Quiz.Reveal.IMMEDIATELY)
-        | Q(attempt__quiz__reveal_answers=Quiz.Reveal.AFTER_DUE, attempt__quiz__due_at__lte=now)
-    )
-    return Response.objects.filter(revealed, attempt__user=user, attempt__finished_at__isnull=False)
+    attempts = Attempt.objects.filter(user=user).revealing_answers_at(now).order_by()
+    return Response.objects.filter(attempt__in=attempts.values("pk"))
 
 
 def latest_results(*, user, now: datetime.datetime) -> dict[int, bool]:

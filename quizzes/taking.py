@@ -10,7 +10,11 @@ The rules that keep a score honest live here, not in views:
 - `finish` is one conditional UPDATE (idempotent), and the score is counted from
   the stored responses in the same transaction;
 - the clock: after the deadline plus a grace period an answer is refused and the
-  attempt is closed with what was answered.
+  attempt is closed with what was answered;
+- a drawn quiz draws each attempt's questions for its student from its pool
+  (quizzes.drawing): a test never asks what the student has seen answered;
+- a student who leaves the class of a quiz has their open attempts closed with
+  what they answered (`close_on_leaving`), and further answers are refused.
 SQLite ignores `select_for_update()`, so nothing here relies on it.
 """
 
@@ -29,7 +33,7 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from corpus.params import whole_number
-from quizzes import editorial, review
+from quizzes import drawing, editorial, review
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
 from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
 from quizzes.prepared import PreparedQuery
@@ -45,13 +49,29 @@ class AttemptClosed(Exception):
     """The attempt takes no more answers; `str(error)` is a message for the student."""
 
 
-def grace() -> datetime.timedelta:
-    return datetime.timedelta(seconds=getattr(settings, "QUIZ_GRACE_SECONDS", 60))
+# The grace is for an answer in flight when the clock runs out (quiz.js submits at
+# zero), so it is a twentieth of the time limit, at most QUIZ_GRACE_SECONDS (60 s):
+# three seconds on a one-minute test, not a minute that would double it.
+GRACE_SHARE = 0.05
+
+
+def grace(quiz: Quiz) -> datetime.timedelta:
+    """How long after a deadline an answer is still taken: proportional to the quiz's time
+    limit (the same for every student: it is for the network, not for thinking)."""
+    cap = settings.QUIZ_GRACE_SECONDS
+    if quiz.time_limit_minutes:
+        return datetime.timedelta(seconds=min(cap, quiz.time_limit_minutes * 60 * GRACE_SHARE))
+    return datetime.timedelta(seconds=cap)
+
+
+def is_past(moment: datetime.datetime | None, *, now: datetime.datetime, quiz: Quiz) -> bool:
+    """Whether `moment` and its grace have passed. The grace is taken from now rather than
+    added to the moment, so a date at the end of the calendar cannot overflow."""
+    return moment is not None and now - grace(quiz) > moment
 
 
 def is_overdue(*, attempt: Attempt, now: datetime.datetime, rules: QuizRules | None = None) -> bool:
-    deadline = attempt.effective_deadline(rules)
-    return deadline is not None and now > deadline + grace()
+    return is_past(attempt.effective_deadline(rules), now=now, quiz=attempt.quiz)
 
 
 # --- Finding an attempt -------------------------------------------------------------
@@ -93,12 +113,27 @@ def quiz_to_start(*, pk: int, user) -> Quiz | None:
     return quiz if quiz is not None and quiz.is_available_to(user) else None
 
 
-def _option_orders(*, question_ids: list[int], rng: random.Random) -> dict[str, list[str]]:
-    orders = {}
-    rows = Question.objects.filter(pk__in=question_ids).values_list(
-        "pk", "type", "options", "answer"
+_NOTHING_LEFT = (
+    "You have already seen the answers to every question this test could ask you, so it "
+    "has nothing fair left to ask. Please tell your teacher: they can set you another."
+)
+
+
+def _rows_of(question_ids: list[int]) -> list[tuple]:
+    """(pk, type, options, answer) of each question, for the option orders. One query."""
+    return list(
+        Question.objects.filter(pk__in=question_ids).values_list("pk", "type", "options", "answer")
     )
-    for pk, qtype, options, answer in sorted(rows):
+
+
+def _rows(questions: list[Question]) -> list[tuple]:
+    """The same, from questions already loaded (a draw): no query."""
+    return [(q.pk, q.type, q.options, q.answer) for q in questions]
+
+
+def _option_orders(*, rows: list[tuple], rng: random.Random) -> dict[str, list[str]]:
+    orders = {}
+    for pk, qtype, options, answer in sorted(rows, key=lambda row: row[0]):
         if qtype == Question.Type.TRUE_FALSE:
             continue  # "True, False" is the order everyone expects
         ids = [option["id"] for option in options]
@@ -140,23 +175,38 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
         raise QuizUnavailable(f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
     # The attempt just closed has read them already (when the quiz has a due date).
     rules = current.rules() if current is not None else quiz.rules_for(user)
-    if rules.due_at and now > rules.due_at + grace():
+    if is_past(rules.due_at, now=now, quiz=quiz):
         raise QuizUnavailable(f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
-    question_ids = _QUIZ_QUESTION_IDS.all(quiz_id=quiz.pk)
-    if not question_ids:
-        raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
     if rules.attempts_allowed is not None and taken >= rules.attempts_allowed:
         raise QuizUnavailable(
             f"You have used all {rules.attempts_allowed} attempt"
             f"{'s' if rules.attempts_allowed != 1 else ''} this quiz allows."
         )
     number = taken + 1
-    # The orders are stored on the attempt, so they need no seed; an
+    # The draw and the orders are stored on the attempt, so they need no seed; an
     # unpredictable source means the code being public tells no one anything.
     rng = random.SystemRandom()
-    if quiz.shuffle_questions:
-        rng.shuffle(question_ids)
-    orders = _option_orders(question_ids=question_ids, rng=rng) if quiz.shuffle_options else {}
+    shortfall = 0
+    if quiz.draw_count:
+        draw, pool_size = drawing.draw_for(quiz=quiz, user_id=user.pk, now=now, rng=rng)
+        if not draw.questions:
+            raise QuizUnavailable(
+                _NOTHING_LEFT
+                if pool_size
+                else "This quiz has no questions yet. Please try again later."
+            )
+        question_ids, shortfall = draw.question_ids, draw.shortfall
+        # Every student's questions come in their own order, and so do the options.
+        orders = _option_orders(rows=_rows(draw.questions), rng=rng)
+    else:
+        question_ids = _QUIZ_QUESTION_IDS.all(quiz_id=quiz.pk)
+        if not question_ids:
+            raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
+        if quiz.shuffle_questions:
+            rng.shuffle(question_ids)
+        orders = (
+            _option_orders(rows=_rows_of(question_ids), rng=rng) if quiz.shuffle_options else {}
+        )
     limit = (
         now + datetime.timedelta(minutes=rules.time_limit_minutes)
         if rules.time_limit_minutes
@@ -174,6 +224,7 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
                 option_orders=orders,
                 started_at=now,
                 deadline_at=deadline,
+                pool_shortfall=shortfall,
             )
     except IntegrityError:
         # A double click on Start: the other request made this attempt first.
@@ -198,7 +249,7 @@ def start_state(
         return StartState("resume", attempt=current)
     if quiz.opens_at and now < quiz.opens_at:
         return StartState("none", f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
-    if rules.due_at and now > rules.due_at + grace():
+    if is_past(rules.due_at, now=now, quiz=quiz):
         return StartState("none", f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
     if not getattr(quiz, "question_count", 1):
         return StartState("none", "This quiz has no questions yet.")
@@ -208,6 +259,11 @@ def start_state(
 
 
 # --- Answering ----------------------------------------------------------------------
+
+LEFT_CLASS = (
+    "You are no longer in the class this quiz was set for, so this attempt was closed "
+    "with the answers you had given and this answer was not recorded."
+)
 
 RECORDED = "recorded"
 REPEATED = "repeated"  # the same answer again: harmless, same feedback
@@ -235,7 +291,11 @@ def record_answer(
     if question.pk not in attempt.question_ids:
         raise InvalidAnswer("That question is not part of this quiz.")
     if attempt.is_finished:
-        raise AttemptClosed("This attempt is already finished, so no more answers are recorded.")
+        raise AttemptClosed(
+            LEFT_CLASS
+            if attempt.closed_by_removal
+            else "This attempt is already finished, so no more answers are recorded."
+        )
     if is_overdue(attempt=attempt, now=now):
         finish_attempt(attempt=attempt, now=now, by_deadline=True)
         raise AttemptClosed(
@@ -274,6 +334,10 @@ def record_answer(
         first = Response.objects.get(attempt=attempt, question=question)
         return Recorded(first, REPEATED if first.answer == cleaned else KEPT_FIRST)
     except _AttemptFinished:
+        # Finished by another request meanwhile: by the student, the clock, or their removal
+        # from the class (one small read, only on this rare path, to say which).
+        if Attempt.objects.filter(pk=attempt.pk, closed_by_removal=True).exists():
+            raise AttemptClosed(LEFT_CLASS) from None
         raise AttemptClosed("This attempt was finished, so this answer was not recorded.") from None
     attempt.answered_count += 1
     return Recorded(response, RECORDED)
@@ -284,11 +348,15 @@ def record_answer(
 
 @transaction.atomic
 def finish_attempt(
-    *, attempt: Attempt, now: datetime.datetime, by_deadline: bool = False
+    *,
+    attempt: Attempt,
+    now: datetime.datetime,
+    by_deadline: bool = False,
+    by_removal: bool = False,
 ) -> Attempt:
     """Close the attempt and score it from its stored responses; a second call changes nothing."""
     closed = Attempt.objects.filter(pk=attempt.pk, finished_at__isnull=True).update(
-        finished_at=now, closed_by_deadline=by_deadline
+        finished_at=now, closed_by_deadline=by_deadline, closed_by_removal=by_removal
     )
     if closed == 1:
         # A new statement after the UPDATE took the row lock: on PostgreSQL it
@@ -300,11 +368,19 @@ def finish_attempt(
         # What we just wrote, so no need to read it back: each response was inserted in
         # the same transaction as its +1 on answered_count, so the count is the responses'.
         attempt.finished_at, attempt.closed_by_deadline = now, by_deadline
+        attempt.closed_by_removal = by_removal
         attempt.score, attempt.max_score, attempt.answered_count = score, max_score, len(results)
         return attempt
     # Closed by another request (a second tab, the clock): show what it stored.
     attempt.refresh_from_db(
-        fields=["finished_at", "score", "max_score", "closed_by_deadline", "answered_count"]
+        fields=[
+            "finished_at",
+            "score",
+            "max_score",
+            "closed_by_deadline",
+            "closed_by_removal",
+            "answered_count",
+        ]
     )
     return attempt
 
@@ -313,7 +389,8 @@ def _schedule_test_reviews(
     *, attempt: Attempt, results: Mapping[int, bool], now: datetime.datetime
 ) -> None:
     # Review serves a question with feedback, so it must not come back before the
-    # quiz reveals its answers, and never for a quiz that keeps them secret.
+    # quiz reveals its answers to this student (their own due date), and never for a
+    # quiz that keeps them secret.
     quiz = attempt.quiz
     if attempt.is_practice or quiz.reveal_answers == Quiz.Reveal.NEVER:
         return
@@ -321,7 +398,10 @@ def _schedule_test_reviews(
         if quiz.due_at is None:
             return
         review.schedule_answers(
-            user_id=attempt.user_id, results=results, now=now, not_before=quiz.due_at
+            user_id=attempt.user_id,
+            results=results,
+            now=now,
+            not_before=attempt.answers_shown_from(),
         )
         return
     review.schedule_answers(user_id=attempt.user_id, results=results, now=now)
@@ -333,6 +413,23 @@ def close_if_overdue(*, attempt: Attempt, now: datetime.datetime) -> bool:
         return False
     finish_attempt(attempt=attempt, now=now, by_deadline=True)
     return True
+
+
+def close_on_leaving(*, audience_id: int, user_ids: list[int], now: datetime.datetime) -> int:
+    """Close the open attempts of `user_ids` at the quizzes of an audience they have left
+    (a student removed from a class), graded on what they answered, so nothing is lost
+    and no further answer is taken. Returns how many were closed.
+
+    The caller removes them from the audience in the same transaction: a Start after it
+    is refused, and an answer racing it finds the attempt closed (`record_answer`)."""
+    attempts = Attempt.objects.in_progress().filter(
+        quiz__audience_id=audience_id, user_id__in=user_ids
+    )
+    closed = 0
+    for attempt in attempts.select_related("quiz"):
+        finish_attempt(attempt=attempt, now=now, by_removal=True)
+        closed += 1
+    return closed
 
 
 # --- What the student sees ------------------------------------------------------------

@@ -131,6 +131,8 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "attempt": attempt,
         "level": level,
+        # The student's own due date (read once, by review_level, with their override).
+        "shown_from": attempt.answers_shown_from() if level == taking.SCORE else None,
         "rows": taking.review_rows(attempt=attempt, level=level),
         "due": review.due_count(user=request.user, now=now),
     }

@@ -70,12 +70,18 @@ def make_passages(*, source: Source, count: int, text: str = "", **kwargs) -> li
     ]
 
 
-def make_question(**kwargs):
+def make_question(*, test_only: bool | None = None, **kwargs):
+    """A published question. `test_only`: which share of the bank it must fall in
+    (`Question.is_test_only`, a hash of its sentence or, without one, its fingerprint).
+    Unsaid, the practice share where the fingerprint decides, as most tests expect of a
+    lesson's quiz; a sentence the caller chose decides for itself."""
     from quizzes.models import Question
 
     n = next(_counter)
     if "passage" not in kwargs:
         kwargs["passage"] = make_passage()
+    if "fingerprint" not in kwargs:
+        kwargs["fingerprint"] = _fingerprint_in_share(n, test_only, kwargs)
     kwargs.setdefault("type", Question.Type.CLOZE_NAME)
     kwargs.setdefault("stem", f"Which name completes sentence number {n} of the test corpus?")
     kwargs.setdefault(
@@ -92,6 +98,34 @@ def make_question(**kwargs):
     kwargs.setdefault("quality_score", 1.0)
     kwargs.setdefault("source", kwargs["passage"].source if kwargs["passage"] else None)
     return Question.objects.create(**kwargs)
+
+
+def sentence_in_share(text: str, *, test_only: bool = False) -> str:
+    """`text`, or `text` with a number added, so that questions quoting it fall in the share
+    of the bank asked for (the split hashes the sentence: `Question.is_test_only`)."""
+    from quizzes.models import Question
+
+    for n in range(200):
+        candidate = text if n == 0 else f"{text} ({n})"
+        if Question(explanation_quote=candidate).is_test_only == test_only:
+            return candidate
+    raise ValueError("no variant of the sentence falls in that share")
+
+
+def _fingerprint_in_share(n: int, test_only: bool | None, kwargs: dict) -> str:
+    """A fingerprint that puts the question in the share asked for (practice, unsaid). A
+    question with a sentence is split by the sentence: asked for, the share must fit it."""
+    from quizzes.models import Question
+
+    quote = kwargs.get("explanation_quote", "")
+    for salt in range(200):
+        fingerprint = f"{n:048x}{salt:016x}"
+        share = Question(fingerprint=fingerprint, explanation_quote=quote).is_test_only
+        if share == bool(test_only):
+            return fingerprint
+        if quote and test_only is None:
+            return fingerprint  # the caller's sentence decides
+    raise ValueError(f"the sentence {quote!r} is in the other share: choose another")
 
 
 def make_module(**kwargs):

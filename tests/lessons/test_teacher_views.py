@@ -258,9 +258,10 @@ def test_assigning_a_lesson_copies_its_quiz_with_this_classs_rules(tclient, scho
     )
     assert quiz.shuffle_options and not quiz.shuffle_questions
     assert quiz.due_at is not None and abs(quiz.due_at - due) < datetime.timedelta(minutes=1)
-    assert set(quiz.questions.all()) == set(questions)
-    # The module's own quiz keeps no rules of the class's.
-    assert Quiz.objects.get(key=f"module:{module.slug}").due_at is None
+    # A test: its pool is the lesson's every question, ten drawn for each student.
+    assert set(quiz.questions.all()) == set(questions) and quiz.draw_count == 10
+    # No quiz with a key (the lesson's own, open to all) takes the class's rules.
+    assert not Quiz.objects.filter(key__isnull=False, due_at__isnull=False).exists()
 
 
 def test_two_classes_given_the_same_lesson_get_separate_quizzes(tclient, teacher, school_class):
@@ -321,8 +322,9 @@ def test_a_random_draw_takes_n_questions_from_the_filtered_pool(tclient, school_
         reverse("teacher_assign", args=[school_class.pk]),
         {"what": "drawn", "module": module.pk, "count": "3", **RULES},
     )
-    drawn = set(Assignment.objects.get().quiz.questions.all())
-    assert len(drawn) == 3 and drawn <= set(questions)
+    quiz = Assignment.objects.get().quiz
+    # The filtered bank is the pool; each student's attempt draws three of it.
+    assert set(quiz.questions.all()) == set(questions) and quiz.draw_count == 3
 
 
 def test_assigning_with_no_matching_questions_says_so_and_creates_nothing(tclient, school_class):

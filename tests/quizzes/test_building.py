@@ -5,7 +5,13 @@ from django.utils import timezone
 
 from quizzes.building import quiz_for_passages, quiz_for_source
 from quizzes.models import Question, Quiz
-from tests.factories import make_attempt, make_passage, make_question, make_source
+from tests.factories import (
+    make_attempt,
+    make_passage,
+    make_question,
+    make_source,
+    sentence_in_share,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +20,14 @@ def item_ids(quiz):
     return list(quiz.items.order_by("position").values_list("question_id", flat=True))
 
 
-def question(passage, qtype, answer_text, quote, **kwargs):
+def question(passage, qtype, answer_text, quote, *, test_only=False, **kwargs):
+    """A question on `quote` (made to fall in the practice share, unless `test_only`)."""
     return make_question(
         passage=passage,
         type=qtype,
         options=[{"id": "a", "text": answer_text}, {"id": "b", "text": f"not {answer_text}"}],
         answer=["a"],
-        explanation_quote=quote,
+        explanation_quote=sentence_in_share(quote, test_only=test_only),
         **kwargs,
     )
 
@@ -111,3 +118,25 @@ def test_no_questions_gives_an_empty_quiz_that_cannot_be_started(django_user_mod
     quiz = quiz_for_passages(key="module:empty", title="Empty", passages=[make_passage()])
     with pytest.raises(QuizUnavailable, match="no questions"):
         start_attempt(quiz=quiz, user=user, now=timezone.now())
+
+
+def test_the_lesson_and_source_quizzes_never_ask_a_test_only_question():
+    source = make_source(slug="speech-shares")
+    passage = make_passage(source=source)
+    practice = [question(passage, "cloze_name", f"P{n}", f"Practice {n}.") for n in range(3)]
+    for n in range(3):
+        question(passage, "cloze_name", f"T{n}", f"Kept for tests {n}.", test_only=True)
+    lesson = quiz_for_passages(key="module:shares", title="S", passages=[passage], size=10)
+    whole = quiz_for_source(source=source)
+    assert sorted(item_ids(lesson)) == sorted(item_ids(whole)) == sorted(q.pk for q in practice)
+
+
+def test_questions_on_one_sentence_fall_in_the_same_share():
+    sentence = "On 25 February 1956 the congress heard the speech."
+    split = {
+        Question(explanation_quote=sentence, fingerprint=f"{n:064x}").is_test_only
+        for n in range(50)
+    }
+    assert len(split) == 1  # the sentence decides, not the question
+    shares = [Question(fingerprint=f"{n:064x}").is_test_only for n in range(2000)]
+    assert 0.35 < sum(shares) / len(shares) < 0.45  # about two in five are test-only

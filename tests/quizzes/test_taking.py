@@ -124,10 +124,10 @@ def test_an_answer_after_finishing_is_refused(student):
 
 def test_an_answer_within_the_grace_period_counts(student, settings):
     settings.QUIZ_GRACE_SECONDS = 60
-    quiz = make_quiz(count=2, time_limit_minutes=10)
+    quiz = make_quiz(count=2, time_limit_minutes=10)  # a grace of 30 s: a twentieth
     with time_machine.travel(NOON, tick=False):
         attempt = make_attempt(quiz=quiz, user=student)
-    late = NOON + datetime.timedelta(minutes=10, seconds=59)
+    late = NOON + datetime.timedelta(minutes=10, seconds=29)
     assert (
         record_answer(attempt=attempt, question=nth(attempt), answer=["a"], now=late).status
         == RECORDED
@@ -140,7 +140,7 @@ def test_an_answer_after_deadline_and_grace_is_refused_and_the_attempt_closed(st
     with time_machine.travel(NOON, tick=False):
         attempt = make_attempt(quiz=quiz, user=student)
         record_answer(attempt=attempt, question=nth(attempt, 0), answer=["a"], now=NOON)
-    too_late = NOON + datetime.timedelta(minutes=11, seconds=1)
+    too_late = NOON + datetime.timedelta(minutes=10, seconds=31)
     with pytest.raises(AttemptClosed, match="Time is up"):
         record_answer(attempt=attempt, question=nth(attempt, 1), answer=["a"], now=too_late)
     attempt.refresh_from_db()
