@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from corpus.models import Passage, Source, Work
+from corpus.models import EditorialNote, GlossaryTerm, Passage, Source, TimelineEvent, Work
 from quizzes.date_limits import within_five_years
 from quizzes.prepared import PreparedQuery
 
@@ -39,8 +39,11 @@ def words_key(text: str) -> str:
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
         # A question whose passage was deleted (its source removed) is no
-        # longer grounded in the corpus, so it is never asked.
-        return self.filter(status=Question.Status.PUBLISHED, passage__isnull=False)
+        # longer grounded in the corpus, so it is never asked, unless it rests on a
+        # timeline event, glossary term or editorial note (`Question.rests_on_entry`).
+        return self.filter(status=Question.Status.PUBLISHED).filter(
+            Q(passage__isnull=False) | Question.rests_on_entry()
+        )
 
     def citing(self, passage: Passage) -> QuestionQuerySet:
         return self.filter(Q(passage=passage) | Q(extra_citations=passage)).distinct()
@@ -102,6 +105,12 @@ class Question(models.Model):
         related_name="questions",
     )
     extra_citations = models.ManyToManyField(Passage, related_name="questions_citing", blank=True)
+    # What HAPPENED rests on a timeline event or glossary term (and through it on reference
+    # works), or on an editorial note, not only on a passage: a question may rest on such an
+    # entry, with or without a passage, and its feedback shows the entry once answered.
+    events = models.ManyToManyField(TimelineEvent, related_name="questions", blank=True)
+    terms = models.ManyToManyField(GlossaryTerm, related_name="questions", blank=True)
+    notes = models.ManyToManyField(EditorialNote, related_name="questions", blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
     )
@@ -162,6 +171,15 @@ class Question(models.Model):
             quote[self.highlight_start : self.highlight_end],
             quote[self.highlight_end :],
         )
+
+    @staticmethod
+    def rests_on_entry() -> Q:
+        """The filter: questions resting on a timeline event, glossary term or note."""
+        through = [Question.events.through, Question.terms.through, Question.notes.through]
+        rests = Q()
+        for model in through:
+            rests |= Exists(model.objects.filter(question_id=OuterRef("pk")))
+        return rests
 
     def correct_texts(self) -> list[str]:
         by_id = {option["id"]: option["text"] for option in self.options}
