@@ -35,6 +35,7 @@ _CLAUSE_END = re.compile(
 )
 _PASSIVE = re.compile(r"\b(was|were)\s+(?=(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ght|lt|nt|de)\b)")
 _PRONOUN = re.compile(r"^(?:he|she)\b", re.I)
+_OTHER_PRONOUN = re.compile(r"^(?:it|they|this|these|those|there|its|their)\b", re.I)
 
 
 class ProposalError(ValueError):
@@ -45,9 +46,13 @@ class ProposalError(ValueError):
 class ProposeReport:
     created: int = 0
     updated: int = 0
+    removed: int = 0
 
     def summary(self) -> str:
-        return f"{self.created} glossary and timeline proposals added, {self.updated} updated"
+        return (
+            f"{self.created} glossary and timeline proposals added, {self.updated} updated, "
+            f"{self.removed} no longer found"
+        )
 
 
 def _readable() -> list[Passage]:
@@ -101,6 +106,12 @@ def propose(*, sources: Iterable[str] | None = None) -> ProposeReport:
             },
             passages=mine,
         )
+    produced: set[tuple[str, str]] = {
+        (e.kind, e.slug)
+        for e in entities
+        if e.slug not in taken_terms
+        and any(wanted is None or passages[i].source.slug in wanted for i in e.passages)
+    }
     taken_events = set(TimelineEvent.objects.values_list("slug", flat=True))
     for passage in passages:
         if wanted is not None and passage.source.slug not in wanted:
@@ -109,6 +120,7 @@ def propose(*, sources: Iterable[str] | None = None) -> ProposeReport:
             slug = f"{slugify(discovery.fold(event.title))[:60].rstrip('-')}-{event.date.year}"
             if slug in taken_events:
                 continue
+            produced.add((Proposal.Kind.EVENT, slug))
             _store(
                 existing,
                 report,
@@ -124,6 +136,14 @@ def propose(*, sources: Iterable[str] | None = None) -> ProposeReport:
                 },
                 passages=[passage],
             )
+    # A proposal nobody decided that the text no longer yields (the text or the rules
+    # changed) goes; a decided one stays, as the record of the decision.
+    stale = Proposal.objects.proposed()
+    if wanted is not None:
+        stale = stale.filter(source__slug__in=wanted)
+    stale_ids = [p.pk for p in stale if (p.kind, p.slug) not in produced]
+    Proposal.objects.filter(pk__in=stale_ids).delete()
+    report.removed = len(stale_ids)
     return report
 
 
@@ -213,6 +233,8 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
     if cut:
         clause = clause[: cut.start()]
     clause = _PASSIVE.sub("", clause, count=1).strip(" ,")
+    if _OTHER_PRONOUN.match(clause):
+        return ""  # "It was approved unanimously": what "it" is needs the sentence before
     if _PRONOUN.match(clause):
         if not subject:
             return ""
