@@ -68,3 +68,20 @@ urlpatterns += [
         name="teacher_retake",
     ),
 ]
+
+# A student's work on a lesson page and the teacher's reading of it (lessons/work_views.py).
+from lessons import work_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "lessons/<slug:slug>/checks/<slug:section>/",
+        work_views.lesson_check,
+        name="lesson_check",
+    ),
+    path("lessons/<slug:slug>/task/", work_views.lesson_task, name="lesson_task"),
+    path(
+        "teach/classes/<int:pk>/written-answers/",
+        work_views.class_written_answers,
+        name="teacher_written_answers",
+    ),
+]

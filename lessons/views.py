@@ -24,11 +24,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from corpus.models import Passage
 from lessons.accounts import sign_up_student
 from lessons.assignments import student_assignments, student_retakes
+from lessons.checks import attach_checks
 from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
 from lessons.editorial import notes_for_module
 from lessons.forms import JoinClassForm, SignupForm
 from lessons.models import Citation, Module, Section
 from lessons.rendering import assemble_module
+from lessons.source_analysis import task_for, task_sheet
 from quizzes.building import quiz_for_passages
 from quizzes.progress import attempt_history
 
@@ -79,11 +81,16 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Curators review "this lesson's questions": the queue's lesson filter, which
         # lessons offers it (lessons.curation), by the key that names this module there.
         review_url = reverse("curation:queue") + "?" + urlencode({"group": f"module:{module.slug}"})
+    # A student's work on the page: each section's checks for understanding (set on the
+    # sections) and the lesson's source-analysis task (lessons.checks, source_analysis).
+    attach_checks(module=module, sections=module.sections.all(), user=request.user)
+    task = task_for(module=module)
     return render(
         request,
         _template(request, "lessons/lesson_detail.html", "lesson-article"),
         {
             "module": module,
+            "task_sheet": task_sheet(task=task, user=request.user) if task else None,
             "page": assemble_module(
                 sections=module.sections.all(),
                 editorial=notes_for_module(

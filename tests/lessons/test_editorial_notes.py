@@ -205,9 +205,9 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries_with_notes(
             references=[(taubman, f"p. {n}")],
             cites=[night],
         )
-    # The 7 of a lesson (tests/lessons/test_views.py), then the notes' reference
+    # The 9 of a lesson (tests/lessons/test_views.py), then the notes' reference
     # works, their passages and their lesson sentences.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         html = client.get("/lessons/the-speech/").content.decode()
     assert html.count('class="editorial-note') == 2 * count
 

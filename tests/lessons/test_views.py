@@ -142,8 +142,9 @@ def test_lesson_page_runs_a_fixed_number_of_queries(
     # module, sections, citations (with passages and sources), the excerpts'
     # glossary terms, timeline events, the course for previous/next, the editorial
     # notes on its sentences and excerpts (none here; with notes see
-    # tests/lessons/test_editorial_notes.py).
-    with django_assert_num_queries(7):
+    # tests/lessons/test_editorial_notes.py), the questions its checks may ask (none here;
+    # with checks see tests/lessons/test_work_views.py), its source-analysis task.
+    with django_assert_num_queries(9):
         assert client.get("/lessons/speech/").status_code == 200
 
 
