@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from corpus.plain_text import PlainCharField
 from lessons.models import SchoolClass, normalize_join_code
 from quizzes.date_limits import within_five_years
 
@@ -46,7 +47,7 @@ class SignupForm(UserCreationForm):
     `cleaned_data["join_code"]` is the SchoolClass the code opens.
     """
 
-    display_name = forms.CharField(
+    display_name = PlainCharField(
         label="Display name",
         max_length=150,
         help_text="How your teacher and classmates see you, e.g. Sasha P.",
@@ -95,7 +96,7 @@ LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 
 class ClassForm(forms.Form):
-    name = forms.CharField(
+    name = PlainCharField(
         label="Class name",
         max_length=200,
         help_text="e.g. 10B History, spring term.",
@@ -110,7 +111,7 @@ class ClassForm(forms.Form):
 
 
 class CoTeacherForm(forms.Form):
-    username = forms.CharField(label="Co-teacher's username", max_length=150)
+    username = PlainCharField(label="Co-teacher's username", max_length=150)
 
 
 class RosterForm(forms.Form):
@@ -136,7 +137,7 @@ class AssignmentForm(forms.Form):
         ("drawn", "A random draw from the bank"),
     ]
     what = forms.ChoiceField(label="What to assign", choices=WHAT_CHOICES, widget=forms.RadioSelect)
-    title = forms.CharField(
+    title = PlainCharField(
         label="Title", max_length=300, required=False, help_text="Empty: a title is made for you."
     )
     module = forms.ModelChoiceField(
@@ -277,4 +278,4 @@ class AccommodationForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
         validators=[within_five_years],
     )
-    note = forms.CharField(label="Note (only teachers see it)", max_length=200, required=False)
+    note = PlainCharField(label="Note (only teachers see it)", max_length=200, required=False)

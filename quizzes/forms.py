@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from corpus.models import GlossaryTerm, Source, TimelineEvent, Work
+from corpus.plain_text import PlainCharField
 from quizzes import exchange
 from quizzes.models import ProblemReport, Question
 from quizzes.passage_groups import PassageGroup
@@ -74,8 +75,8 @@ class QueueFilterForm(forms.Form):
 class QuestionEditForm(forms.Form):
     """Stem, option texts, key and explanation of one question."""
 
-    stem = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    explanation = forms.CharField(
+    stem = PlainCharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    explanation = PlainCharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
     )
 
@@ -89,7 +90,7 @@ class QuestionEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.question = question
         for option in question.options:
-            self.fields[f"option_{option['id']}"] = forms.CharField(
+            self.fields[f"option_{option['id']}"] = PlainCharField(
                 label=f"Option {option['id']}", max_length=500
             )
         if question.type != Question.Type.CHRONOLOGY:
@@ -121,14 +122,14 @@ class BulkActionForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(choices=ProblemReport.Reason.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(
+    comment = PlainCharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
 
 class ResolveReportForm(forms.Form):
     resolution = forms.ChoiceField(choices=ProblemReport.Resolution.choices)
-    note = forms.CharField(required=False, max_length=300)
+    note = PlainCharField(required=False, max_length=300)
 
 
 class ImportUploadForm(forms.Form):
@@ -141,14 +142,14 @@ class ExportForm(forms.Form):
 
 class SourceUploadForm(forms.Form):
     file = forms.FileField(help_text="Plain text or Markdown, UTF-8.")
-    title = forms.CharField(max_length=300)
-    work = forms.CharField(
+    title = PlainCharField(max_length=300)
+    work = PlainCharField(
         max_length=300, help_text="Slug or title of an existing work, or a new work's title."
     )
     date = forms.CharField(max_length=10, required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
     kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.OTHER)
-    author = forms.CharField(max_length=300, required=False)
-    citation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    author = PlainCharField(max_length=300, required=False)
+    citation = PlainCharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,8 +191,8 @@ class ProposalDecisionForm(forms.Form):
     """Approve a proposed glossary term or timeline event, as found or edited, or reject it."""
 
     action = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
-    name = forms.CharField(max_length=300, required=False, label="Name or title")
-    description = forms.CharField(
+    name = PlainCharField(max_length=300, required=False, label="Name or title")
+    description = PlainCharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
     role = forms.SlugField(
