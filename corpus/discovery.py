@@ -99,7 +99,7 @@ _DATE = re.compile(
     rf"|(?P<y>(?<=\b[Ii]n )(?P<y4>{_YEAR})\b(?![-–/]\d))"
 )
 _FIGURE = re.compile(
-    r"(?P<approx>\b(?:about|some|around|roughly|nearly|almost|over|more than|at least|"
+    r"(?P<approx>\b(?i:about|some|around|roughly|nearly|almost|over|more than|at least|"
     r"fewer than|up to|approximately)\s+)?"
     r"(?<![\w.,/§-])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<percent>\s?(?:percent|per cent|%))?"
     r"(?![\w/%-]|[.,]\d)"
