@@ -48,9 +48,10 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The browser tests refresh the README's screenshots (docs/screenshots/) only when asked.
 test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
-	$(BIN)/pytest -q
+	THAW_WRITE_SCREENSHOTS=1 $(BIN)/pytest -q
 
 # The browser suite runs once, against SQLite; everything else runs on PostgreSQL too.
 

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lessons.views import LoginView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before Django's auth URLs: the same log-in page, landing each role on its start page.
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("curation/", include("quizzes.curation_urls")),
     path("", include("corpus.urls")),

@@ -14,6 +14,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
+from django.urls import reverse
 
 from lessons.models import PasswordChangeRequired, SchoolClass
 
@@ -274,6 +275,23 @@ def ensure_demo_work(*, now) -> DemoWork:
                 note="Extra time (demo)",
             )
     return DemoWork(len(students), len(assignments), made)
+
+
+# --- Where each role starts --------------------------------------------------------------
+
+
+def start_page_for(user: User) -> str:
+    """The page a user lands on after logging in without a ?next=: their own work.
+
+    Curators start at the review queue, teachers at their classes, students at their
+    dashboard. A curator may also teach (the group holds every lessons permission),
+    so the curator test comes first.
+    """
+    if user.is_staff and user.has_perm("quizzes.change_question"):
+        return reverse("curation:queue")
+    if user.has_perm("lessons.add_schoolclass"):
+        return reverse("teacher_classes")
+    return reverse("dashboard")
 
 
 # --- The "Classes" link in the navigation ------------------------------------------------

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from corpus.models import Passage
-from lessons.accounts import sign_up_student
+from lessons.accounts import sign_up_student, start_page_for
 from lessons.assignments import student_assignments, student_retakes
 from lessons.checks import attach_checks
 from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
@@ -130,6 +131,15 @@ def lesson_quiz(request: HttpRequest, slug: str) -> HttpResponse:
         .distinct(),
     )
     return redirect("quiz_detail", pk=quiz.pk)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in page, landing each role on its own start page (student: dashboard,
+    teacher: classes, curator: review queue). A ?next= still wins when Django finds it
+    safe (same host), as in the stock view."""
+
+    def get_default_redirect_url(self) -> str:
+        return start_page_for(self.request.user)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,11 +1,14 @@
 """The frame every page shares: settings, base template, error pages."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 
 def _django_setup(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
@@ -109,3 +112,24 @@ def test_no_template_comment_spans_lines():
         if "{#" in line and "#}" not in line.split("{#", 1)[1]
     ]
     assert not leaking, f"multi-line {{# comments (use {{% comment %}}): {leaking}"
+
+
+@pytest.mark.django_db
+def test_admin_pages_link_an_icon_that_exists_so_no_favicon_404(admin_client):
+    from django.contrib.staticfiles import finders
+
+    html = admin_client.get("/admin/").content.decode()
+    link = re.search(r'<link rel="icon" href="/static/([^"]+)"', html)
+    assert link, "the admin links no icon: browsers ask for /favicon.ico"
+    assert finders.find(link[1])
+    assert f'href="/static/{link[1]}"' in Client().get("/").content.decode()  # the site too
+
+
+def test_htmx_never_copies_a_style_attribute_into_a_swapped_element():
+    """htmx settles `style` from an old element onto its new twin (same id) by default: a
+    style the browser set (a resized textarea) became an inline style the CSP refused."""
+    from django.template.loader import get_template
+
+    source = get_template("base.html").template.source
+    config = json.loads(re.search(r"name=\"htmx-config\" content='([^']+)'", source)[1])
+    assert "style" not in config["attributesToSettle"]

@@ -141,7 +141,13 @@ def pytest_runtest_makereport(item, call):
 
 
 def save_screenshot(page, name: str) -> None:
-    """Screenshots of the main pages, shown in the README."""
+    """Screenshots of the main pages, shown in the README.
+
+    Written only when THAW_WRITE_SCREENSHOTS=1 (`make test` sets it): a plain `pytest`
+    must leave the checkout as it found it (`git status` clean).
+    """
+    if os.environ.get("THAW_WRITE_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 

@@ -100,3 +100,21 @@ def test_test_mode_saves_each_answer_then_reveals_them_on_the_results_page(
         total
     )
     assert axe_violations(page) == []  # the test-mode results and review
+
+
+def test_answering_after_resizing_the_report_box_breaks_no_content_security_policy(
+    offline_page, base_url, built_quizzes
+):
+    """A student who drags the "Report a problem" box bigger gives it an inline style; the
+    answer's swap used to copy it into the new card, which the CSP refused (a console
+    error on every answer). `offline_page` fails the test on any console error."""
+    page = offline_page
+    sign_up(page, base_url, "browser-vera", name="Vera")
+    start_quiz(page, base_url, built_quizzes["every_type"])
+    page.locator("#question-card .report-problem summary").click()
+    box = page.locator("#question-card .report-problem textarea")
+    box.evaluate("e => { e.style.height = '7rem'; }")  # what dragging its corner does
+    assert box.get_attribute("style")
+    answer_by_keyboard(page, js=True)
+    expect_feedback(page, js=True)
+    next_question(page, js=True)

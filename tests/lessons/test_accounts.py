@@ -128,3 +128,45 @@ def test_nav_fits_the_role(client, username, links, absent):
         assert label in nav
     for label in absent:
         assert f">{label}<" not in nav
+
+
+def _curator(**kwargs):
+    from lessons.accounts import CURATORS, ensure_role_groups
+    from tests.factories import make_user
+
+    user = make_user(is_staff=True, **kwargs)
+    user.groups.add(ensure_role_groups()[CURATORS])
+    return user
+
+
+def _log_in(client, username: str, *, next_url: str | None = None):
+    path = "/accounts/login/" + (f"?next={next_url}" if next_url else "")
+    return client.post(path, {"username": username, "password": "a-long-password-1956"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "start"),
+    [("student", "/dashboard/"), ("teacher", "/teach/"), ("curator", "/curation/")],
+)
+def test_each_role_lands_on_its_own_start_page_after_logging_in(client, role, start):
+    from tests.factories import make_teacher, make_user
+
+    make = {"student": make_user, "teacher": make_teacher, "curator": _curator}[role]
+    make(username=f"a-{role}")
+    response = _log_in(client, f"a-{role}")
+    assert response.status_code == 302
+    assert response["Location"] == start
+    assert client.get(start).status_code == 200  # a page the role may open
+
+
+@pytest.mark.django_db
+def test_a_safe_next_wins_over_the_start_page_and_an_unsafe_one_does_not(client):
+    from tests.factories import make_teacher
+
+    make_teacher(username="tamara")
+    response = _log_in(client, "tamara", next_url="/lessons/the-secret-speech/")
+    assert response["Location"] == "/lessons/the-secret-speech/"
+    client.post("/accounts/logout/")
+    response = _log_in(client, "tamara", next_url="https://evil.example/")
+    assert response["Location"] == "/teach/"
