@@ -102,6 +102,7 @@ class World:
     markers: tuple[Marker, ...]
     note_slug: str = ""
     work_slug: str = ""
+    proposal: int = 0  # a proposed glossary term (corpus.proposals) waiting for a curator
 
 
 @dataclass(frozen=True)
@@ -676,6 +677,17 @@ CURATION = [
         data=_bad_toml,
         writes=NOBODY,
     ),
+    # Proposed glossary terms and timeline events (quizzes.curation_proposals): an approval
+    # without a description is refused and changes nothing.
+    Row("curation:proposals", CURATOR_ONLY),
+    Row(
+        "curation:proposal_decide",
+        CURATOR_ONLY,
+        methods=("POST",),
+        kwargs=lambda w: {"pk": w.proposal},
+        data=lambda w: {"action": "approve", "name": "", "description": ""},
+        writes=NOBODY,
+    ),
     # Editorial notes and reference works (corpus.editorial_views): a valid edit is saved
     # and audited for a curator; an invalid one (a quotation no passage holds) changes nothing.
     Row("curation:notes", CURATOR_ONLY),
@@ -905,6 +917,7 @@ def build_world() -> World:
 
     from django.utils import timezone
 
+    from corpus.models import Proposal
     from lessons.accounts import CURATORS, ensure_role_groups
     from lessons.assignments import allow_retake, create_assignment, set_accommodation
     from quizzes.models import Quiz, Response
@@ -949,6 +962,10 @@ def build_world() -> World:
     passages = make_passages(source=source, count=4)
     work = make_reference_work(slug="matrix-work")
     note = make_note(slug="matrix-note", on=[passages[0]], references=[(work, "p. 1")])
+    proposal = Proposal.objects.create(
+        slug="matrix-proposal", kind="person", name="Matrix Person", quote=passages[0].text,
+        source=passages[0].source,
+    )  # fmt: skip
     term = make_term(slug="matrix-term")
     make_event()
     module = make_module(slug="matrix-lesson")
@@ -1070,4 +1087,5 @@ def build_world() -> World:
         markers=markers,
         note_slug=note.slug,
         work_slug=work.slug,
+        proposal=proposal.pk,
     )
