@@ -9,6 +9,8 @@ unit that every lesson, question and explanation cites.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Case, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.urls import reverse
 
 from corpus import bibliography
@@ -176,6 +178,17 @@ class Passage(models.Model):
             return f"pp. {self.page_start}–{self.page_end}"
         return f"p. {self.page_start}"
 
+    @property
+    def paragraph_label(self) -> str:
+        return f"paragraph {self.ordinal}"
+
+    @property
+    def place_label(self) -> str:
+        """Where the passage is, in words a reader can follow to it: its printed page, or
+        its paragraph number (the reader's margin shows it) when the source has no pages.
+        Students never see `key`, the stable id links are made of."""
+        return self.page_label or self.paragraph_label
+
 
 class GlossaryTerm(models.Model):
     class Kind(models.TextChoices):
@@ -226,6 +239,18 @@ class GlossaryTerm(models.Model):
         return [self.name, *self.aliases]
 
 
+# The timeline's order: each event at the END of its period, so "June 1956" comes after
+# every dated day of June 1956, and "1953" or "c. 1953" after all of 1953 (docs/corpus-format.md).
+# Computed in SQL from `date` (the period's first day) and `precision`: no stored copy to drift.
+_TIMELINE_ORDER = [
+    ExtractYear("date"),
+    Case(When(precision__in=["year", "approx"], then=Value(13)), default=ExtractMonth("date")),
+    Case(When(precision="day", then=ExtractDay("date")), default=Value(32)),
+    Case(When(precision="approx", then=Value(1)), default=Value(0)),  # "1953" before "c. 1953"
+    "slug",
+]
+
+
 class TimelineEvent(models.Model):
     class Precision(models.TextChoices):
         DAY = "day", "Day"
@@ -242,7 +267,7 @@ class TimelineEvent(models.Model):
     terms = models.ManyToManyField(GlossaryTerm, related_name="timeline_events", blank=True)
 
     class Meta:
-        ordering = ["date", "slug"]
+        ordering = _TIMELINE_ORDER
         indexes = [models.Index(fields=["date"], name="timeline_event_date")]
 
     def __str__(self) -> str:
