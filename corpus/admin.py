@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from corpus.models import (
+    EditorialDeletion,
     EditorialNote,
     GlossaryTerm,
     NoteLessonTarget,
@@ -62,6 +63,23 @@ class PassageAdmin(admin.ModelAdmin):
     list_per_page = 50
 
 
+class TermReferenceInline(admin.TabularInline):
+    # Reference works come from glossary.toml (`references`), like the citations.
+    model = ReferenceCitation
+    fk_name = "term"
+    fields = ["work", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventReferenceInline(TermReferenceInline):
+    fk_name = "event"
+
+
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "role"]
@@ -69,6 +87,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases", "description"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["citations", "mentions"]
+    inlines = [TermReferenceInline]
 
 
 @admin.register(TimelineEvent)
@@ -79,6 +98,7 @@ class TimelineEventAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     raw_id_fields = ["citations"]
     filter_horizontal = ["terms"]
+    inlines = [EventReferenceInline]
 
 
 # --- Editorial notes and reference works ------------------------------------------------
@@ -148,3 +168,12 @@ class ReferenceWorkAdmin(_ReadOnly):
     def edit_link(self, obj: ReferenceWork) -> str:
         url = reverse("curation:work_edit", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">Edit on the curation page</a>', url)
+
+
+@admin.register(EditorialDeletion)
+class EditorialDeletionAdmin(_ReadOnly):
+    """Deleted in the app, still in a data file: `export_corpus --editorial` drops them."""
+
+    list_display = ["what", "slug", "deleted_at"]
+    list_filter = ["what"]
+    search_fields = ["slug"]
