@@ -15,6 +15,10 @@ escaped before any markup is added.
 Garbled passages are searched and returned, not hidden: the results carry the
 passage so the page can show its quality flag (a curator needs to find them,
 a student needs to know not to quote them).
+
+Spelling is forgiven (corpus.spelling): a word with other spellings in the glossary
+is searched in all of them ("Beria" finds the speech's "Beriya"), and a search that
+finds nothing offers the closest words the corpus has ("Berya": did you mean "beriya"?).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.models import Passage
+from corpus.spelling import corpus_vocabulary, glossary_spellings, suggest, variant_map, words
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 40
@@ -52,6 +57,13 @@ class SearchResults:
     limit: int = 20
     offset: int = 0
     truncated: bool = False  # words or characters of the input were left out
+    # Other spellings searched too, per word of the query: (("beria", ("beriya",)),)
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    suggestion: str = ""  # a query that finds something, when this one found nothing
+
+    @property
+    def other_spellings(self) -> tuple[str, ...]:
+        return tuple(other for _, others in self.variants for other in others)
 
     @property
     def page_count(self) -> int:
@@ -107,10 +119,13 @@ def search_passages(*, query: str, limit: int = 20, offset: int = 0) -> SearchRe
     )
     if not terms:
         return results
-    if connection.vendor == "postgresql":
-        total, rows = _search_postgres(terms=terms, limit=limit, offset=offset)
-    else:
-        total, rows = _search_sqlite(terms=terms, limit=limit, offset=offset)
+    spellings = glossary_spellings()
+    known = variant_map(spellings=spellings)
+    groups = tuple((term, *known.get(term, ())) for term in terms)
+    total, rows = _search(groups=groups, limit=limit, offset=offset)
+    suggestion = ""
+    if not total:
+        suggestion = _suggestion(terms=terms, spellings=spellings, known=known)
     passages = Passage.objects.select_related("source").in_bulk([pk for pk, _ in rows])
     hits = [
         SearchHit(passage=passages[pk], snippet=highlight_markers(snippet))
@@ -125,7 +140,30 @@ def search_passages(*, query: str, limit: int = 20, offset: int = 0) -> SearchRe
         limit=limit,
         offset=offset,
         truncated=truncated,
+        variants=tuple((group[0], group[1:]) for group in groups if len(group) > 1),
+        suggestion=suggestion,
     )
+
+
+def _search(
+    *, groups: tuple[tuple[str, ...], ...], limit: int, offset: int, count_only: bool = False
+) -> tuple[int, list[tuple[int, str]]]:
+    if connection.vendor == "postgresql":
+        return _search_postgres(groups=groups, limit=limit, offset=offset, count_only=count_only)
+    return _search_sqlite(groups=groups, limit=limit, offset=offset, count_only=count_only)
+
+
+def _suggestion(
+    *, terms: tuple[str, ...], spellings: list[list[str]], known: dict[str, tuple[str, ...]]
+) -> str:
+    """A query close to `terms` that finds something, or "" (two or three queries)."""
+    glossary_words = {w for group in spellings for spelling in group for w in words(spelling)}
+    suggested = suggest(terms=terms, vocabulary=corpus_vocabulary(), known=glossary_words)
+    if suggested is None:
+        return ""
+    groups = tuple((term, *known.get(term, ())) for term in suggested)
+    total, _ = _search(groups=groups, limit=1, offset=0, count_only=True)
+    return " ".join(suggested) if total else ""
 
 
 def highlight_markers(text: str) -> SafeString:
@@ -174,21 +212,25 @@ _SQLITE_SCHEMA = [
 ]
 
 
-def fts5_match_expression(terms: tuple[str, ...]) -> str:
-    """An FTS5 MATCH string: every term as a quoted string, the last one as a prefix.
+def fts5_match_expression(groups: tuple[tuple[str, ...], ...]) -> str:
+    """An FTS5 MATCH string: every group must match, by any of its spellings, each a
+    quoted string; the last group's spellings match as prefixes.
 
     Quoting makes FTS5 treat AND/OR/NOT/NEAR and any punctuation as plain
     text; terms are already reduced to word characters, so they hold no quote.
     """
-    quoted = [f'"{term}"' for term in terms]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    parts = []
+    for n, group in enumerate(groups):
+        star = "*" if n == len(groups) - 1 else ""
+        quoted = [f'"{term}"{star}' for term in group]
+        parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+    return " AND ".join(parts)  # FTS5 does not AND a bracket with the next phrase implicitly
 
 
 def _search_sqlite(
-    *, terms: tuple[str, ...], limit: int, offset: int
+    *, groups: tuple[tuple[str, ...], ...], limit: int, offset: int, count_only: bool = False
 ) -> tuple[int, list[tuple[int, str]]]:
-    match = fts5_match_expression(terms)
+    match = fts5_match_expression(groups)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM corpus_passage_fts f "
@@ -197,7 +239,7 @@ def _search_sqlite(
             [match],
         )
         total = cursor.fetchone()[0]
-        if offset >= total:
+        if count_only or offset >= total:
             return total, []
         cursor.execute(
             "SELECT f.rowid, snippet(corpus_passage_fts, 0, %s, %s, '…', 30) "
@@ -221,17 +263,21 @@ _HEADLINE_OPTIONS = (
 )
 
 
-def tsquery_expression(terms: tuple[str, ...]) -> str:
-    """A to_tsquery string: every term a quoted lexeme, ANDed; the last a prefix."""
-    lexemes = [f"'{term}'" for term in terms]
-    lexemes[-1] += ":*"
-    return " & ".join(lexemes)
+def tsquery_expression(groups: tuple[tuple[str, ...], ...]) -> str:
+    """A to_tsquery string: every group ANDed, its spellings ORed, each a quoted
+    lexeme; the last group's spellings match as prefixes."""
+    parts = []
+    for n, group in enumerate(groups):
+        star = ":*" if n == len(groups) - 1 else ""
+        lexemes = [f"'{term}'{star}" for term in group]
+        parts.append(lexemes[0] if len(lexemes) == 1 else "(" + " | ".join(lexemes) + ")")
+    return " & ".join(parts)
 
 
 def _search_postgres(
-    *, terms: tuple[str, ...], limit: int, offset: int
+    *, groups: tuple[tuple[str, ...], ...], limit: int, offset: int, count_only: bool = False
 ) -> tuple[int, list[tuple[int, str]]]:
-    tsquery = tsquery_expression(terms)
+    tsquery = tsquery_expression(groups)
     # The WHERE clause repeats the indexed expression exactly so the GIN index is used.
     where = (
         "FROM corpus_passage p, to_tsquery('english', %s) q "
@@ -240,7 +286,7 @@ def _search_postgres(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) {where}", [tsquery])
         total = cursor.fetchone()[0]
-        if offset >= total:
+        if count_only or offset >= total:
             return total, []
         # Headlines are costly: make them only for the page of results.
         cursor.execute(

@@ -150,3 +150,68 @@ def test_any_input_gives_results_or_none_never_an_error(corpus, query):
     assert results.total >= len(results.hits) >= 0
     for hit in results.hits:
         assert "<script" not in hit.snippet
+
+
+# --- forgiving spelling (corpus.spelling) ------------------------------------------------
+
+
+def test_variant_map_pairs_alike_spellings_within_one_glossary_term_only():
+    from corpus.spelling import variant_map
+
+    found = variant_map(
+        spellings=[
+            ["Lavrentiy Beria", "Beria", "Beriya"],
+            ["Kosior", "Kossior"],
+            ["János Kádár", "Kadar"],
+            ["Władysław Gomułka", "Wladyslaw Gomulka"],
+            ["General Secretary", "Secretary General"],
+            ["Berlin"],  # like "Beria", but another term: never a variant of it
+        ]
+    )
+    assert found["beria"] == ("beriya",) and found["beriya"] == ("beria",)
+    assert found["kossior"] == ("kosior",)
+    assert found["kadar"] == ("kádár",)
+    assert found["wladyslaw"] == ("władysław",) and found["gomułka"] == ("gomulka",)
+    assert "secretary" not in found and "general" not in found
+    assert "berlin" not in found
+
+
+@pytest.fixture
+def spellings():
+    """The speech spells him "Beriya" and "Kossior"; the encyclopedia "Beria" and "Kosior"."""
+    from tests.factories import make_term
+
+    source = make_source(slug="speech-congressional-record", title="Congressional Record")
+    beriya = make_passage(source=source, text="Beriya also handled this case cruelly.")
+    beria = make_passage(source=source, text="Beria was arrested in June 1953.")
+    kossior = make_passage(source=source, text="Comrades Rudzutak and Kossior were shot.")
+    make_term(slug="beria", name="Lavrentiy Beria", aliases=["Beria", "Beriya"])
+    make_term(slug="kosior", name="Kosior", aliases=["Kossior"])
+    return {"beriya": beriya, "beria": beria, "kossior": kossior}
+
+
+def test_a_name_is_found_in_every_spelling_the_glossary_knows(spellings):
+    results = search_passages(query="Beria")
+    assert {hit.passage for hit in results.hits} == {spellings["beria"], spellings["beriya"]}
+    assert results.other_spellings == ("beriya",)
+    assert any("<mark>Beriya</mark>" in hit.snippet for hit in results.hits)
+    assert [hit.passage for hit in search_passages(query="Kosior shot").hits] == [
+        spellings["kossior"]
+    ]
+
+
+def test_a_misspelt_word_that_finds_nothing_gets_a_suggestion_that_finds_something(spellings):
+    results = search_passages(query="Berya")
+    assert results.total == 0
+    assert results.suggestion in {"beria", "beriya"}
+    assert search_passages(query=results.suggestion).total == 2
+    assert search_passages(query="handled Berya").suggestion == "handled beriya"
+    # Words the corpus has are left alone; nothing close: no suggestion.
+    assert search_passages(query="Beria cruelly arrested").suggestion == ""
+    assert search_passages(query="zzzzqqq").suggestion == ""
+
+
+def test_a_suggestion_is_offered_only_if_it_finds_something(spellings):
+    assert search_passages(query="arested").suggestion == "arrested"
+    # "kossior arrested" would be the suggestion, but no passage has both words.
+    assert search_passages(query="Kossior arested").suggestion == ""

@@ -279,8 +279,33 @@ def test_search_pages_link_forward_and_back_with_and_without_htmx(client, speech
 @pytest.mark.parametrize("count", [3, 60])
 def test_search_runs_a_constant_number_of_queries(client, speech, django_assert_num_queries, count):
     make_passages(source=speech["fuller"], count=count, text="Comrades, passage {n}.")
-    with django_assert_num_queries(3):  # count, page of hits, their passages and sources
+    for n in range(count):
+        make_term(aliases=[f"Alias {n}"])
+    # the glossary's spellings, count, page of hits, their passages and sources
+    with django_assert_num_queries(4):
         client.get(reverse("corpus_search"), {"q": "comrades"})
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_a_search_that_finds_nothing_runs_a_constant_number_of_queries(
+    client, speech, django_assert_num_queries, count
+):
+    make_passages(source=speech["fuller"], count=count, text="Comrades, passage {n}.")
+    # spellings, count, the corpus's fingerprint, its words (once), the suggestion's count
+    with django_assert_num_queries(5):
+        page = client.get(reverse("corpus_search"), {"q": "komrades"})
+    assert 'Did you mean <a href="?q=comrades">“comrades”</a>?' in page.content.decode()
+    with django_assert_num_queries(4):  # the corpus's words come from the cache now
+        client.get(reverse("corpus_search"), {"q": "komrades"})
+
+
+def test_search_page_names_the_other_spellings_it_searched(client, speech):
+    make_passage(source=speech["fuller"], text="Beriya also handled this case cruelly.")
+    make_term(slug="beria", name="Lavrentiy Beria", aliases=["Beria", "Beriya"])
+    html = _html(client.get(reverse("corpus_search"), {"q": "Beria"}))
+    assert "1 passage matches “beria”" in html
+    assert "Other spellings searched too: beriya (for “beria”)." in html
+    assert "<mark>Beriya</mark>" in html
 
 
 # --- glossary -----------------------------------------------------------------------
