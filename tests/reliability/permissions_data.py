@@ -103,6 +103,7 @@ class World:
     note_slug: str = ""
     work_slug: str = ""
     proposal: int = 0  # a proposed glossary term (corpus.proposals) waiting for a curator
+    task_step: int = 0  # a step of the lesson's source-analysis task (lessons.source_analysis)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,26 @@ LESSONS = [
     Row("home", PUBLIC),
     Row("lesson_list", PUBLIC),
     Row("lesson_detail", PUBLIC, kwargs=lambda w: {"slug": w.module_slug}),
+    # A check for understanding (lessons.checks): answering needs an account; this section
+    # has no checks, so the answer is refused with a message and nothing is stored.
+    Row(
+        "lesson_check",
+        SIGNED_IN,
+        methods=("POST",),
+        kwargs=lambda w: {"slug": w.module_slug, "section": "matrix-section"},
+        data=lambda w: {"question": w.question, "choice": "a"},
+        writes=NOBODY,
+    ),
+    # The source-analysis task: anyone reads it; a draft is saved for anyone logged in,
+    # except the student, who has handed theirs in (and a visitor, sent back to the lesson).
+    Row(
+        "lesson_task",
+        PUBLIC,
+        methods=("GET", "POST"),
+        kwargs=lambda w: {"slug": w.module_slug},
+        data=lambda w: {f"step-{w.task_step}": "A draft answer", "action": "save"},
+        writes=_only("other_student", "teacher", "other_teacher", "curator"),
+    ),
     # Builds the module's quiz on first use, for anyone (reading needs no account).
     Row(
         "lesson_quiz",
@@ -301,6 +322,7 @@ TEACHING = [
         writes=_only("teacher"),
     ),
     Row("teacher_gradebook", CLASS_TEACHER, kwargs=_class),
+    Row("teacher_written_answers", CLASS_TEACHER, kwargs=_class),
     Row("teacher_gradebook_csv", CLASS_TEACHER, kwargs=_class),
     Row(
         "teacher_student",
@@ -902,6 +924,7 @@ def render_doc(*, routes: dict[str, list[str]] | None = None) -> str:
 OWNER_NAME = "Zinaida Secretova"
 OTHER_STUDENT_NAME = "Boris Otherov"
 OWNER_ANSWER = "Malenkov-as-the-student-answered"
+OWNER_TASK_ANSWER = "Rettie-heard-it-as-the-student-wrote"
 REPORT_COMMENT = "Private complaint number 4471"
 ACCOMMODATION_NOTE = "Private accommodation note 5582"
 CLASS_A_NAME = "Secret class 10Z"
@@ -969,7 +992,7 @@ def build_world() -> World:
     term = make_term(slug="matrix-term")
     make_event()
     module = make_module(slug="matrix-lesson")
-    make_section(module=module)
+    make_section(module=module, slug="matrix-section")
     public_questions = [make_question(passage=p) for p in passages[:3]]
     class_source = make_source(slug="class-source")
     class_passages = make_passages(source=class_source, count=2)
@@ -1038,6 +1061,24 @@ def build_world() -> World:
         user=owner, question=public_questions[1], reason="other", comment=REPORT_COMMENT
     )
 
+    # The student's handed-in answer to the lesson's source-analysis task: theirs and their
+    # class's teachers' to read (lessons.work_views.class_written_answers).
+    from lessons.models import SourceTask, TaskAnswer, TaskDocument, TaskStep
+
+    moment = timezone.now()
+    task = SourceTask.objects.create(module=module, title="Matrix task")
+    TaskDocument.objects.create(
+        task=task, ordinal=1, heading="A", passage=passages[0], source_slug=source.slug, quote="x"
+    )
+    steps = [
+        TaskStep.objects.create(task=task, kind=kind, ordinal=n, question=f"{kind}?")
+        for n, kind in enumerate(TaskStep.Kind.values, 1)
+    ]
+    for step in steps:
+        TaskAnswer.objects.create(
+            step=step, student=owner, text=OWNER_TASK_ANSWER, updated_at=moment, submitted_at=moment
+        )
+
     student_side = frozenset({"student", "teacher"})
     other_side = frozenset({"other_student", "other_teacher"})
     markers = (
@@ -1049,6 +1090,7 @@ def build_world() -> World:
         Marker(CLASS_A_NAME, student_side),
         Marker(CLASS_A_CODE, student_side),
         Marker(ASSIGNMENT_TITLE, student_side),
+        Marker(OWNER_TASK_ANSWER, student_side),
         Marker(OTHER_STUDENT_NAME, other_side),
         Marker(CLASS_B_NAME, other_side),
         Marker(CLASS_B_CODE, other_side),
@@ -1088,4 +1130,5 @@ def build_world() -> World:
         note_slug=note.slug,
         work_slug=work.slug,
         proposal=proposal.pk,
+        task_step=steps[0].pk,
     )
