@@ -37,6 +37,7 @@ from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from wordfreq import zipf_frequency
 
 PERSON, PLACE, ORGANIZATION = "person", "place", "organization"
+NAME_KINDS = (PERSON, PLACE, ORGANIZATION)
 # wordfreq's Zipf scale: 5 is about once per 100,000 words ("events", "central"); names of
 # people are below 3.5 ("Khrushchev" 3.0, "Nagy" 2.7), of great cities and countries 4-4.5.
 COMMON_ZIPF = 5.0
@@ -137,7 +138,8 @@ def is_common_word(word: str, *, lower_words: frozenset[str] = frozenset()) -> b
     return len(parts) > 1 and all(p in lower_words or zipf(p) >= COMMON_ZIPF for p in parts)
 
 
-def _is_title(word: str) -> bool:
+def is_title(word: str) -> bool:
+    """A title before a person's name: nameparser's list ("Cardinal") and ours ("Marshal")."""
     low = word.lower().rstrip(".")
     return low in _OWN_TITLES or low in NAME_CONSTANTS.titles
 
@@ -271,12 +273,12 @@ def _sentence_names(sentence: str, s_start: int, lower_words: frozenset[str]) ->
             run[0].start() == 0 or sentence[: run[0].start()].rstrip().endswith(("“", '"'))
         ):
             first = run[0].group(0)
-            if is_common_word(first, lower_words=lower_words) and not _is_title(first):
+            if is_common_word(first, lower_words=lower_words) and not is_title(first):
                 run, words = run[1:], words[1:]
             else:
                 break
         title = []
-        while len(words) > 1 and (_is_title(words[0]) or words[0] in ("First", "Prime")):
+        while len(words) > 1 and (is_title(words[0]) or words[0] in ("First", "Prime")):
             title.append(words[0])
             run, words = run[1:], words[1:]
         if title and (words[0][:1].islower() or zipf(words[0]) >= RARE_ZIPF):
@@ -287,7 +289,7 @@ def _sentence_names(sentence: str, s_start: int, lower_words: frozenset[str]) ->
         name = sentence[start : run[0].start() + _length(sentence, run, words)]
         name = name.rstrip(" ,")
         only_common = all(
-            is_common_word(w, lower_words=lower_words) or _is_title(w)
+            is_common_word(w, lower_words=lower_words) or is_title(w)
             for w in re.findall(r"[^\W\d_][\w'’-]*", name)
             if w.lower() not in ("of", "the")
         )

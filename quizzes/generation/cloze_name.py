@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from corpus import discovery
 from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import (
     Candidate,
@@ -54,6 +55,23 @@ MAIN_SUBJECT_MIN_PASSAGES = 4
 MAIN_SUBJECT_MIN_MENTIONS = 3
 # "Warsaw" in "the Warsaw Pact" is part of a longer name: blanking it alone is absurd.
 _LONGER_NAME = re.compile(r" [A-Z][a-z]")
+_WORD_BEFORE = re.compile(r"(?<![.!?:;]\s)\b([A-Z][a-z]+)\s$")
+
+
+def _first_name_before(text: str) -> bool:
+    """A capitalised word just before the name, not opening the sentence, that ordinary
+    English rarely uses and that is no month or title: a first name ("Nikolai")."""
+    m = _WORD_BEFORE.search(text)
+    if not m or m.start() == 0:
+        return False
+    word = m.group(1)
+    return (
+        discovery.zipf(word) < discovery.RARE_ZIPF
+        and word not in discovery.MONTHS
+        and not discovery.is_title(word)
+    )
+
+
 _TITLE_BEFORE = re.compile(
     r"\b(?:General|Marshal|Cardinal|Admiral|Colonel|Premier|President|Bishop|Minister|Secretary)\s+$"
 )
@@ -107,6 +125,10 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 )
                 continue
             start = match.start()
+            if _first_name_before(sentence.text[:start]):
+                # "the Premier, Nikolai _____": the first name left in the stem gives it away
+                yield Rejection(NAME, "a first name before the blank", term.slug, ref)
+                continue
             initials = INITIALS.search(sentence.text[:start])
             if initials:
                 start = initials.start()

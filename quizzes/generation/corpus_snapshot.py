@@ -8,6 +8,7 @@ Tests build snapshots from unsaved objects.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,7 +16,15 @@ import pycountry
 from rapidfuzz import fuzz
 
 from corpus import discovery
-from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent, Work
+from corpus.models import (
+    EditorialNote,
+    GlossaryTerm,
+    Passage,
+    Proposal,
+    ReferenceCitation,
+    TimelineEvent,
+    Work,
+)
 from quizzes.generation.sentences import normalise
 
 # A passage of another rendering of the same work that contains a question's text this
@@ -52,6 +61,16 @@ class CorpusSnapshot:
     # Names the glossary lacks, found by corpus.discovery (`add_discovered`): unsaved terms,
     # also in `terms`, so every generator asks about them as about glossary names.
     entities: list[GlossaryTerm] = field(default_factory=list)
+    # What HAPPENED, cited to reference works: each event's and term's citations (with
+    # their work), and the editorial notes on them, by slug. Questions resting on an entry
+    # (quizzes/generation/entries.py) use only entries that cite reference works.
+    event_references: dict[str, list[ReferenceCitation]] = field(default_factory=dict)
+    term_references: dict[str, list[ReferenceCitation]] = field(default_factory=dict)
+    event_notes: dict[str, list[EditorialNote]] = field(default_factory=dict)
+    term_notes: dict[str, list[EditorialNote]] = field(default_factory=dict)
+    # The lessons (quizzes.passage_groups), when the bank is balanced by lesson: a
+    # chronology may order one lesson's events.
+    groups: Sequence = ()
 
     def __post_init__(self) -> None:
         if not self.all_passages:
@@ -236,6 +255,21 @@ def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = froze
             f"{texts[i].source.slug}:{texts[i].key}" for i in entity.passages
         }
         taken.add(entity.slug)
+    # A glossary name without a role (a proposal approved as found) keeps the distractors
+    # it had as a discovered name.
+    texts_by_ref = {f"{p.source.slug}:{p.key}": p for p in texts}
+    for term in snapshot.terms:
+        if term.role or term.kind not in discovery.NAME_KINDS or is_discovered(term):
+            continue
+        works = Counter(
+            snapshot.work_of(texts_by_ref[ref]).slug
+            for ref in snapshot.term_mentions.get(term.slug, ())
+            if ref in texts_by_ref
+        )
+        if works:
+            entity = discovery.Entity(slug=term.slug, name=term.name, kind=term.kind)
+            work = max(works, key=lambda w: (works[w], w))
+            term.role = _role(entity, work=work, countries=countries or _countries())
     snapshot.__dict__.pop("_mentions_by_work", None)  # recounted with the new names
     snapshot.__dict__.pop("_authors", None)
 
@@ -296,6 +330,27 @@ def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
         "timelineevent_id", "glossaryterm_id"
     ):
         event_terms[event_slug[row[0]]].append(slug_of[row[1]])
+    term_references: dict[str, list[ReferenceCitation]] = {t.slug: [] for t in terms}
+    event_references: dict[str, list[ReferenceCitation]] = {e.slug: [] for e in events}
+    citations_of_works = ReferenceCitation.objects.filter(
+        note__isnull=True, position__isnull=True
+    ).select_related("work")
+    for citation in citations_of_works.order_by("ordinal", "pk"):
+        if citation.term_id in slug_of:
+            term_references[slug_of[citation.term_id]].append(citation)
+        elif citation.event_id in event_slug:
+            event_references[event_slug[citation.event_id]].append(citation)
+    term_notes: dict[str, list[EditorialNote]] = {t.slug: [] for t in terms}
+    event_notes: dict[str, list[EditorialNote]] = {e.slug: [] for e in events}
+    notes = {n.pk: n for n in EditorialNote.objects.order_by("slug")}
+    for note_id, term_id in EditorialNote.terms.through.objects.values_list(
+        "editorialnote_id", "glossaryterm_id"
+    ):
+        term_notes[slug_of[term_id]].append(notes[note_id])
+    for note_id, event_id in EditorialNote.events.through.objects.values_list(
+        "editorialnote_id", "timelineevent_id"
+    ):
+        event_notes[event_slug[event_id]].append(notes[note_id])
     snapshot = CorpusSnapshot(
         passages=in_scope,
         all_passages=all_passages,
@@ -306,6 +361,10 @@ def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
         term_citations=citations,
         event_citations=event_citations,
         event_terms=event_terms,
+        term_references=term_references,
+        event_references=event_references,
+        term_notes=term_notes,
+        event_notes=event_notes,
     )
     add_discovered(snapshot, rejected=rejected_names())
     return snapshot

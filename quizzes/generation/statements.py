@@ -36,7 +36,7 @@ _PERSON_NOUN = re.compile(
     r"\b(?:man|woman|person|leader|delegate|secretary|member|journalist|prisoner|anyone|"
     r"everyone|someone|whoever|who|nobody|accused|father|son|comrade|individual|worker|doctor|"
     r"academician|chairman|commissar|minister|president|chief|representative|girlfriend|"
-    r"official|author|founder|theorist|genius|one)\b",
+    r"official(?!\s+[a-z]+\s+to\b)|author|founder|theorist|genius|one)\b",
     re.I,
 )
 _COLLECTIVE = re.compile(
