@@ -45,13 +45,16 @@ class Correction:
 
 def load_toml(data: str, *, name: str) -> dict:
     """`tomllib.loads` with every way a hostile document makes it fail as an ErrataError:
-    invalid TOML, and arrays or tables nested so deep that the parser runs out of stack."""
+    invalid TOML, arrays or tables nested so deep that the parser runs out of stack, and
+    integers too long for Python to read."""
     try:
         return tomllib.loads(data)
     except tomllib.TOMLDecodeError as error:
         raise ErrataError(f"{name}: not valid TOML ({error})") from error
     except RecursionError:
         raise ErrataError(f"{name}: not valid TOML (nested too deeply)") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python refuses to read it)
+        raise ErrataError(f"{name}: not valid TOML (a number too long to read)") from None
 
 
 def parse_errata(data: str, *, name: str) -> list[Correction]:

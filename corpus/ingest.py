@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 from corpus import cleaning
 from corpus.errata import Correction, ErrataError, apply_corrections, read_errata
 from corpus.models import Passage, Source, Work
+from corpus.plain_text import control_character_problem
 
 ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 # Two passages whose normalised texts score at least this (rapidfuzz ratio, 0-100)
@@ -553,6 +554,11 @@ def import_document(
         raise DocumentError(f"{path.name}: the file is {_size(size)}; the limit is {_size(limit)}")
     data = path.read_bytes()
     text = validate_document(name=path.name, data=data)
+    fields = {"title": title, "work": work, "date": date, "author": author, "citation": citation}
+    for field_name, value in fields.items():
+        problem = control_character_problem(value)
+        if problem:  # PostgreSQL refuses a NUL; none of these is meant to hold one
+            raise DocumentError(f"the {field_name} {problem}")
     if not title.strip():
         raise DocumentError("--title must not be empty")
     _date, date_display = parse_date(date)

@@ -300,6 +300,10 @@ def _read_toml(path: Path, *, table: str) -> list[Any]:
         raise ReferenceDataError(f"{path.name}: not valid TOML ({error})") from None
     except RecursionError:  # arrays or tables nested thousands deep
         raise ReferenceDataError(f"{path.name}: not valid TOML (nested too deeply)") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise ReferenceDataError(
+            f"{path.name}: not valid TOML (a number too long to read)"
+        ) from None
     entries = data.get(table, [])
     if not isinstance(entries, list):
         raise ReferenceDataError(f"{path.name}: [[{table}]] must be an array of tables")

@@ -353,7 +353,7 @@ def upload_source(
     try:
         validate_document(name=name, data=data)
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(name).name
+            path = Path(folder) / _short_file_name(name)
             path.write_bytes(data)
             report = import_document(
                 path=path,
@@ -375,6 +375,16 @@ def upload_source(
         changes={"file": name, "passages": report.passages, "questions": run.created},
     )
     return source
+
+
+def _short_file_name(name: str, *, limit: int = 200) -> str:
+    """The upload's own name, its stem cut so the name fits a file system's 255 bytes
+    (a browser may send a longer one, or 255 Cyrillic letters, twice that in UTF-8)."""
+    path = Path(Path(name).name)
+    stem, suffix = path.stem, path.suffix
+    while stem and len((stem + suffix).encode("utf-8")) > limit:
+        stem = stem[:-1]
+    return (stem or "upload") + suffix
 
 
 # --- exchange -------------------------------------------------------------------------------

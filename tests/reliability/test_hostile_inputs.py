@@ -175,6 +175,7 @@ DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
 HOSTILE_TOML = {
     "nested-100000-deep": (DEEP_TOML, "nested too deeply"),
     "nested-tables": ("x = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n", "nested too deeply"),
+    "5000-digit-integer": ("x = " + "9" * 5000 + "\n", "a number too long to read"),
     "correction-not-a-table": ("correction = [1, 2]\n", "array of tables"),
     "nul-escaped-in-a-string": (
         '[[correction]]\nwrong = "Stalin\\u0000"\nright = "Stalin"\n',
