@@ -118,8 +118,8 @@ def _save_task(request: HttpRequest, module: Module, task: SourceTask) -> HttpRe
     if request.htmx:
         return render(request, "lessons/_source_task.html", {"module": module, "sheet": sheet})
     if sheet.error and result is not None:
-        context = {"module": module, "sheet": sheet}
-        return render(request, "lessons/task_page.html", context, status=400)
+        # As a Django form shown again with its errors: the page, what was typed, why.
+        return render(request, "lessons/task_page.html", {"module": module, "sheet": sheet})
     if sheet.error:
         messages.error(request, sheet.error)
     else:
