@@ -270,7 +270,7 @@ def diff_html(*, segments: Iterable[DiffSegmentLike], side: Literal["left", "rig
         if segment.op == "equal":
             parts.append(escape(text))
             continue
-        label = "worded differently" if segment.op == "replace" else "only in this rendering"
+        label = "worded differently" if segment.op == "replace" else "only in this version"
         parts.append(
             format_html(
                 '<{tag} class="diff diff-{op}"><span class="visually-hidden">[{label}: </span>'

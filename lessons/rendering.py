@@ -479,7 +479,7 @@ def assemble_module(
             return format_html(
                 '<sup class="cite"><a href="{}" title="{}" aria-label="Source {}: {}">{}</a></sup>',
                 passage.get_absolute_url(),
-                f"{passage.source.title}, ¶{passage.key}: “{citation.quote}”",
+                f"{passage.source.title}, {passage.place_label}: “{citation.quote}”",
                 note.number,
                 passage.source.title,
                 note.number,
@@ -557,7 +557,27 @@ def _work_link(citation, notes: dict[tuple[str, int], Note]) -> str:
     )
 
 
+_SUP_NUMBER = re.compile(r">(\d+)</a></sup>$")
+
+
 def _notes_in(html: str, note_link) -> SafeString:
+    """`html` with its citation placeholders turned into numbered links.
+
+    Two citations of one source in a row (two quotations from one passage) would show
+    its number twice ("29 29"): the second is dropped; the notes list keeps both quotes.
+    """
+    last = {"end": 0, "number": None}  # the last link put in
+
+    def link_once(match: re.Match) -> str:
+        link = note_link(match)
+        if not link:
+            return ""
+        number = _SUP_NUMBER.search(link).group(1)
+        between = PLACEHOLDER.sub("", html[last["end"] : match.start()])
+        repeated = number == last["number"] and not between.strip()
+        last.update(end=match.end(), number=number)
+        return "" if repeated else link
+
     # The stored HTML was sanitised when it was rendered; the links put in here
     # are built by format_html from escaped values.
-    return mark_safe(PLACEHOLDER.sub(note_link, html))  # noqa: S308  # nosec
+    return mark_safe(PLACEHOLDER.sub(link_once, html))  # noqa: S308  # nosec

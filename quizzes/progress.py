@@ -58,6 +58,21 @@ class TypeMisses:
         return round(100 * self.missed / self.answered) if self.answered else 0
 
 
+# Question types as a student reads them on the dashboard: plain words. The model's
+# labels ("Cloze: date") are the bank's own terms, for curators.
+PLAIN_TYPE_NAMES = {
+    Question.Type.CLOZE_QUANTITY: "Fill in the number",
+    Question.Type.CLOZE_DATE: "Fill in the date",
+    Question.Type.CLOZE_NAME: "Fill in the name",
+    Question.Type.WHO_WHAT_WHEN: "Who, what or when",
+    Question.Type.TRUE_FALSE: "True or false",
+    Question.Type.QUOTE_ATTRIBUTION: "Who said it",
+    Question.Type.SOURCE_ATTRIBUTION: "Which document says it",
+    Question.Type.CHRONOLOGY: "Put events in order",
+    Question.Type.COMPARE_RENDERINGS: "Compare two translations",
+}
+
+
 def missed_question_types(*, user, now: datetime.datetime, limit: int = 3) -> list[TypeMisses]:
     """The question types the user misses most: most wrong answers first (every try counts)."""
     rows = (
@@ -67,7 +82,7 @@ def missed_question_types(*, user, now: datetime.datetime, limit: int = 3) -> li
         .filter(missed__gt=0)
         .order_by("-missed", "-answered", "question__type")[:limit]
     )
-    labels = dict(Question.Type.choices)
+    labels = PLAIN_TYPE_NAMES
     return [
         TypeMisses(
             type=row["question__type"],
@@ -106,7 +121,7 @@ def answer_summary(*, user, now: datetime.datetime, type_limit: int = 3) -> Answ
             missed[question_type] += 1
     # The same order as missed_question_types: most wrong, then most answered, then type.
     ranked = sorted(missed, key=lambda t: (-missed[t], -answered[t], t))[:type_limit]
-    labels = dict(Question.Type.choices)
+    labels = PLAIN_TYPE_NAMES
     return AnswerSummary(
         latest=latest,
         missed_types=[

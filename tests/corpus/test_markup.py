@@ -120,7 +120,7 @@ def test_diff_sides_use_del_and_ins_with_text_labels():
     left = diff_html(segments=segments, side="left")
     right = diff_html(segments=segments, side="right")
     assert "<del" in left and "kindness" in left and "politeness" not in left
-    assert "<ins" in right and "politeness" in right and "[only in this rendering: " in right
+    assert "<ins" in right and "politeness" in right and "[only in this version: " in right
     assert "[worded differently: " in left
 
 

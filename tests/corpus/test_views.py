@@ -127,7 +127,7 @@ def test_source_page_marks_stage_directions_editorial_notes_and_garbled_passages
     html = _html(client.get(speech["fuller"].get_absolute_url()))
     assert 'class="stage-direction"' in html
     assert "passage-editorial" in html and "Editor's note</p>" in html
-    assert "Garbled OCR." in html and "Column fragments from the scan." in html
+    assert "Unreadable scan." in html and "Column fragments from the scan." in html
     assert "One of those w young Alexander" in html  # shown, not hidden
 
 
@@ -488,7 +488,7 @@ def test_compare_renderings_aligns_passages_with_word_differences(client, speech
 
 def test_compare_renderings_without_the_sources_explains_what_is_missing(client):
     html = _html(client.get(reverse("compare_renderings")))
-    assert "Both renderings must be loaded" in html
+    assert "Both versions must be loaded" in html
 
 
 def test_compare_renderings_fragment_for_htmx(client, speech):
@@ -530,3 +530,34 @@ def test_compare_views_run_a_constant_number_of_queries(
         client.get(reverse("compare_renderings"))
     with django_assert_num_queries(2):  # sources, candidate passages
         client.get(reverse("compare_testament"))
+
+
+# --- plain words: no passage ids in what a reader sees -----------------------------------
+
+
+def test_reader_pages_name_a_passage_by_page_or_paragraph_never_by_its_id(client, speech):
+    passage = make_passage(
+        source=speech["fuller"], key="deadbeef", ordinal=12, text="Beria was arrested."
+    )
+    paged = make_passage(
+        source=speech["excerpt"], key="cafebabe", ordinal=3, page_start=271, text="Beria spoke."
+    )
+    term = make_term(slug="beria", name="Lavrentiy Beria", aliases=["Beria"])
+    term.citations.add(passage, paged)
+    term.mentions.add(passage, paged)
+    make_event(title="Beria arrested").citations.add(passage, paged)
+    pages = [
+        reverse("glossary_list"),
+        reverse("glossary_detail", kwargs={"slug": "beria"}),
+        reverse("timeline"),
+        reverse("corpus_search") + "?q=Beria",
+        speech["fuller"].get_absolute_url(),
+        reverse("passage_detail", kwargs={"slug": speech["fuller"].slug, "key": "deadbeef"}),
+    ]
+    for url in pages:
+        html = _html(client.get(url))
+        shown = re.sub(r"<[^>]*>", " ", html)  # the words, without tags and their attributes
+        assert "deadbeef" not in shown and "cafebabe" not in shown, url
+        assert "paragraph 12" in " ".join(shown.lower().split()), url
+        assert "#p-deadbeef" in html, url  # the id stays in the link, where it belongs
+    assert "p. 271" in re.sub(r"<[^>]*>", " ", _html(client.get(reverse("timeline"))))

@@ -125,3 +125,19 @@ def test_module_numbers_citations_across_sections_and_reuses_a_passages_number(a
     second_html = str(page.sections[1].parts[0])
     assert ">1</a></sup>" in second_html
     assert 'href="/sources/speech-anthology/#p-night"' in second_html
+
+
+def test_two_quotations_of_one_passage_in_a_row_show_its_number_once(anthology):
+    section = make_section(
+        body='The delegates met at night.[^speech-anthology: "night meeting"]'
+        '[^speech-anthology: "delegates were summoned"] Then'
+        ' again.[^speech-anthology: "night meeting"] And a'
+        ' photograph.[^speech-anthology: "no photograph"][^speech-anthology: "night meeting"]'
+    )
+    page = assemble_module(sections=[section])
+    html = str(page.sections[0].parts[0])
+    # "29 29" is gone; the same number after other words, or after another number, stays.
+    assert html.count(">1</a></sup>") == 3 and html.count(">2</a></sup>") == 1
+    assert "</sup><sup" in html  # 2 then 1: different sources side by side
+    assert page.notes[0].quotes == ["night meeting", "delegates were summoned"]
+    assert "¶" not in html and "p-night" in html  # no passage id in the words shown

@@ -105,10 +105,18 @@ def test_missed_question_types_rank_the_most_wrong_answers_first():
     )
     missed = missed_question_types(user=student, now=NOW, limit=3)
     assert [(m.label, m.missed, m.answered) for m in missed] == [
-        ("Cloze: date", 2, 3),
-        ("Cloze: name", 1, 2),
+        ("Fill in the date", 2, 3),
+        ("Fill in the name", 1, 2),
     ]
     assert missed[0].percent_missed == 67
+
+
+def test_every_question_type_has_a_plain_name_for_students():
+    from quizzes.progress import PLAIN_TYPE_NAMES
+
+    assert set(PLAIN_TYPE_NAMES) == set(Question.Type.values)
+    jargon = ("cloze", "rendering", "attribution", "chronology", "corpus", ":")
+    assert not [n for n in PLAIN_TYPE_NAMES.values() if any(j in n.lower() for j in jargon)]
 
 
 def test_missed_terms_come_from_the_passages_of_questions_wrong_on_the_latest_try():
