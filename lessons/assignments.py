@@ -19,12 +19,13 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from corpus.models import Passage, Source
+from corpus.models import Source
+from lessons.curation import module_group
 from lessons.models import Assignment, Membership, Module, Retake, SchoolClass, generate_join_code
 from quizzes.building import (
     practice_share,
     question_pool,
-    quiz_for_passages,
+    quiz_for_group,
     quiz_from_questions,
     retake_quiz,
     test_only_share,
@@ -109,23 +110,15 @@ def add_co_teacher(*, school_class: SchoolClass, username: str) -> User:
 # --- Assignments ----------------------------------------------------------------------
 
 
-def module_passage_ids(module: Module) -> list[int]:
-    return list(
-        Passage.objects.filter(lesson_citations__section__module=module)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-
-
 def module_quiz(module: Module) -> Quiz:
     """The module's end-of-lesson quiz (built on first use, as the lesson page does)."""
     # Imported here so lessons.dashboard may import this module for the student's panel.
     from lessons.dashboard import module_quiz_key
 
-    return quiz_for_passages(
+    return quiz_for_group(
         key=module_quiz_key(module),
         title=f"End-of-lesson quiz: {module.title}",
-        passages=module_passage_ids(module),
+        group=module_group(module),
     )
 
 
@@ -161,7 +154,7 @@ def create_assignment(
     if what in (LESSON, MODULE_QUIZ):
         if module is None:
             raise AssignmentError("Choose a lesson.")
-        pool = question_pool(passage_ids=module_passage_ids(module))
+        pool = question_pool(group=module_group(module))
         kind, draw_count = Quiz.Kind.MODULE, count or LESSON_DRAW
         default_title = f"Lesson: {module.title}" if what == LESSON else f"Quiz: {module.title}"
     elif what == SOURCE_QUIZ:
@@ -174,13 +167,13 @@ def create_assignment(
         if not count or count < 1:
             raise AssignmentError("Say how many questions to draw.")
         pool = question_pool(
-            passage_ids=module_passage_ids(module) if module else None, source=source, **filters
+            group=module_group(module) if module else None, source=source, **filters
         )
         draw_count = count
         default_title = f"Random quiz: {count} questions"
     elif what == PICKED:
         pool = question_pool(
-            passage_ids=module_passage_ids(module) if module else None, source=source, **filters
+            group=module_group(module) if module else None, source=source, **filters
         )
         default_title = "Custom quiz"
     else:

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lessons import assignments as teaching
+from lessons.curation import module_group
 from lessons.forms import AccommodationForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
 from lessons.gradebook import gradebook, gradebook_csv, gradebook_rows_html
 from lessons.item_analysis import item_analysis
@@ -226,7 +227,7 @@ def _pool_for(form_data) -> list:
     data = probe.cleaned_data
     module = data.get("module")
     pool = question_pool(
-        passage_ids=teaching.module_passage_ids(module) if module else None,
+        group=module_group(module) if module else None,
         source=data.get("source"),
         types=data.get("types") or (),
         difficulties=data.get("difficulties") or (),

@@ -22,17 +22,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from corpus.models import Passage
 from lessons.accounts import sign_up_student, start_page_for
 from lessons.assignments import student_assignments, student_retakes
 from lessons.checks import attach_checks
+from lessons.curation import module_group
 from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
 from lessons.editorial import notes_for_module
 from lessons.forms import JoinClassForm, SignupForm
 from lessons.models import Citation, Module, Section
 from lessons.rendering import assemble_module
 from lessons.source_analysis import task_for, task_sheet
-from quizzes.building import quiz_for_passages
+from quizzes.building import quiz_for_group
 from quizzes.progress import attempt_history
 
 ATTEMPTS_PER_PAGE = 10
@@ -123,12 +123,10 @@ def lesson_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     the first time.
     """
     module = get_object_or_404(Module, slug=slug)
-    quiz = quiz_for_passages(
+    quiz = quiz_for_group(
         key=module_quiz_key(module),
         title=f"End-of-lesson quiz: {module.title}",
-        passages=Passage.objects.filter(lesson_citations__section__module=module)
-        .values_list("pk", flat=True)
-        .distinct(),
+        group=module_group(module),
     )
     return redirect("quiz_detail", pk=quiz.pk)
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Q
 
 from corpus.models import Passage, Source
 from quizzes.grading import is_ordering
 from quizzes.models import Question, Quiz, QuizItem, words_key
+from quizzes.passage_groups import PassageGroup, entry_ids
 
 
 def question_facts(question: Question) -> set[tuple[str, str]]:
@@ -45,8 +45,18 @@ def _rank(question: Question, key: str) -> tuple:
     return (-question.quality_score, salt)
 
 
-def select_questions(*, key: str, questions: Iterable[Question], size: int) -> list[Question]:
-    """Up to `size` questions: types taken in turn, best first, no fact twice."""
+def select_questions(
+    *,
+    key: str,
+    questions: Iterable[Question],
+    size: int,
+    sections: Sequence[Collection[int]] = (),
+) -> list[Question]:
+    """Up to `size` questions: types taken in turn, best first, no fact twice. With
+    `sections` (the question ids of each section of a lesson), the sections in turn
+    instead, each giving its best question of the type the quiz has least of so far."""
+    if sections:
+        return _by_section(key=key, questions=questions, size=size, sections=sections)
     by_type: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
         by_type[question.type].append(question)
@@ -63,6 +73,35 @@ def select_questions(*, key: str, questions: Iterable[Question], size: int) -> l
                 seen |= facts
                 chosen.append(question)
                 break
+            if len(chosen) == size:
+                break
+    return chosen
+
+
+def _by_section(
+    *, key: str, questions: Iterable[Question], size: int, sections: Sequence[Collection[int]]
+) -> list[Question]:
+    ranked = sorted(questions, key=lambda q: _rank(q, key))
+    placed = set().union(*sections)
+    # A question no section holds (an event the lesson lists but no section tells) waits
+    # in a last queue of its own, taken in its turn.
+    queues = [[q for q in ranked if q.pk in ids] for ids in sections]
+    queues.append([q for q in ranked if q.pk not in placed])
+    order = {q.pk: n for n, q in enumerate(ranked)}
+    chosen: list[Question] = []
+    taken: set[int] = set()
+    seen: set[tuple[str, str]] = set()
+    types: dict[str, int] = defaultdict(int)
+    while len(chosen) < size and any(queues):
+        for queue in queues:
+            queue[:] = [q for q in queue if q.pk not in taken and not question_facts(q) & seen]
+            if not queue:
+                continue
+            question = min(queue, key=lambda q: (types[q.type], order[q.pk]))
+            chosen.append(question)
+            taken.add(question.pk)
+            seen |= question_facts(question)
+            types[question.type] += 1
             if len(chosen) == size:
                 break
     return chosen
@@ -85,8 +124,8 @@ def _sync(*, key: str, defaults: dict, questions: list[Question]) -> Quiz:
 
 
 def _citing(passage_ids: list[int]):
-    citing = Q(passage__in=passage_ids) | Q(extra_citations__in=passage_ids)
-    return Question.objects.published().filter(citing).distinct()
+    """Published questions citing the passages (a source's quiz): the rule of a group."""
+    return PassageGroup(key="", label="", passage_ids=frozenset(passage_ids)).questions()
 
 
 def practice_share(questions: Iterable[Question]) -> list[Question]:
@@ -100,11 +139,32 @@ def test_only_share(questions: Iterable[Question]) -> list[Question]:
 
 def quiz_for_passages(*, key: str, title: str, passages, size: int = 10) -> Quiz:
     """Get or create the quiz `key`, from the practice share of the questions citing `passages`."""
-    passage_ids = [p.pk if isinstance(p, Passage) else p for p in passages]
-    pool = practice_share(_citing(passage_ids))
-    questions = select_questions(key=key, questions=pool, size=size)
+    passage_ids = frozenset(p.pk if isinstance(p, Passage) else p for p in passages)
+    group = PassageGroup(key=key, label=title, passage_ids=passage_ids)
+    return quiz_for_group(key=key, title=title, group=group, size=size)
+
+
+def quiz_for_group(*, key: str, title: str, group: PassageGroup, size: int = 10) -> Quiz:
+    """Get or create the quiz `key` (a lesson's end-of-lesson quiz), from the practice share
+    of the group's pool (`PassageGroup.questions`), its sections taken in turn."""
+    pool = practice_share(group.questions())
+    sections = section_members(group=group, questions=pool) if group.sections else ()
+    questions = select_questions(key=key, questions=pool, size=size, sections=sections)
     kind = Quiz.Kind.MODULE if key.startswith("module:") else Quiz.Kind.CUSTOM
     return _sync(key=key, defaults={"title": title, "kind": kind}, questions=questions)
+
+
+def section_members(*, group: PassageGroup, questions: Sequence[Question]) -> list[set[int]]:
+    """For each of the group's sections, the ids of `questions` it holds. Three queries."""
+    cites = entry_ids(questions)
+    return [
+        {
+            pk
+            for pk, (passages, events, terms) in cites.items()
+            if section.holds(passage_ids=passages, event_ids=events, term_ids=terms)
+        }
+        for section in group.sections
+    ]
 
 
 def quiz_for_source(*, source: Source, size: int = 15) -> Quiz:
@@ -141,16 +201,20 @@ RULE_FIELDS = (
 
 def question_pool(
     *,
+    group: PassageGroup | None = None,
     passage_ids: Iterable[int] | None = None,
     source: Source | None = None,
     types: Iterable[str] = (),
     difficulties: Iterable[str] = (),
 ):
-    """Published questions, filtered by the passages they cite, source, type and difficulty.
-    Both shares: the caller keeps the practice share for practice (`practice_share`)."""
+    """Published questions, filtered by lesson (`group`: its pool, `PassageGroup.questions`),
+    the passages they cite, source, type and difficulty. Both shares: the caller keeps the
+    practice share for practice (`practice_share`)."""
     pool = Question.objects.published()
+    if group is not None:
+        pool = group.questions()
     if passage_ids is not None:
-        pool = _citing(list(passage_ids))
+        pool = pool.filter(pk__in=_citing(list(passage_ids)).values("pk"))
     if source is not None:
         pool = pool.filter(source=source)
     if types := list(types):

@@ -21,8 +21,12 @@ from quizzes.generation import (
     cloze_name,
     cloze_quantity,
     compare_renderings,
+    event_questions,
+    event_statements,
+    lesson_chronology,
     quote_attribution,
     source_attribution,
+    term_questions,
     true_false,
     who_what_when,
 )
@@ -39,7 +43,7 @@ from quizzes.generation.balancing import (
 from quizzes.generation.candidates import Candidate, Rejection, passage_ref
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, load_snapshot
 from quizzes.generation.gates import NearDuplicates, check
-from quizzes.passage_groups import passage_groups
+from quizzes.passage_groups import PassageGroup, passage_groups
 
 GENERATORS: tuple[ModuleType, ...] = (
     cloze_quantity,
@@ -51,6 +55,11 @@ GENERATORS: tuple[ModuleType, ...] = (
     source_attribution,
     chronology,
     compare_renderings,
+    # What happened, resting on timeline and glossary entries that cite reference works.
+    event_questions,
+    term_questions,
+    event_statements,
+    lesson_chronology,
 )
 NEAR_DUPLICATE = "near-duplicate of another question"
 
@@ -84,10 +93,12 @@ def generate_bank(
     groups: Groups = (),
 ) -> BankResult:
     """Every generator's candidates through every gate; deterministic for a corpus and seed.
-    `groups` are the lessons' passage ids (`lesson_groups()`): the bank is balanced within
-    each of them (`balancing`) as well as as a whole."""
+    `groups` are the lessons (`lesson_groups()`): the bank is balanced within each of them
+    (`balancing`) as well as as a whole, and a chronology may order one lesson's events."""
     result = BankResult()
     passed: list[Candidate] = []
+    if groups and not corpus.groups:
+        corpus.groups = groups
     for module in generators:
         rng = random.Random(f"{seed}:{module.NAME}")  # noqa: S311 - not cryptographic
         for item in module.generate(corpus=corpus, rng=rng):
@@ -133,14 +144,16 @@ def generate_bank(
     return result
 
 
-def lesson_groups() -> list[frozenset[int]]:
-    """The passage ids of each lesson (registered with `quizzes.passage_groups`)."""
-    return [group.passage_ids for group in passage_groups().values()]
+def lesson_groups() -> list[PassageGroup]:
+    """Each lesson: its passages, events and terms (registered with `quizzes.passage_groups`)."""
+    return list(passage_groups().values())
 
 
 def _cite_twins(corpus: CorpusSnapshot, candidate: Candidate) -> None:
     """A question on words the anthology repeats from the Congressional Record cites both."""
     if candidate.type in ("chronology", "who_what_when", "compare_renderings"):
+        return
+    if candidate.passage is None:  # resting on an entry: no passage to find twins of
         return
     text = candidate.quote
     if candidate.type in FILLER_TYPES and candidate.support_phrases:

@@ -26,6 +26,7 @@ from django.conf import settings
 
 from quizzes.generation.answer_keys import ONE_ANSWER_TYPES, AnswerKeys, key_cap
 from quizzes.generation.candidates import Candidate, passage_ref
+from quizzes.passage_groups import PassageGroup
 
 FILLER_TYPES = ("true_false", "source_attribution")
 CAPPED = "capped: the passage already has questions"
@@ -37,7 +38,8 @@ HELD_KEY = "held: its answer is already the key of 5 % of its lesson's questions
 BANK = -1  # the group every question belongs to
 DEFAULT_PUBLISH_THRESHOLD = 0.7
 
-Groups = Sequence[frozenset[int]]
+# A lesson (quizzes.passage_groups), or only its passage ids.
+Groups = Sequence[PassageGroup | frozenset[int]]
 
 
 def publish_threshold() -> float:
@@ -50,9 +52,20 @@ def publishable(candidate: Candidate, threshold: float) -> bool:
 
 
 def memberships(candidate: Candidate, groups: Groups) -> frozenset[int]:
-    """The groups (by index) whose passages the candidate cites, and the whole bank."""
-    ids = {p.pk for p in candidate.cited if p.pk is not None}
-    return frozenset({BANK, *(i for i, g in enumerate(groups) if ids & g)})
+    """The groups (by index) whose passages the candidate cites or whose events or terms it
+    rests on (`PassageGroup.holds`), and the whole bank."""
+    passages = {p.pk for p in candidate.cited if p.pk is not None}
+    events = {e.pk for e in candidate.events if e.pk is not None}
+    terms = {t.pk for t in candidate.terms if t.pk is not None}
+    inside = []
+    for i, group in enumerate(groups):
+        if isinstance(group, PassageGroup):
+            found = group.holds(passage_ids=passages, event_ids=events, term_ids=terms)
+        else:
+            found = bool(passages & group)
+        if found:
+            inside.append(i)
+    return frozenset({BANK, *inside})
 
 
 def _is_true(c: Candidate) -> bool:
@@ -70,11 +83,11 @@ def select_fillers(
     before source attribution, true or false as the passage's lessons need."""
     substantive: Counter[str] = Counter()
     for c in accepted:
-        if c.type not in FILLER_TYPES and publishable(c, threshold):
+        if not _is_filler(c) and publishable(c, threshold):
             substantive.update({passage_ref(p) for p in c.cited})
     by_passage: dict[str, list[Candidate]] = defaultdict(list)
     for c in accepted:
-        if c.type in FILLER_TYPES:
+        if _is_filler(c):
             by_passage[passage_ref(c.passage)].append(c)
     lean: Counter[int] = Counter()  # per group: false statements kept minus true ones
     keep: set[str] = set()
@@ -98,9 +111,14 @@ def select_fillers(
         else:
             chosen = options[:FILLERS_PER_PASSAGE]
         keep.update(c.fingerprint for c in chosen)
-    kept = [c for c in accepted if c.type not in FILLER_TYPES or c.fingerprint in keep]
-    capped = [c for c in accepted if c.type in FILLER_TYPES and c.fingerprint not in keep]
+    kept = [c for c in accepted if not _is_filler(c) or c.fingerprint in keep]
+    capped = [c for c in accepted if _is_filler(c) and c.fingerprint not in keep]
     return kept, capped
+
+
+def _is_filler(c: Candidate) -> bool:
+    # A statement resting on a timeline event fills no passage's gap: it is the event's.
+    return c.type in FILLER_TYPES and c.passage is not None
 
 
 def in_band(true: int, total: int) -> bool:

@@ -11,7 +11,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 
-from corpus.models import Passage
+from corpus.models import EditorialNote, GlossaryTerm, Passage, TimelineEvent
 from quizzes.models import Question
 
 OPTION_IDS = "abcdefgh"
@@ -25,7 +25,9 @@ class Candidate:
     stem: str
     options: list[dict[str, str]]
     answer: list[str]
-    passage: Passage
+    # None for a question resting only on a timeline event, glossary term or note (`events`,
+    # `terms`, `notes`): what HAPPENED, cited to reference works through the entry.
+    passage: Passage | None
     explanation: str
     quote: str
     highlight: tuple[int, int] | None
@@ -44,6 +46,11 @@ class Candidate:
     # Why a sound question waits for a curator rather than being published (the bank's
     # balance: its key is already the key of many questions of its lesson, ...); "" if not.
     held: str = ""
+    # The entries the question rests on: its feedback shows them, and a lesson's pool holds
+    # it when the lesson lists the event or links the term (quizzes.passage_groups).
+    events: list[TimelineEvent] = field(default_factory=list)
+    terms: list[GlossaryTerm] = field(default_factory=list)
+    notes: list[EditorialNote] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -65,10 +72,22 @@ class Candidate:
 
     @property
     def cited(self) -> list[Passage]:
-        return [self.passage, *self.extra_passages]
+        return [p for p in (self.passage, *self.extra_passages) if p is not None]
+
+    @property
+    def grounding(self) -> str:
+        """The stable name of what the question rests on first: its passage, else its entry."""
+        if self.passage is not None:
+            return passage_ref(self.passage)
+        entries = [
+            *(f"event:{e.slug}" for e in self.events),
+            *(f"term:{t.slug}" for t in self.terms),
+            *(f"note:{n.slug}" for n in self.notes),
+        ]
+        return entries[0] if entries else ""
 
     def to_question(self, *, status: str) -> Question:
-        source = self.passage.source
+        source = self.passage.source if self.passage is not None else None
         return Question(
             type=self.type,
             stem=self.stem,
@@ -80,7 +99,7 @@ class Candidate:
             highlight_end=self.highlight[1] if self.highlight else None,
             passage=self.passage,
             source=source,
-            work=source.work,
+            work=source.work if source is not None else None,
             generator=self.generator,
             generator_version=self.version,
             status=status,

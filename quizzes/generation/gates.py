@@ -13,7 +13,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from corpus.models import Passage
-from quizzes.generation.candidates import Candidate, passage_ref
+from quizzes.generation.candidates import Candidate
 from quizzes.generation.sentences import contains_phrase, normalise, word_count
 from quizzes.generation.statements import dangling_pronoun, outside_reference
 
@@ -62,8 +62,9 @@ def _a_or_an(word: str) -> str:
 
 
 def passage_readable(c: Candidate) -> str | None:
-    passages = [c.passage, *c.extra_passages]
-    for p in passages:
+    if c.passage is None and not (c.events or c.terms or c.notes):
+        return "rests on no passage and no entry"
+    for p in c.cited:
         if not p.is_current or p.quality != Passage.Quality.GOOD:
             return "passage flagged low quality or retired"
         if p.kind not in (Passage.Kind.BODY, Passage.Kind.QUOTATION):
@@ -285,7 +286,7 @@ class NearDuplicates:
             # A true and a false version of one sentence are the same question; in one
             # passage they are alternatives that balancing chooses between, so only
             # another passage's (a twin rendering's) version is a duplicate.
-            ref = passage_ref(c.passage)
+            ref = c.grounding
             sentences = self._statements
             return any(
                 self._statement_refs[index] != ref
@@ -313,7 +314,7 @@ class NearDuplicates:
         self._fingerprints.add(c.fingerprint)
         if c.type == "true_false":
             self._statements.append(normalise(c.quote))
-            self._statement_refs.append(passage_ref(c.passage))
+            self._statement_refs.append(c.grounding)
         elif c.type in BLANK_TYPES:
             self._seen.setdefault(self._answer_key(c), []).append(normalise(c.stem))
         else:

@@ -21,6 +21,9 @@ NEIGHBOUR_ROLES = {
     "foreign-communist-leader": ("soviet-leader",),
     "security-officer": ("security-chief",),
     "informer": ("repression-victim",),
+    # The people who carried the news of the speech: reporters and their go-betweens.
+    "journalist": ("intermediary",),
+    "intermediary": ("journalist",),
 }
 
 

@@ -12,7 +12,7 @@ from corpus.models import GlossaryTerm, Passage
 from quizzes.generation.answer_keys import ONE_ANSWER_TYPES, AnswerKeys, key_cap
 from quizzes.generation.balancing import in_band
 from quizzes.models import GenerationRun, Question
-from quizzes.passage_groups import passage_groups
+from quizzes.passage_groups import entry_ids, passage_groups
 
 
 def run_table(*, run: GenerationRun, result, threshold: float) -> Table:
@@ -102,16 +102,20 @@ class GroupKeys:
 
 
 def _published_by_group() -> list[tuple[str, list[Question]]]:
-    """("Whole bank", every published question), then each lesson's published questions
-    (those citing its passages, as quizzes draw them). Three queries."""
+    """("Whole bank", every published question), then each lesson's pool (the questions
+    citing its passages or resting on its events or terms, `PassageGroup.holds`, as its
+    quizzes draw them). Four queries, and the lessons' groups."""
     questions = list(Question.objects.published().only("type", "options", "answer", "passage"))
-    cited: dict[int, set[int]] = {q.pk: {q.passage_id} for q in questions}
-    through = Question.extra_citations.through.objects.filter(question_id__in=cited)
-    for question_id, passage_id in through.values_list("question_id", "passage_id"):
-        cited[question_id].add(passage_id)
+    cited = entry_ids(questions)
     groups = [("Whole bank", questions)]
     for group in passage_groups().values():
-        members = [q for q in questions if cited[q.pk] & group.passage_ids]
+        members = [
+            q
+            for q in questions
+            if group.holds(
+                passage_ids=cited[q.pk][0], event_ids=cited[q.pk][1], term_ids=cited[q.pk][2]
+            )
+        ]
         groups.append((group.label, members))
     return groups
 

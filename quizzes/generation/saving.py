@@ -37,6 +37,7 @@ def save_bank(
     produced: set[str] = set()
     created: list[tuple[Question, object]] = []
     changed: list[tuple[Question, object]] = []
+    kept: list = []  # candidates whose question's fields are unchanged
     for candidate in result.accepted:
         produced.add(candidate.fingerprint)
         status = (
@@ -57,6 +58,7 @@ def save_bank(
             changed.append((current, candidate))
             run.updated += 1
         else:
+            kept.append(candidate)
             run.unchanged += 1
         if status == Question.Status.PUBLISHED and not (current and current.curator_locked):
             run.published += 1
@@ -70,6 +72,12 @@ def save_bank(
             [q for q, _ in changed], [*_FIELDS, "updated_at"], batch_size=BATCH
         )
     _set_citations([*created, *changed])
+    # A question whose only change is what it rests on counts as updated, not unchanged.
+    moved = _set_entries(
+        created=created, unlocked=[(existing[c.fingerprint], c) for c in kept], changed=changed
+    )
+    run.updated += moved
+    run.unchanged -= moved
     stale = (
         Question.objects.generated()
         .exclude(generator="")
@@ -112,3 +120,49 @@ def _set_citations(pairs) -> None:
                 seen.add(passage.pk)
                 rows.append(through(question_id=question.pk, passage_id=passage.pk))
     through.objects.bulk_create(rows, batch_size=BATCH)
+
+
+_ENTRY_TABLES = (
+    (Question.events.through, "timelineevent_id", "events"),
+    (Question.terms.through, "glossaryterm_id", "terms"),
+    (Question.notes.through, "editorialnote_id", "notes"),
+)
+
+
+def _wanted_entries(candidate) -> tuple[tuple[int, ...], ...]:
+    return tuple(
+        tuple(dict.fromkeys(e.pk for e in getattr(candidate, attribute) if e.pk))
+        for _, _, attribute in _ENTRY_TABLES
+    )
+
+
+def _set_entries(*, created, unlocked, changed) -> int:
+    """Give the questions the events, terms and notes their candidates rest on. The new and
+    changed ones are rewritten; an unchanged one only if its entries changed (returned:
+    how many of those, which count as updated). Three queries a table at most."""
+    rewrite = [*created, *changed]
+    if unlocked:
+        ids = [q.pk for q, _ in unlocked]
+        have: dict[int, list[list[int]]] = {pk: [[], [], []] for pk in ids}
+        for index, (through, column, _) in enumerate(_ENTRY_TABLES):
+            rows = through.objects.filter(question_id__in=ids).order_by("pk")
+            for question_id, pk in rows.values_list("question_id", column):
+                have[question_id][index].append(pk)
+        moved = [
+            (q, c) for q, c in unlocked if tuple(tuple(x) for x in have[q.pk]) != _wanted_entries(c)
+        ]
+        rewrite += moved
+    else:
+        moved = []
+    if not rewrite:
+        return 0
+    ids = [q.pk for q, _ in rewrite]
+    for index, (through, column, _) in enumerate(_ENTRY_TABLES):
+        through.objects.filter(question_id__in=ids).delete()
+        rows = [
+            through(question_id=question.pk, **{column: pk})
+            for question, candidate in rewrite
+            for pk in _wanted_entries(candidate)[index]
+        ]
+        through.objects.bulk_create(rows, batch_size=BATCH)
+    return len(moved)

@@ -157,6 +157,7 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             # "The rule of _____ whose violation the texts condemn.": too thin to publish unread
             penalties={"role widened": penalty, "trivial stem": trivial_penalty(description)},
             difficulty="medium",
+            terms=[term],
         )
 
 
@@ -197,6 +198,8 @@ _PREPOSITIONS = {"before", "in", "at", "on", "with", "after", "to", "from", "by"
 
 
 def _base_form(verb: str) -> str:
+    if verb in ("dies", "lies", "ties"):
+        return verb[:-1]
     if verb.endswith("ies"):
         return verb[:-3] + "y"
     if verb.endswith(("ches", "shes", "sses", "xes")):
@@ -208,6 +211,9 @@ def _lower_words(corpus: CorpusSnapshot) -> set[str]:
     """Words the corpus writes in lower case: "Death" opens a title but is a common noun,
     "Cuban" is not."""
     return {w for p in corpus.all_passages for w in re.findall(r"\b[a-z]+\b", p.text)}
+
+
+_ORDINALS = {"First", "Second", "Third", "Fourth", "Fifth", "Last"}
 
 
 def _subject(words: list[str], lower: set[str]) -> str:
@@ -223,7 +229,7 @@ def _subject(words: list[str], lower: set[str]) -> str:
         return ("the " + text) if len(words) > 1 and words[1].islower() else text
     if first[:1].isdigit():  # "17th Party Congress"
         return "the " + text
-    if first.lower() not in lower and first.lower() + "s" not in lower:
+    if first.lower() not in lower and first.lower() + "s" not in lower and first not in _ORDINALS:
         # a name ("Khrushchev"), or a name's adjective before a noun ("the Cuban missile crisis")
         return "the " + text if len(words) > 1 and words[-1].islower() else text
     lowered = first.lower() + text[len(first) :]
@@ -262,8 +268,11 @@ def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
         if i == 1 and words[0] == "The":
             continue  # "The speech ...": the subject needs its noun
         followed_by_of = words[i + 1 : i + 2] == ["of"]
-        named = previous[:1].isupper() or words[0] == "The"
-        if word.endswith("s") and named and not plural and not followed_by_of and i <= 4:
+        # "Khrushchev's delegation flies": a possessive names the subject too; "The New
+        # York Times prints": a capitalised "-s" word is a name, not a plural.
+        named = previous[:1].isupper() or words[0] == "The" or words[0].endswith(("'s", "’s"))
+        plural_noun = plural and not previous[:1].isupper()
+        if word.endswith("s") and named and not plural_noun and not followed_by_of and i <= 4:
             return f"{when} did {subject} {_base_form(word)} {rest}".strip()
         if plural and words[0] == "The" and i == 2:
             return f"{when} did {subject} {word} {rest}".strip()
@@ -341,6 +350,7 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             answer_spellings=[answer_text],
             penalties={"derived distractors": 0.04 * max(0, derived - 1)},
             difficulty="hard" if event.precision == TimelineEvent.Precision.DAY else "medium",
+            events=[event],
         )
 
 

@@ -1,0 +1,82 @@
+"""True or false: when an event happened, as the timeline entry (and its reference works)
+dates it. "True or false? On 12 March 1956, Bolesław Bierut died in Moscow."
+
+The statement is the event's title in the past tense after its date (`entries.past_clause`).
+A false statement gives the date of a neighbouring event instead, the nearest in time of
+the same precision (a real confusion: the day Ochab took over for the day Bierut died),
+never a date the entry names, and never a few days from the true one. Events alternate
+between true and false in date order, so the statements of any stretch of the timeline,
+and so of each lesson, are about half true; `balancing` holds any surplus. One statement
+per event; it rests on the event (`Candidate.events`), whose entry its feedback shows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from quizzes.generation.candidates import Candidate, Rejection
+from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.entries import (
+    ENTRY_PENALTY,
+    datable,
+    date_distractors,
+    dated_elsewhere,
+    entry_text,
+    past_clause,
+    when_phrase,
+)
+from quizzes.generation.true_false import OPTIONS
+from quizzes.models import Question
+
+NAME = "event_statements"
+VERSION = 1
+TYPE = Question.Type.TRUE_FALSE
+
+
+def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
+    usable = []
+    for event in corpus.events:
+        problem = datable(corpus, event)
+        clause = None if problem else past_clause(event.title, corpus)
+        if problem is None and clause is None:
+            problem = "timeline title has no verb to state"
+        elif clause is not None and dated_elsewhere(event, clause):
+            problem = "the entry dates something else than its title"
+        if problem:
+            yield Rejection(NAME, problem, event.slug)
+        else:
+            usable.append((event, clause))
+    for n, (event, clause) in enumerate(usable):
+        true = n % 2 == 0
+        when = when_phrase(event)
+        wrong = ""
+        if not true:
+            choice = date_distractors(corpus, event, count=1)
+            if not choice.labels or choice.derived:
+                yield Rejection(NAME, "no neighbouring event's date to confuse", event.slug)
+                continue
+            wrong = choice.labels[0]
+            when = when.replace(event.date_label, wrong)
+        statement = clause.sentence(when)
+        truth = f"{event.title.rstrip('.')}: {event.date_label}"
+        yield Candidate(
+            type=TYPE,
+            generator=NAME,
+            version=VERSION,
+            stem=f"True or false? {statement}",
+            options=OPTIONS,
+            answer=["true" if true else "false"],
+            passage=None,
+            explanation=f"{'True' if true else 'False'}. {truth}"
+            + ("." if true else f", not {wrong}."),
+            quote=" ".join(event.description.split()),
+            highlight=None,
+            identity=("event-statement", event.slug),
+            option_kind="boolean",
+            support_text=entry_text(event),
+            support_phrases=[event.date_label],
+            penalties={"rests on an entry": ENTRY_PENALTY},
+            difficulty="medium",
+            events=[event],
+        )

@@ -1,0 +1,127 @@
+"""Who or what is described: glossary entries that rest on reference works.
+
+`who_what_when` asks "Who is described here?" of a glossary entry whose cited passages bear
+its description out; many entries written for the rewritten lessons say what happened and
+cite reference works instead (Bierut, Gomułka, the Anti-Party Group). Such an entry is the
+evidence itself: the question rests on the term (`Candidate.terms`) and its feedback shows
+the entry with its reference citations. The description is cut and blanked as
+`who_what_when` does it (`_describe`), refused where it plays on the name's spellings, and
+its distractors are terms of the same kind and role that it does not name. Same
+fingerprint as `who_what_when`'s question on the term: where both exist, the one citing a
+passage survives the near-duplicate gate.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+
+from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
+from quizzes.generation.cloze import BLANK, trivial_penalty
+from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
+from quizzes.generation.entries import ENTRY_PENALTY, reference_backed
+from quizzes.generation.glossary_choice import NAMED_KINDS, all_spellings, display, like_terms
+from quizzes.generation.who_what_when import _ASK, _describe, description_problem
+from quizzes.models import Question
+
+_FIRST_NAME_BLANK = re.compile(rf"\b[A-Z][a-z]+ {re.escape(BLANK)}")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
+
+NAME = "term_questions"
+VERSION = 1
+TYPE = Question.Type.WHO_WHAT_WHEN
+
+
+def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
+    base = rng.random()
+    for term in corpus.terms:
+        if is_discovered(term):
+            continue
+        if not reference_backed(corpus, term=term):
+            yield Rejection(NAME, "glossary entry cites no reference work", term.slug)
+            continue
+        entry = f"{term.name}: {' '.join(term.description.split())}"
+        # The entry is what is cited: it bears out every name and year it gives. The fuller
+        # description if it does not play on the name's spellings, else its first sentence.
+        description = _describe(term)
+        problem = description_problem(description, term, entry, corpus.terms)
+        if problem:
+            description = _describe(term, sentences=1)
+            problem = description_problem(description, term, entry, corpus.terms)
+        if problem:
+            yield Rejection(NAME, problem, term.slug)
+            continue
+        if description.startswith(BLANK):
+            description = description.replace(BLANK, "This " + _ASK[term.kind][1], 1)
+        if BLANK in description and term.kind not in NAMED_KINDS:
+            # "The official _____ of Stalin": only the key fits the words around the blank.
+            yield Rejection(NAME, "only the key fits the blank", term.slug)
+            continue
+        # "Nikolai _____, head of the Soviet government": the blank is a family name, and so
+        # is every option.
+        short = bool(_FIRST_NAME_BLANK.search(description))
+        r = item_rng(base, "term", term.slug)
+        others, penalty = like_terms(
+            corpus=corpus,
+            answer=term,
+            avoid_text=term.description,
+            rng=r,
+            short=short,
+            neighbours=True,
+        )
+        if len(others) < 3:
+            yield Rejection(NAME, "too few distractors of the same kind and role", term.slug)
+            continue
+        key = display(term, short=short)
+        if given_away(description, key, [display(t, short=short) for t in others]):
+            yield Rejection(NAME, "answer given away in the stem", term.slug)
+            continue
+        ask, noun = _ASK[term.kind]
+        options, answer = shuffled_options(
+            rng=r, answer=key, distractors=[display(t, short=short) for t in others]
+        )
+        by_name = {display(t, short=short): t for t in others}
+        yield Candidate(
+            type=TYPE,
+            generator=NAME,
+            version=VERSION,
+            stem=f"{ask} is described here? “{description}”",
+            options=options,
+            answer=answer,
+            passage=None,
+            explanation=f"The glossary entry for {term.name}.",
+            quote=" ".join(term.description.split()),
+            highlight=None,
+            identity=("term", term.slug),
+            option_kind=noun,
+            support_text=entry,
+            support_phrases=[term.name],
+            exclusive_text=term.description,
+            answer_spellings=all_spellings(term),
+            distractor_spellings={
+                o["id"]: all_spellings(by_name[o["text"]]) for o in options if o["id"] not in answer
+            },
+            penalties={
+                "role widened": penalty,
+                "trivial stem": trivial_penalty(description),
+                "rests on an entry": ENTRY_PENALTY,
+            },
+            difficulty="medium",
+            terms=[term],
+        )
+
+
+def given_away(stem: str, key: str, distractors: list[str]) -> bool:
+    """Whether a word of the key that no distractor shares is in the stem, or begins one of
+    its words ("Hungarian" for "Hungary", "doctors" for "Doctors' plot", "Guardian" for
+    "Manchester Guardian"): the stem names what it asks for."""
+    others = {w.lower() for d in distractors for w in _WORD.findall(d)}
+    stem_words = [w.lower() for w in _WORD.findall(stem)]
+    for word in _WORD.findall(key):
+        word = word.lower().rstrip("'’s")
+        if len(word) < 4 or word in others or word in ("party", "congress"):
+            continue
+        if any(w.startswith(word[:5]) for w in stem_words):
+            return True
+    return False
