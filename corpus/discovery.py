@@ -454,6 +454,8 @@ def discover_entities(
         kind = kinds[key]
         if not kind or fold(name) in known_folded or any(fold(f) in known_folded for f in forms):
             continue
+        if kind == PERSON and known_kinds.get(fold(name.split()[-1])) == PERSON:
+            continue  # "Georgy Malenkov" is the glossary's "Georgii Malenkov", alias "Malenkov"
         titles = [span.title for _, span in mentions if span.title]
         spellings = sorted(forms, key=lambda f: (-len(f), f))
         if kind == PERSON and len(name.split()) > 1 and name.split()[-1] not in spellings:
