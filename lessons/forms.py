@@ -201,8 +201,8 @@ class AssignmentForm(forms.Form):
         initial="unseen",
         required=False,  # empty: "unseen"
         widget=forms.RadioSelect,
-        help_text="Each student gets their own questions. About two in five of every pool "
-        "are test-only: the lesson and source quizzes and practice never show them. "
+        help_text="Each student gets their own questions. About a third of the bank is "
+        "test-only: the lesson and source quizzes and practice never show it. "
         "Practice always draws from the rest.",
     )
 

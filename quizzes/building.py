@@ -147,11 +147,17 @@ def quiz_for_passages(*, key: str, title: str, passages, size: int = 10) -> Quiz
 def quiz_for_group(*, key: str, title: str, group: PassageGroup, size: int = 10) -> Quiz:
     """Get or create the quiz `key` (a lesson's end-of-lesson quiz), from the practice share
     of the group's pool (`PassageGroup.questions`), its sections taken in turn."""
-    pool = practice_share(group.questions())
-    sections = section_members(group=group, questions=pool) if group.sections else ()
-    questions = select_questions(key=key, questions=pool, size=size, sections=sections)
+    questions = group_quiz_questions(key=key, group=group, size=size)
     kind = Quiz.Kind.MODULE if key.startswith("module:") else Quiz.Kind.CUSTOM
     return _sync(key=key, defaults={"title": title, "kind": kind}, questions=questions)
+
+
+def group_quiz_questions(*, key: str, group: PassageGroup, size: int = 10) -> list[Question]:
+    """What the quiz `key` of a group asks (`quiz_for_group`), without saving it: for a
+    measurement that must not write (tests/benchmarks/pool_overlap.py)."""
+    pool = practice_share(group.questions())
+    sections = section_members(group=group, questions=pool) if group.sections else ()
+    return select_questions(key=key, questions=pool, size=size, sections=sections)
 
 
 def section_members(*, group: PassageGroup, questions: Sequence[Question]) -> list[set[int]]:

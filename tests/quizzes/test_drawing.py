@@ -4,6 +4,9 @@ import datetime
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.drawing import choose, pool_report, seen_questions
@@ -267,3 +270,37 @@ def test_item_statistics_count_each_question_where_it_was_asked():
     # Twenty-four questions asked over a pool of twelve: the least asked go first, so
     # every question was asked twice.
     assert set(asked.values()) == {2}
+
+
+def test_the_pages_of_a_drawn_test_run_as_many_queries_as_any_other(
+    client, django_assert_num_queries
+):
+    student = make_user()
+    client.force_login(student)
+    quiz = drawn_test(bank(30))
+    with django_assert_num_queries(4):  # user, quiz, the user's attempts, any override
+        client.get(reverse("quiz_detail", kwargs={"pk": quiz.pk}))
+    attempt = start_attempt(quiz=quiz, user=student, now=timezone.now())
+    with django_assert_num_queries(4):  # user, attempt and quiz, answered ids, the question
+        client.get(reverse("attempt_question", kwargs={"pk": attempt.pk}))
+
+
+@pytest.mark.parametrize("reveal", [Quiz.Reveal.AFTER_DUE, Quiz.Reveal.NEVER])
+def test_the_results_page_runs_the_same_queries_however_many_questions(client, reveal):
+    """Waiting for the student's own due date reads their override once, not per question."""
+    student = make_user()
+    client.force_login(student)
+    due = timezone.now() + datetime.timedelta(days=1)
+    counts = []
+    for size in (3, 30):
+        quiz = drawn_test(bank(size), draw=size, reveal_answers=reveal, due_at=due)
+        QuizOverride.objects.create(
+            quiz=quiz, user=student, due_at=due + datetime.timedelta(days=1)
+        )
+        attempt = start_attempt(quiz=quiz, user=student, now=timezone.now())
+        finish_attempt(attempt=attempt, now=timezone.now())
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+        assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

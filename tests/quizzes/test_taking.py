@@ -227,3 +227,34 @@ def test_shuffled_questions_keep_every_question(student):
     quiz = make_quiz(count=8, shuffle_questions=True)
     attempt = make_attempt(quiz=quiz, user=student)
     assert sorted(attempt.question_ids) == sorted(quiz.items.values_list("question_id", flat=True))
+
+
+@pytest.mark.parametrize(
+    "limit,grace_seconds",
+    [(1, 3), (10, 30), (20, 60), (90, 60)],  # a twentieth of the limit, at most 60 s
+)
+def test_the_grace_period_is_proportional_to_the_time_limit(
+    student, settings, limit, grace_seconds
+):
+    settings.QUIZ_GRACE_SECONDS = 60
+    quiz = make_quiz(count=3, time_limit_minutes=limit)
+    with time_machine.travel(NOON, tick=False):
+        attempt = make_attempt(quiz=quiz, user=student)
+    deadline = NOON + datetime.timedelta(minutes=limit)
+    just_in = deadline + datetime.timedelta(seconds=grace_seconds - 1)
+    record_answer(attempt=attempt, question=nth(attempt, 0), answer=["a"], now=just_in)
+    too_late = deadline + datetime.timedelta(seconds=grace_seconds + 1)
+    with pytest.raises(AttemptClosed, match="Time is up"):
+        record_answer(attempt=attempt, question=nth(attempt, 1), answer=["a"], now=too_late)
+
+
+def test_a_quiz_without_a_time_limit_keeps_the_full_grace_after_its_due_date(student, settings):
+    settings.QUIZ_GRACE_SECONDS = 60
+    quiz = make_quiz(count=2, due_at=NOON + datetime.timedelta(hours=1))
+    with time_machine.travel(NOON, tick=False):
+        attempt = make_attempt(quiz=quiz, user=student)
+    late = NOON + datetime.timedelta(hours=1, seconds=59)
+    assert (
+        record_answer(attempt=attempt, question=nth(attempt), answer=["a"], now=late).status
+        == RECORDED
+    )
