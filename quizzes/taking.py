@@ -33,7 +33,7 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from corpus.params import whole_number
-from quizzes import drawing, editorial, review
+from quizzes import drawing, editorial, feedback_entries, review
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
 from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
 from quizzes.prepared import PreparedQuery
@@ -579,6 +579,9 @@ class Feedback:
     # Editorial notes on the question's passages, when the caller has them (the results
     # page reads every row's in one go); a card's feedback reads its own (`notes`).
     given_notes: tuple | None = None
+    # The timeline and glossary entries a question without a passage rests on, when the
+    # caller has them (the results page); a card's feedback reads its own (`entries`).
+    given_entries: tuple | None = None
 
     @property
     def is_correct(self) -> bool:
@@ -591,6 +594,14 @@ class Feedback:
         if self.given_notes is not None:
             return self.given_notes
         return tuple(editorial.notes_for_question(question=self.question))
+
+    @cached_property
+    def entries(self) -> tuple:
+        """The entries a question without a passage rests on, shown in its place: asked
+        only here, so only once the answer is revealed (quizzes.feedback_entries)."""
+        if self.given_entries is not None:
+            return self.given_entries
+        return feedback_entries.entries_for_question(question=self.question)
 
     @cached_property
     def correct_answer(self) -> list[str]:
@@ -797,6 +808,7 @@ class ReviewRow:
     response: Response | None
     level: str
     notes: tuple = ()
+    entries: tuple = ()
 
     @property
     def stem(self) -> Stem:
@@ -816,7 +828,12 @@ class ReviewRow:
     @property
     def feedback(self) -> Feedback | None:
         return (
-            Feedback(question=self.question, response=self.response, given_notes=self.notes)
+            Feedback(
+                question=self.question,
+                response=self.response,
+                given_notes=self.notes,
+                given_entries=self.entries,
+            )
             if self.level == FULL
             else None
         )
@@ -827,11 +844,22 @@ def review_rows(*, attempt: Attempt, level: str) -> list[ReviewRow]:
     and two for the editorial notes when the answers are shown (two more if there are any)."""
     responses = {r.question_id: r for r in attempt.responses.order_by()}  # no join for order
     questions = Question.objects.select_related("passage__source").in_bulk(attempt.question_ids)
-    notes = (
-        editorial.notes_by_question(questions=list(questions.values())) if level == FULL else {}
+    notes = editorial.notes_by_question(questions=list(questions.values())) if level == FULL else {}
+    # No query unless a question rests on a timeline or glossary entry instead of a passage.
+    entries = (
+        feedback_entries.entries_by_question(questions=list(questions.values()))
+        if level == FULL
+        else {}
     )
     return [
-        ReviewRow(n, questions[pk], responses.get(pk), level, tuple(notes.get(pk, ())))
+        ReviewRow(
+            n,
+            questions[pk],
+            responses.get(pk),
+            level,
+            tuple(notes.get(pk, ())),
+            entries.get(pk, ()),
+        )
         for n, pk in enumerate(attempt.question_ids, 1)
         if pk in questions
     ]

@@ -5,8 +5,9 @@ The statement is the event's title in the past tense after its date (`entries.pa
 A false statement gives the date of a neighbouring event instead, the nearest in time of
 the same precision (a real confusion: the day Ochab took over for the day Bierut died),
 never a date the entry names, and never a few days from the true one. Events alternate
-between true and false in date order, so the statements of any stretch of the timeline,
-and so of each lesson, are about half true; `balancing` holds any surplus. One statement
+between true and false in date order (one with no neighbour to confuse stays true, and
+the next is false), so the statements of any stretch of the timeline, and so of each
+lesson, are about half true; `balancing` holds any surplus. One statement
 per event; it rests on the event (`Candidate.events`), whose entry its feedback shows.
 """
 
@@ -47,17 +48,18 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             yield Rejection(NAME, problem, event.slug)
         else:
             usable.append((event, clause))
-    for n, (event, clause) in enumerate(usable):
-        true = n % 2 == 0
+    lean = 0  # true statements made minus false ones: the next is false when positive
+    for event, clause in sorted(usable, key=lambda row: (row[0].date, row[0].slug)):
         when = when_phrase(event)
         wrong = ""
-        if not true:
+        if lean > 0:
             choice = date_distractors(corpus, event, count=1)
-            if not choice.labels or choice.derived:
-                yield Rejection(NAME, "no neighbouring event's date to confuse", event.slug)
-                continue
-            wrong = choice.labels[0]
-            when = when.replace(event.date_label, wrong)
+            # No neighbouring event's date to confuse: this one is stated true after all.
+            if choice.labels and not choice.derived:
+                wrong = choice.labels[0]
+                when = when.replace(event.date_label, wrong)
+        true = not wrong
+        lean += 1 if true else -1
         statement = clause.sentence(when)
         truth = f"{event.title.rstrip('.')}: {event.date_label}"
         yield Candidate(
