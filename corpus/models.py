@@ -211,6 +211,14 @@ class GlossaryTerm(models.Model):
     aliases = models.JSONField(
         default=list, blank=True, help_text="Spelling variants in the sources."
     )
+    # Another name of the same thing, not a spelling: the party's Presidium (1952-66) is its
+    # Political Bureau under another name, so one is never a wrong answer for the other.
+    same_as = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Slugs of glossary terms that are the same body, person or place under "
+        "another name (the Presidium and the Political Bureau).",
+    )
     description = models.TextField(help_text="Short description written from the sources.")
     citations = models.ManyToManyField(
         Passage,

@@ -180,6 +180,7 @@ class TermEntry:
     description: str
     citations: tuple[Citation, ...]
     references: tuple[RefEntry, ...] = ()
+    same_as: tuple[str, ...] = ()  # other glossary terms naming the same thing
 
     @property
     def spellings(self) -> list[str]:
@@ -319,7 +320,10 @@ def _check_unique(slugs: Sequence[str], *, what: str, problems: list[str]) -> No
 
 def parse_glossary(path: Path) -> list[TermEntry]:
     """The [[term]] tables of a glossary file; ReferenceDataError lists every problem."""
-    allowed = {"slug", "name", "kind", "role", "aliases", "description", "citations", "references"}
+    allowed = {
+        "slug", "name", "kind", "role", "aliases", "same_as", "description", "citations",
+        "references",
+    }  # fmt: skip
     entries, problems = [], []
     for number, raw in enumerate(_read_toml(path, table="term"), start=1):
         entry = _Entry(raw, what="glossary term", number=number, allowed=allowed)
@@ -332,10 +336,18 @@ def parse_glossary(path: Path) -> list[TermEntry]:
             description=entry.text("description"),
             citations=entry.citations(),
             references=entry.references(),
+            same_as=entry.strings("same_as"),
         )
         problems += entry.problems
         entries.append(term)
     _check_unique([t.slug for t in entries], what="glossary term", problems=problems)
+    slugs = {t.slug for t in entries}
+    for term in entries:
+        unknown = [s for s in term.same_as if s not in slugs or s == term.slug]
+        if unknown:
+            problems.append(
+                f"glossary term {term.slug!r} has same_as naming no other glossary term: {unknown}"
+            )
     if problems:
         raise ReferenceDataError(f"{path.name}: " + "; ".join(problems))
     return entries
@@ -523,6 +535,7 @@ def load_reference_data(
                 "kind": t.kind,
                 "role": t.role,
                 "aliases": list(t.aliases),
+                "same_as": list(t.same_as),
                 "description": t.description,
             }
             for t in term_entries

@@ -430,3 +430,35 @@ def test_real_glossary_and_timeline_resolve_against_the_ingested_corpus():
     dates = list(TimelineEvent.objects.values_list("date", flat=True))
     assert min(dates) == datetime.date(1922, 12, 23)  # Lenin begins his letter to the congress
     assert max(dates) == datetime.date(1989, 3, 1)
+
+
+def test_same_as_names_another_term_and_is_stored(corpus, files):
+    files.glossary.write_text(
+        GLOSSARY.replace(
+            'aliases = ["central committee"]',
+            'aliases = ["central committee"]\nsame_as = ["kirov"]',
+        ),
+        encoding="utf-8",
+    )
+
+    files()
+
+    assert GlossaryTerm.objects.get(slug="central-committee").same_as == ["kirov"]
+    assert GlossaryTerm.objects.get(slug="kirov").same_as == []
+
+
+def test_same_as_naming_no_other_term_is_refused(corpus, files):
+    files.glossary.write_text(
+        GLOSSARY.replace(
+            'aliases = ["S. M. Kirov"]',
+            'aliases = ["S. M. Kirov"]\nsame_as = ["kirov", "presidium"]',
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ReferenceDataError) as error:
+        files()
+
+    assert "'kirov' has same_as naming no other glossary term: ['kirov', 'presidium']" in str(
+        error.value
+    )

@@ -89,6 +89,7 @@ def export_corpus() -> dict:
             "kind": t.kind,
             "role": t.role,
             "aliases": t.aliases,
+            "same_as": t.same_as,
             "description": t.description,
             "citations": _cite(t.citations.all()),
         }
