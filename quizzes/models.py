@@ -67,6 +67,10 @@ class Question(models.Model):
         SOURCE_ATTRIBUTION = "source_attribution", "Source attribution"
         CHRONOLOGY = "chronology", "Chronology"
         COMPARE_RENDERINGS = "compare_renderings", "Compare renderings"
+        # Beyond recall (generation/disagreement.py, claim_source.py): where sources give
+        # different accounts, and which document makes a claim or an argument.
+        DISAGREEMENT = "disagreement", "Sources disagree"
+        CLAIM_SOURCE = "claim_source", "Claim to source"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -138,6 +142,15 @@ class Question(models.Model):
     )
     passage_checked_at = models.DateTimeField(
         null=True, blank=True, help_text="When the cited passages' text was last accepted."
+    )
+    # The notes a question was last generated or checked against: a passage that gains or
+    # loses a note (a correction may make its claim one the question must not state as
+    # fact) sends it back to review (quizzes.generation.note_changes).
+    checked_notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Slugs of the editorial notes on its cited passages when it was last "
+        "generated or checked.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -70,6 +70,8 @@ PLAIN_TYPE_NAMES = {
     Question.Type.SOURCE_ATTRIBUTION: "Which document says it",
     Question.Type.CHRONOLOGY: "Put events in order",
     Question.Type.COMPARE_RENDERINGS: "Compare two translations",
+    Question.Type.DISAGREEMENT: "Where sources disagree",
+    Question.Type.CLAIM_SOURCE: "Which source claims it",
 }
 
 
