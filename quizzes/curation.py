@@ -27,6 +27,7 @@ from corpus.models import Source
 from corpus.proposals import propose
 from quizzes import exchange
 from quizzes.models import ProblemReport, Question, QuestionVersion, Response
+from quizzes.passage_groups import PassageGroup
 
 PAGE_SIZE = 25
 FLAGS = {
@@ -49,6 +50,8 @@ class QueueFilters:
     type: str = ""
     source: str = ""
     passages: list[int] | None = None  # None: any passage; []: none (a lesson citing nothing)
+    # A lesson (quizzes.passage_groups): its questions, resting on its entries too.
+    group: PassageGroup | None = None
     score_min: float | None = None
     score_max: float | None = None
     flag: str = ""
@@ -69,8 +72,8 @@ def _open_reports() -> Subquery:
 def filter_queue(*, filters: QueueFilters, queryset: QuerySet | None = None) -> QuerySet:
     """The questions matching `filters`, annotated with their open report counts.
 
-    Lesson filtering is a filter on passage ids (the passages a lesson cites):
-    `quizzes` never imports `lessons`, so the ids come from quizzes.passage_groups."""
+    A lesson is its group (quizzes.passage_groups: the passages it cites, the events and
+    terms it uses; `quizzes` never imports `lessons`), typed passage ids narrow it."""
     qs = queryset if queryset is not None else Question.objects.all()
     qs = qs.annotate(open_reports=_open_reports())
     if filters.status:
@@ -79,6 +82,8 @@ def filter_queue(*, filters: QueueFilters, queryset: QuerySet | None = None) -> 
         qs = qs.filter(type=filters.type)
     if filters.source:
         qs = qs.filter(source__slug=filters.source)
+    if filters.group is not None:
+        qs = qs.filter(filters.group.question_filter())
     if filters.passages is not None:
         qs = qs.filter(
             Q(passage_id__in=filters.passages)
@@ -119,12 +124,23 @@ def _decide(question: Question, *, status: str) -> None:
     )
 
 
+def _grounded(question: Question) -> bool:
+    """Whether the question rests on something a student can check: a passage, or a
+    timeline event, glossary term or editorial note (`Question.rests_on_entry`)."""
+    if question.passage_id is not None:
+        return True
+    return Question.objects.filter(pk=question.pk).filter(Question.rests_on_entry()).exists()
+
+
 @transaction.atomic
 def set_status(*, question: Question, user, status: str) -> Question:
     if status not in Question.Status.values:
         raise CurationError(f"Unknown status {status!r}.")
-    if status == Question.Status.PUBLISHED and question.passage_id is None:
-        raise CurationError("A question without a passage cannot be published.")
+    if status == Question.Status.PUBLISHED and not _grounded(question):
+        raise CurationError(
+            "A question that cites no passage and rests on no timeline or glossary entry "
+            "cannot be published."
+        )
     old = question.status
     _decide(question, status=status)
     audit.record(
@@ -140,7 +156,7 @@ def bulk_set_status(*, queryset: QuerySet, user, status: str) -> int:
         raise CurationError("Bulk actions only publish or retire.")
     qs = Question.objects.filter(pk__in=queryset.values("pk"))
     if status == Question.Status.PUBLISHED:
-        qs = qs.filter(passage__isnull=False)
+        qs = qs.filter(Q(passage__isnull=False) | Question.rests_on_entry())
     ids = list(qs.exclude(status=status).values_list("pk", flat=True))
     count = Question.objects.filter(pk__in=ids).update(
         status=status,

@@ -59,16 +59,16 @@ class QueueFilterForm(forms.Form):
         return ids
 
     def filters(self) -> dict:
-        """The cleaned filters for `QueueFilters`: a lesson becomes the passages it cites
-        (only those of them typed in the ids field, when both are given)."""
+        """The cleaned filters for `QueueFilters`: a lesson becomes its group (its questions:
+        citing its passages or resting on its events and terms), narrowed to the passages
+        typed in the ids field when both are given."""
         data = dict(self.cleaned_data)
         group = self.groups.get(data.pop("group"))
-        if group is None:
-            data["passages"] = data["passages"] or None  # no ids: no passage filter
-        elif data["passages"]:
+        data["group"] = group
+        if group is not None and data["passages"]:
             data["passages"] = sorted(group.passage_ids.intersection(data["passages"]))
         else:
-            data["passages"] = sorted(group.passage_ids)
+            data["passages"] = data["passages"] or None  # no ids: no passage filter
         return data
 
 

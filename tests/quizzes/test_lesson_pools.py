@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from corpus.models import ReferenceCitation
 from lessons.curation import module_group, module_passage_groups
+from quizzes import curation
 from quizzes.building import question_pool, quiz_for_group
 from quizzes.generation import BankResult
 from quizzes.generation.candidates import Candidate
@@ -312,3 +313,18 @@ def test_a_saved_question_rests_on_its_entries_and_a_change_of_entries_updates_i
     run = _save(_candidate(events=[bierut_dies], terms=[ochab]))
     assert (run.updated, run.unchanged) == (1, 0)
     assert list(question.terms.all()) == [ochab]
+
+
+def test_curators_publish_an_entry_question_and_find_it_under_its_lesson(
+    bierut_dies, django_user_model
+):
+    curator = django_user_model.objects.create_user("curator", is_staff=True)
+    held = entry_question(events=[bierut_dies], status=Question.Status.NEEDS_REVIEW)
+    baseless = make_question(passage=None, status=Question.Status.NEEDS_REVIEW)
+    curation.set_status(question=held, user=curator, status=Question.Status.PUBLISHED)
+    assert held in set(Question.objects.published())
+    with pytest.raises(curation.CurationError):
+        curation.set_status(question=baseless, user=curator, status=Question.Status.PUBLISHED)
+    lesson = PassageGroup(key="module:leak", label="Leak", event_ids=frozenset({bierut_dies.pk}))
+    found = curation.filter_queue(filters=curation.QueueFilters(group=lesson))
+    assert list(found) == [held]
