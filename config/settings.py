@@ -7,6 +7,7 @@ file with DEBUG off, a real SECRET_KEY and possibly DATABASE_URL=postgres://...
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -130,9 +131,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # under gunicorn, more than the quiz views themselves (docs/performance.md).
     DATABASES["default"]["CONN_MAX_AGE"] = None
 else:
-    # Django's own psycopg connection pool (Django 5.1+): the workers share
-    # connections instead of opening one per request.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = env_bool("DATABASE_POOL", True)
+    # Django's own psycopg connection pool (Django 5.1+): a worker keeps its connection
+    # instead of opening one per request. One open per process (more only for threads):
+    # a sync worker runs one request at a time, and psycopg's default of four per process
+    # makes app servers × workers × 4 connections, past PostgreSQL's max_connections (100)
+    # at three servers of nine workers (docs/deployment.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = (
+        {"min_size": 1, "max_size": 4} if env_bool("DATABASE_POOL", True) else False
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -143,15 +149,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # deletes the cached copy) takes effect in all of them at once; a per-process cache
 # (locmem) would keep a logged-out session alive in the other workers. A miss or an
 # evicted file only means a read from the database. See docs/decisions.md.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": VAR_DIR / "cache",
-        # Beyond this many files a third are dropped at the next write (a login):
-        # room for a large school's sessions, few enough that the scan stays quick.
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# More than one app server: CACHE_URL (or REDIS_URL) names a Redis server they all
+# use, so sessions, a logout, throttling and rate limits are the same on every host;
+# a cache on each host's disk would keep a session alive on the hosts where the
+# logout did not happen (docs/deployment.md, docs/decisions.md).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            "CACHE_URL must be a Redis URL: redis://host:6379/0, rediss://... or unix://..."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "thaw",  # a Redis shared with other apps keeps our keys apart
+            # A Redis that stops answering fails the request in seconds, never holds a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            # Beyond this many files a third are dropped at the next write (a login):
+            # room for a large school's sessions, few enough that the scan stays quick.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,6 +198,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 # Cut to the column's length: a longer username was a 500 on PostgreSQL.
 AXES_USERNAME_CALLABLE = "lessons.accounts.axes_username"
+# Behind a load balancer every request comes from the balancer's address: the browser's
+# is the one the balancer appended to X-Forwarded-For (config/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+# The balancers' addresses (comma-separated), whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = frozenset(
+    a.strip() for a in os.environ.get("TRUSTED_PROXIES", "").split(",") if a.strip()
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
