@@ -17,10 +17,12 @@ from types import ModuleType
 
 from quizzes.generation import (
     chronology,
+    claim_source,
     cloze_date,
     cloze_name,
     cloze_quantity,
     compare_renderings,
+    disagreement,
     event_questions,
     event_statements,
     lesson_chronology,
@@ -42,6 +44,7 @@ from quizzes.generation.balancing import (
 )
 from quizzes.generation.candidates import Candidate, Rejection, passage_ref
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, load_snapshot
+from quizzes.generation.corrections import EditorialRule
 from quizzes.generation.gates import NearDuplicates, check
 from quizzes.passage_groups import PassageGroup, passage_groups
 
@@ -60,6 +63,9 @@ GENERATORS: tuple[ModuleType, ...] = (
     term_questions,
     event_statements,
     lesson_chronology,
+    # Beyond recall, from the editorial notes: where sources disagree, who claims what.
+    disagreement,
+    claim_source,
 )
 NEAR_DUPLICATE = "near-duplicate of another question"
 
@@ -99,6 +105,7 @@ def generate_bank(
     passed: list[Candidate] = []
     if groups and not corpus.groups:
         corpus.groups = groups
+    rule = EditorialRule(corpus)
     for module in generators:
         rng = random.Random(f"{seed}:{module.NAME}")  # noqa: S311 - not cryptographic
         for item in module.generate(corpus=corpus, rng=rng):
@@ -106,6 +113,7 @@ def generate_bank(
                 result.rejections.append(item)
                 continue
             result.candidates += 1
+            rule.mark(item)
             reason = check(item)
             if reason:
                 result.rejections.append(

@@ -51,6 +51,11 @@ class Candidate:
     events: list[TimelineEvent] = field(default_factory=list)
     terms: list[GlossaryTerm] = field(default_factory=list)
     notes: list[EditorialNote] = field(default_factory=list)
+    # Set before the gates by the editorial rule (generation/corrections.py): the
+    # corrections the question meets, and the other names of its key (aliases and terms
+    # the glossary declares the same thing), none of which may be a distractor.
+    corrections: list = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:

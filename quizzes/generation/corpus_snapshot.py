@@ -25,6 +25,7 @@ from corpus.models import (
     TimelineEvent,
     Work,
 )
+from quizzes.generation.editorial_data import EditorialData, load_editorial
 from quizzes.generation.sentences import normalise
 
 # A passage of another rendering of the same work that contains a question's text this
@@ -71,6 +72,9 @@ class CorpusSnapshot:
     # The lessons (quizzes.passage_groups), when the bank is balanced by lesson: a
     # chronology may order one lesson's events.
     groups: Sequence = ()
+    # Every editorial note with the passages it targets, quotes or gives for a position:
+    # what corrections correct (generation/corrections.py), what disputes' sides say.
+    editorial: EditorialData = field(default_factory=EditorialData)
 
     def __post_init__(self) -> None:
         if not self.all_passages:
@@ -365,6 +369,7 @@ def load_snapshot(*, sources: list[str] | None = None) -> CorpusSnapshot:
         event_references=event_references,
         term_notes=term_notes,
         event_notes=event_notes,
+        editorial=load_editorial(passages=all_passages),
     )
     add_discovered(snapshot, rejected=rejected_names())
     return snapshot

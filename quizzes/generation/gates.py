@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from corpus.models import Passage
 from quizzes.generation.candidates import Candidate
+from quizzes.generation.corrections import claim_problem
 from quizzes.generation.sentences import contains_phrase, normalise, word_count
 from quizzes.generation.statements import dangling_pronoun, outside_reference
 
@@ -67,7 +68,10 @@ def passage_readable(c: Candidate) -> str | None:
     for p in c.cited:
         if not p.is_current or p.quality != Passage.Quality.GOOD:
             return "passage flagged low quality or retired"
-        if p.kind not in (Passage.Kind.BODY, Passage.Kind.QUOTATION):
+        # A question on who says what may quote an editor's note as the editor's words
+        # ("The anthology's editor: 1,355 voting delegates"); no other may.
+        editor = p.kind == Passage.Kind.EDITORIAL and c.type in ("disagreement", "claim_source")
+        if p.kind not in (Passage.Kind.BODY, Passage.Kind.QUOTATION) and not editor:
             return "passage is not primary text"
     return None
 
@@ -118,6 +122,9 @@ def no_alias_distractor(c: Candidate) -> str | None:
     if c.option_kind in ("boolean", "event"):
         return None
     spellings = c.answer_spellings or c.answer_texts
+    # The key's other names (Presidium for Political Bureau) exactly: "Central Committee"
+    # is inside "Presidium of the Central Committee" but is another body.
+    others = {normalise(n) for n in c.other_names}
     for option in c.options:
         if option["id"] in c.answer:
             continue
@@ -125,6 +132,8 @@ def no_alias_distractor(c: Candidate) -> str | None:
             exact = c.option_kind in ("figure", "date")
             if any(_variants(spelling, s, exact=exact) for s in spellings):
                 return "distractor is a variant of the answer"
+            if normalise(spelling) in others:
+                return "distractor is another name of the answer"
     return None
 
 
@@ -242,6 +251,7 @@ GATES = (
     answer_not_given_away,
     stem_well_formed,
     no_dangling_reference,
+    claim_problem,  # questions never teach a source's error (generation/corrections.py)
 )
 
 

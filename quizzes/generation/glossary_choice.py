@@ -61,7 +61,10 @@ def _family(role: str) -> str:
 
 def _is_variant(a: GlossaryTerm, b: GlossaryTerm) -> bool:
     spellings_a = {normalise(s) for s in all_spellings(a)}
-    return any(normalise(s) in spellings_a for s in all_spellings(b))
+    if any(normalise(s) in spellings_a for s in all_spellings(b)):
+        return True
+    # Another name of the same body (`same_as`: the Presidium was the Political Bureau).
+    return b.slug in (a.same_as or []) or a.slug in (b.same_as or [])
 
 
 def like_terms(

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
-from corpus.models import GlossaryTerm
+from corpus.models import EditorialNote, GlossaryTerm
 from quizzes.generation import cloze_date, cloze_quantity
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, passage_ref
 from quizzes.generation.cloze import (
@@ -224,10 +224,20 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         r.shuffle(options)
         work_kind = corpus.work_of(passage).kind
         label = corpus.source_label(passage)
+        # A sentence a correction note corrects is never stated (generation/corrections.py):
+        # another sentence of the passage is asked instead.
+        corrected = [
+            link.quote
+            for link in corpus.editorial.targets_on(passage)
+            if link.note.kind == EditorialNote.Kind.CORRECTION
+        ]
         problem = ""
         facts: list[tuple[Sentence, list]] = []
         for sentence in options:
             text = sentence.text
+            if any(contains_phrase(text, quote) for quote in corrected):
+                problem = "a correction note corrects it"
+                continue
             problem = (
                 standalone_problem(
                     text=text,
