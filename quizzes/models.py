@@ -25,8 +25,8 @@ from quizzes.prepared import PreparedQuery
 
 # The share of the bank that practice never shows (docs/decisions.md, "Item pools"): the
 # lesson and source quizzes, practice assignments and review leave these questions to
-# tests. A third: on the bank we ship, the smallest lesson (26 questions) keeps nine
-# questions that can share a quiz on each side, the others seventeen or more.
+# tests. A third: the lesson quizzes keep ten questions, and a test of ten drawn from this
+# share alone still differs between classmates (docs/reliability.md, "Keys").
 TEST_ONLY_SHARE = 1 / 3
 _NON_WORD = re.compile(r"\W+")
 
