@@ -1,8 +1,9 @@
 """Roles as Django groups and permissions, and the demo accounts `make run` prints.
 
-A curator is a staff user in the `curators` group (may change the corpus and the
-question bank in the admin and the curation pages); a teacher is in the `teachers`
-group; everyone else is a student. Views check permissions, never group names.
+A curator is a staff user in the `curators` group (may change the corpus, the question
+bank and lesson content in the admin and the curation pages, never classes or students'
+work); a teacher is in the `teachers` group; everyone else is a student. Views check
+permissions, never group names.
 """
 
 from __future__ import annotations
@@ -21,8 +22,37 @@ from lessons.models import PasswordChangeRequired, SchoolClass
 CURATORS = "curators"
 TEACHERS = "teachers"
 
-# Curators edit everything the corpus and the bank hold.
-_CURATOR_APPS = ["corpus", "quizzes", "lessons"]
+# Curators edit the corpus, the question bank and lesson content, and may delete a
+# student's account (lessons.privacy). Nothing about classes or students' work: no
+# classes, memberships, assignments, accommodations, attempts, answers or review cards
+# (least privilege, issue #15; the admin also keeps those to superusers, corpus.admin_access).
+# A curator who also teaches is put in the teachers' group as well.
+CURATOR_PERMISSIONS = (
+    Q(content_type__app_label="corpus")
+    | Q(
+        content_type__app_label="quizzes",
+        content_type__model__in=[
+            "question",
+            "questionversion",
+            "problemreport",
+            "itemstatistics",
+            "generationrun",
+        ],
+    )
+    | Q(
+        content_type__app_label="lessons",
+        # Lesson content; a task's written answers (taskanswer) are students' work.
+        content_type__model__in=[
+            "module",
+            "section",
+            "citation",
+            "sourcetask",
+            "taskdocument",
+            "taskstep",
+        ],
+    )
+    | Q(content_type__app_label="lessons", codename="delete_student_account")
+)
 # Teachers create classes and assignments; the views check `lessons.add_schoolclass`.
 TEACHER_PERMISSIONS = Q(content_type__app_label="lessons") & Q(
     codename__in=["add_schoolclass", "change_schoolclass", "add_assignment", "change_assignment"]
@@ -53,7 +83,7 @@ DEMO_JOIN_CODE = "THAW1956"
 @transaction.atomic
 def ensure_role_groups() -> dict[str, Group]:
     curators, _ = Group.objects.get_or_create(name=CURATORS)
-    curators.permissions.set(Permission.objects.filter(content_type__app_label__in=_CURATOR_APPS))
+    curators.permissions.set(Permission.objects.filter(CURATOR_PERMISSIONS))
     teachers, _ = Group.objects.get_or_create(name=TEACHERS)
     # Views check this permission, not the group name ("Classes" in the nav too).
     teachers.permissions.add(*Permission.objects.filter(TEACHER_PERMISSIONS))

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from corpus.admin_access import SuperuserOnlyAdmin
 from lessons.models import (
     Assignment,
     Citation,
@@ -122,7 +123,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(admin.ModelAdmin):
+class SchoolClassAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["name", "join_code", "join_enabled", "student_count", "created_at"]
     list_filter = ["join_enabled"]
     search_fields = ["name", "join_code", "teachers__username"]
@@ -143,7 +144,7 @@ class SchoolClassAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["title", "school_class", "module", "created_by", "created_at"]
     list_filter = ["school_class"]
     search_fields = ["title", "school_class__name"]
@@ -152,14 +153,14 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Retake)
-class RetakeAdmin(admin.ModelAdmin):
+class RetakeAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["assignment", "student", "allowed_by", "created_at"]
     raw_id_fields = ["assignment", "student", "quiz", "allowed_by"]
     list_select_related = ["assignment", "student", "allowed_by"]
 
 
 @admin.register(PasswordChangeRequired)
-class PasswordChangeRequiredAdmin(admin.ModelAdmin):
+class PasswordChangeRequiredAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Accounts that must choose their own password at next log-in (roster imports). Add one
     to make a user change a password a teacher has seen; delete one to lift the requirement."""
 

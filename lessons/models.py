@@ -352,8 +352,8 @@ class Membership(models.Model):
                 fields=["school_class", "student"], name="membership_unique_student"
             ),
         ]
-        # Curators get every lessons permission (lessons.accounts.ensure_role_groups);
-        # teachers get a named few, never this one.
+        # Curators get this one (lessons.accounts.CURATOR_PERMISSIONS), and none about
+        # classes; teachers get a named few, never this one.
         permissions = [
             ("delete_student_account", "Can delete a student's account and all their data"),
         ]

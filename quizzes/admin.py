@@ -4,6 +4,7 @@ against regeneration (see Question.curator_locked)."""
 from django.contrib import admin
 from django.utils import timezone
 
+from corpus.admin_access import SuperuserOnlyAdmin
 from corpus.audit import record
 from corpus.models import AuditEntry
 from quizzes.curation import bulk_set_status, snapshot
@@ -104,7 +105,7 @@ class QuizItemInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "mode", "due_at", "reveal_answers", "draw_count", "owner"]
     list_filter = ["kind", "mode", "reveal_answers"]
     search_fields = ["title", "key"]
@@ -113,7 +114,7 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     """Read-only: lessons keeps each class's audience in step with the class (edit the class)."""
 
     list_display = ["__str__", "name"]
@@ -140,7 +141,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "user",
         "quiz",
@@ -162,7 +163,7 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["attempt", "question", "is_correct", "answered_at"]
     list_filter = ["is_correct"]
     list_select_related = ["attempt__user", "attempt__quiz", "question"]
@@ -173,7 +174,7 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewCard)
-class ReviewCardAdmin(admin.ModelAdmin):
+class ReviewCardAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["user", "question", "due_at", "reviews", "lapses", "last_reviewed_at"]
     search_fields = ["user__username"]
     list_select_related = ["user", "question"]
@@ -184,7 +185,7 @@ class ReviewCardAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuizOverride)
-class QuizOverrideAdmin(admin.ModelAdmin):
+class QuizOverrideAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     list_display = ["quiz", "user", "time_multiplier", "extra_minutes", "extra_attempts", "due_at"]
     list_select_related = ["quiz", "user"]
     search_fields = ["quiz__title", "user__username", "note"]
@@ -203,6 +204,10 @@ class QuestionVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A question's history, like the audit log: not for curators to delete.
+        return request.user.is_superuser
 
 
 @admin.register(ProblemReport)
@@ -249,6 +254,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record of what curators changed: not theirs to delete (superusers may).
+        return request.user.is_superuser
 
 
 class CuratedQuestionAdmin(QuestionAdmin):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ROLES = ("anonymous", "student", "other_student", "teacher", "other_teacher", "curator")
 ROLE_TITLES = {
@@ -54,13 +54,12 @@ PUBLIC = roles(OK)
 SIGNED_IN = roles(OK, anonymous=LOGIN)
 OWNER_ONLY = roles(NOT_FOUND, anonymous=LOGIN, student=OK)
 # Teachers' pages for the class (teacher_views: login, then the permission, then the class).
-CLASS_TEACHER = roles(
-    NOT_FOUND, anonymous=LOGIN, student=FORBIDDEN, other_student=FORBIDDEN, teacher=OK
-)
+# Curators hold no permission about classes (lessons.accounts.CURATOR_PERMISSIONS).
+NOT_A_TEACHER = {"student": FORBIDDEN, "other_student": FORBIDDEN, "curator": FORBIDDEN}
+CLASS_TEACHER = roles(NOT_FOUND, anonymous=LOGIN, teacher=OK, **NOT_A_TEACHER)
 # The class's page with an object from outside it: no teacher finds it.
-NOT_IN_CLASS = roles(NOT_FOUND, anonymous=LOGIN, student=FORBIDDEN, other_student=FORBIDDEN)
-# Curators have every permission of the lessons app, `add_schoolclass` included.
-ANY_TEACHER = roles(OK, anonymous=LOGIN, student=FORBIDDEN, other_student=FORBIDDEN)
+NOT_IN_CLASS = roles(NOT_FOUND, anonymous=LOGIN, **NOT_A_TEACHER)
+ANY_TEACHER = roles(OK, anonymous=LOGIN, **NOT_A_TEACHER)
 CURATOR_ONLY = roles(FORBIDDEN, curator=OK)
 STAFF_ONLY = roles(ADMIN_LOGIN, curator=OK)
 
@@ -104,6 +103,9 @@ class World:
     work_slug: str = ""
     proposal: int = 0  # a proposed glossary term (corpus.proposals) waiting for a curator
     task_step: int = 0  # a step of the lesson's source-analysis task (lessons.source_analysis)
+    # One object of each model in the admin ("app.model" -> pk), the private one where
+    # there is one (class A, the student's attempt, their accommodation).
+    admin_objects: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -807,7 +809,85 @@ ACCOUNTS = [
     Row("password_reset_complete", PUBLIC),
 ]
 
-# The admin is one site behind `is_staff`; three of its pages stand for all of it.
+# The admin is one site behind `is_staff`. Each model registered in it has three rows: its
+# list, one of the world's objects opened, and that object deleted (the POST its
+# confirmation page sends). A curator's part is least privilege (docs/decisions.md): the
+# corpus, the question bank and lesson content; never classes, memberships, assignments,
+# accommodations, attempts, answers or review cards (those are for superusers, who are
+# no role of this matrix), nor accounts or the log-in records.
+LIST, OPEN, DELETE = "list", "open", "delete"
+EDIT = frozenset({LIST, OPEN, DELETE})
+READ = frozenset({LIST, OPEN})
+NONE = frozenset()
+CURATOR_ADMIN: dict[str, frozenset[str]] = {
+    "corpus.work": EDIT,
+    "corpus.source": EDIT,
+    "corpus.passage": EDIT,
+    "corpus.glossaryterm": EDIT,
+    "corpus.timelineevent": EDIT,
+    # Edited on the curation pages (corpus.editorial_views), read-only in the admin.
+    "corpus.editorialnote": READ,
+    "corpus.referencework": READ,
+    "corpus.editorialdeletion": READ,
+    "corpus.auditentry": READ,  # the record of curators' changes: not theirs to delete
+    # A question the student answered: deleting it would delete their answers with it.
+    "quizzes.question": READ,
+    "quizzes.questionversion": READ,  # a question's history, like the audit log
+    "quizzes.problemreport": EDIT,
+    "quizzes.itemstatistics": EDIT,
+    "quizzes.generationrun": EDIT,
+    "quizzes.quiz": NONE,
+    "quizzes.audience": NONE,
+    "quizzes.attempt": NONE,
+    "quizzes.response": NONE,
+    "quizzes.reviewcard": NONE,
+    "quizzes.quizoverride": NONE,
+    "lessons.module": EDIT,
+    "lessons.section": EDIT,
+    "lessons.schoolclass": NONE,
+    "lessons.assignment": NONE,
+    "lessons.retake": NONE,
+    "lessons.passwordchangerequired": NONE,
+    "auth.user": NONE,
+    "auth.group": NONE,
+    "axes.accessattempt": NONE,
+    "axes.accesslog": NONE,
+    "axes.accessfailurelog": NONE,
+}
+
+
+# The world's work, source and passage are cited by a lesson (PROTECT): their delete page
+# lists what protects them and deletes nothing, for a curator as for anyone.
+PROTECTED_IN_WORLD = {"corpus.work", "corpus.source", "corpus.passage"}
+
+
+def _admin_rows(label: str, access: frozenset[str]) -> list[Row]:
+    app, model = label.split(".")
+    url = f"admin:{app}_{model}"
+
+    def named(w: World, label: str = label) -> dict:
+        return {"object_id": w.admin_objects[label]}
+
+    def outcome(action: str) -> dict[str, str]:
+        return roles(ADMIN_LOGIN, curator=OK if action in access else FORBIDDEN)
+
+    return [
+        Row(f"{url}_changelist", outcome(LIST), wrong="skip"),
+        Row(f"{url}_change", outcome(OPEN), kwargs=named, wrong="skip"),
+        Row(
+            f"{url}_delete",
+            outcome(DELETE),
+            methods=("POST",),
+            kwargs=named,
+            data=lambda w: {"post": "yes"},
+            writes=(
+                _only("curator") if DELETE in access and label not in PROTECTED_IN_WORLD else NOBODY
+            ),
+            wrong="skip",
+        ),
+    ]
+
+
 ADMIN = [
     Row("admin:index", STAFF_ONLY, wrong="skip"),
     Row(
@@ -815,7 +895,7 @@ ADMIN = [
         roles(OK, curator=to("admin:index")),
         wrong="skip",
     ),
-    Row("admin:quizzes_question_changelist", STAFF_ONLY, wrong="skip"),
+    *(row for label, access in CURATOR_ADMIN.items() for row in _admin_rows(label, access)),
 ]
 ADMIN_NAMESPACE = "admin"
 
@@ -877,8 +957,9 @@ Do not edit by hand: change the matrix, then rewrite this file with
 attempts, their review and retake quizzes, their problem report, their accommodation);
 *another student* is in another teacher's class; *teacher* teaches the student's class;
 *another teacher* teaches only their own class; *curator* is a staff user in the `curators`
-group, in no class (curators hold every permission of the lessons app, so the teachers' pages
-let them in with classes of their own, and no one else's); *anonymous* is not logged in.
+group, in no class (curators hold no permission about classes: the teachers' pages refuse
+them, and a curator who teaches is put in the teachers' group too); *anonymous* is not
+logged in.
 
 A URL whose answer depends on whose object it names has one row per kind of object (the
 label in parentheses), so each row's cells hold one word.
@@ -896,6 +977,15 @@ an allowed POST must change it exactly for the roles its row says.
 **The other method.** A view that takes only GET (or only POST) answers the other method with
 `405` once the login and permission checks pass; a `login`, `admin login` or `403` cell stays
 the same. The test checks that for every such row and role (the admin's pages excepted).
+
+**The admin.** Every model registered in the admin has three rows: its list, one of the
+world's objects opened (the student's own where there is one: their class, attempt, answer,
+accommodation), and that object deleted (the POST of the confirmation page). Curators work
+on the corpus, the question bank and lesson content; classes, memberships, assignments,
+accommodations, attempts, answers, review cards, accounts and log-in records are refused
+them (403), whatever permissions a group is given (`corpus/admin_access.py`). A question a
+student has answered cannot be deleted by a curator (it would take the answers with it),
+nor the audit log or a question's versions.
 """
 
 
@@ -913,8 +1003,9 @@ def render_doc(*, routes: dict[str, list[str]] | None = None) -> str:
             parts.append(f"| `{route}` | {name} | {', '.join(row.methods)} | {cells} |")
     admin_count = sum(1 for name in routes if name.startswith(f"{ADMIN_NAMESPACE}:"))
     parts.append(
-        f"\nThe admin's other {admin_count - len(ADMIN)} URL patterns sit behind the same "
-        "`is_staff` check as these three; Django's own tests cover the admin's model permissions."
+        f"\nThe admin's other {admin_count - len(ADMIN)} URL patterns (add pages, histories, "
+        "the app lists, password and autocomplete pages) sit behind the same `is_staff` check "
+        "and the same model permissions as the rows above."
     )
     return "\n".join(parts) + "\n"
 
@@ -1079,6 +1170,18 @@ def build_world() -> World:
             step=step, student=owner, text=OWNER_TASK_ANSWER, updated_at=moment, submitted_at=moment
         )
 
+    admin_objects = _admin_objects(
+        owner=owner,
+        class_a=class_a,
+        assignment_a=assignment_a,
+        assignment_attempt=assignment_attempt,
+        retake=retake,
+        question=public_questions[1],
+        report=report,
+        curator=curator,
+        teachers_group=teacher.groups.get(),
+    )
+
     student_side = frozenset({"student", "teacher"})
     other_side = frozenset({"other_student", "other_teacher"})
     markers = (
@@ -1131,4 +1234,56 @@ def build_world() -> World:
         work_slug=work.slug,
         proposal=proposal.pk,
         task_step=steps[0].pk,
+        admin_objects=admin_objects,
     )
+
+
+def _admin_objects(**world) -> dict[str, str]:
+    """An object of each model in the admin: the student's private ones where they exist,
+    and one made here for the models the world has none of."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib import admin
+    from django.utils import timezone
+
+    from corpus import audit
+    from corpus.models import EditorialDeletion
+    from lessons.models import PasswordChangeRequired
+    from quizzes.curation import snapshot
+    from quizzes.models import GenerationRun, ItemStatistics, QuizOverride
+    from quizzes.review import schedule_answers
+    from tests.factories import make_user
+
+    owner, question = world["owner"], world["question"]
+    snapshot(question=question)
+    ItemStatistics.objects.create(question=question, responses=1, computed_at=timezone.now())
+    GenerationRun.objects.create(seed=1956)
+    EditorialDeletion.objects.create(what="note", slug="gone-note")
+    audit.record(user=world["curator"], action="matrix.check", obj=question, changes={})
+    schedule_answers(user_id=owner.pk, results={question.pk: False}, now=timezone.now())
+    # Not the owner: the flag would send their every page to the password change.
+    PasswordChangeRequired.objects.create(user=make_user(username="roster-pupil"))
+    seen = {"ip_address": "10.9.9.9", "user_agent": "matrix", "username": owner.username}
+    AccessAttempt.objects.create(failures_since_start=1, get_data="", post_data="", **seen)
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(locked_out=False, **seen)
+    private = {
+        "lessons.schoolclass": world["class_a"],
+        "lessons.assignment": world["assignment_a"],
+        "lessons.retake": world["retake"],
+        "quizzes.quiz": world["assignment_a"].quiz,
+        "quizzes.audience": world["class_a"].audience,
+        "quizzes.attempt": world["assignment_attempt"],
+        "quizzes.response": world["assignment_attempt"].responses.first(),
+        "quizzes.quizoverride": QuizOverride.objects.get(user=owner),
+        "quizzes.question": question,
+        "quizzes.problemreport": world["report"],
+        "auth.user": owner,
+        "auth.group": world["teachers_group"],
+    }
+    found = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        obj = private.get(label) or model.objects.order_by("pk").first()
+        assert obj is not None, f"the permissions world has no {label} for the admin rows"
+        found[label] = str(obj.pk)
+    return found

@@ -231,6 +231,17 @@ def test_every_url_of_the_resolver_has_a_row():
     assert any(row.name.startswith(admin) for row in matrix.MATRIX)
 
 
+def test_every_model_in_the_admin_says_what_a_curator_may_do():
+    from django.contrib import admin
+
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(matrix.CURATOR_ADMIN), (
+        "classify each admin model in CURATOR_ADMIN (tests/reliability/permissions_data.py): "
+        f"missing {sorted(registered - set(matrix.CURATOR_ADMIN))}, "
+        f"stale {sorted(set(matrix.CURATOR_ADMIN) - registered)}"
+    )
+
+
 def test_every_row_names_every_role_with_a_known_outcome():
     for row in matrix.MATRIX:
         assert set(row.expect) == set(matrix.ROLES), row.id
