@@ -123,11 +123,14 @@ def test_nav_fits_the_role(client, username, links, absent):
     if username:
         client.force_login(User.objects.get(username=username))
     html = client.get("/sources/").content.decode()
-    nav = html[html.index('<nav class="container"') : html.index("</nav>")]
-    for label in ["Lessons", "Sources", "Search", "Compare", "Glossary", "Timeline", *links]:
-        assert label in nav
-    for label in absent:
-        assert f">{label}<" not in nav
+    nav = html[html.index('<nav class="container site-nav"') : html.index("</nav>")]
+    row = nav[nav.index('<ul class="nav-row">') : nav.index('<details class="nav-menu">')]
+    menu = nav[nav.index('<details class="nav-menu">') :]  # the same links, folded on phones
+    for part in (row, menu):
+        for label in ["Lessons", "Sources", "Search", "Compare", "Glossary", "Timeline", *links]:
+            assert label in part
+        for label in absent:
+            assert f">{label}<" not in part
 
 
 def _curator(**kwargs):

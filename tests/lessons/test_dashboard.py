@@ -141,7 +141,7 @@ def test_history_lists_scores_and_links_to_reviews_ten_per_page(client, source, 
     newest, oldest = attempts[-1], attempts[0]
     assert f'href="/attempts/{newest.pk}/review/"' in html
     assert f'href="/attempts/{oldest.pk}/review/"' not in html  # on page 2
-    assert html.count('<td class="num"><span class="score">') == 10
+    assert html.count('<td class="num" role="cell"><span class="score">') == 10
     assert "1 / 2" in html and "2 / 2" in html and "(50%)" in html
     assert "Page 1 of 2" in html and 'href="?page=2#history-heading"' in html
 
