@@ -284,6 +284,7 @@ def accept_passage(*, question: Question, user) -> Question:
 def regenerate(*, sources: list[str], seed: int = 1956):
     """Run the question generators for these sources and flag changed passages."""
     from quizzes.generation import generate_bank, lesson_groups, load_snapshot
+    from quizzes.generation.note_changes import review_note_changes
     from quizzes.generation.saving import save_bank
 
     started = time.monotonic()
@@ -292,6 +293,7 @@ def regenerate(*, sources: list[str], seed: int = 1956):
     result = generate_bank(corpus=corpus, seed=seed, groups=lesson_groups())
     run = save_bank(result=result, seed=seed, sources=sources, started=started)
     flag_changed_passages()
+    review_note_changes(produced={c.fingerprint for c in result.accepted})
     return run
 
 

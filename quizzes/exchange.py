@@ -24,7 +24,7 @@ from defusedxml import DefusedXmlException
 from django.db import transaction
 from django.utils import timezone
 
-from corpus.models import Passage
+from corpus.models import EditorialNote, Passage
 from corpus.plain_text import control_character_problem
 from quizzes.models import Question
 
@@ -54,7 +54,12 @@ class ImportPreview:
 # ---- export -------------------------------------------------------------------------------
 
 
-def question_to_dict(question: Question) -> dict:
+def question_to_dict(
+    question: Question, *, also_cites: list[dict] | None = None, notes: list[str] | None = None
+) -> dict:
+    """`also_cites` (the other passages it cites, {source, key}) and `notes` (the slugs of
+    the editorial notes it rests on or whose correction it shows) round-trip in JSON: a
+    question setting two sources side by side needs both passages."""
     passage = question.passage
     return {
         "id": question.fingerprint,
@@ -87,6 +92,8 @@ def question_to_dict(question: Question) -> dict:
         "quality_score": question.quality_score,
         "difficulty": question.difficulty,
         "version": question.version,
+        "also_cites": also_cites or [],
+        "notes": notes or [],
     }
 
 
@@ -207,7 +214,23 @@ def export_moodle_xml(*, items: list[dict]) -> str:
 
 
 def export_questions(*, questions: Iterable[Question], fmt: str) -> str:
-    items = [question_to_dict(q) for q in questions]
+    questions = list(questions)
+    ids = [q.pk for q in questions]
+    also: dict[int, list[dict]] = {}
+    cited = Question.extra_citations.through.objects.filter(question_id__in=ids)
+    for question_id, source, key in cited.order_by("pk").values_list(
+        "question_id", "passage__source__slug", "passage__key"
+    ):
+        also.setdefault(question_id, []).append({"source": source, "key": key})
+    notes: dict[int, list[str]] = {}
+    linked = Question.notes.through.objects.filter(question_id__in=ids)
+    for question_id, slug in linked.order_by("pk").values_list(
+        "question_id", "editorialnote__slug"
+    ):
+        notes.setdefault(question_id, []).append(slug)
+    items = [
+        question_to_dict(q, also_cites=also.get(q.pk), notes=notes.get(q.pk)) for q in questions
+    ]
     if fmt == "json":
         return export_json(items=items)
     if fmt == "gift":
@@ -504,7 +527,7 @@ def validate(item: object) -> str | None:
     status = item.get("status")
     if status is not None and status not in Question.Status.values:
         return f"unknown status {status!r}"
-    reason = _passage_problem(item)
+    reason = _passage_problem(item) or _links_problem(item)
     if reason:
         return reason
     problem = control_character_problem(item)
@@ -526,6 +549,38 @@ def _passage_problem(item: dict) -> str | None:
     ):
         return "passage must be an object with a text source and key"
     return None
+
+
+def _links_problem(item: dict) -> str | None:
+    """ "also_cites" is a list of {source, key}, "notes" a list of note slugs; both optional."""
+    also, notes = item.get("also_cites", []), item.get("notes", [])
+    if not isinstance(also, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("source"), str) and isinstance(a.get("key"), str)
+        for a in also
+    ):
+        return "also_cites must be a list of objects with a text source and key"
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        return "notes must be a list of note slugs"
+    return None
+
+
+def _set_links(question: Question, item: dict) -> None:
+    """The other passages and the notes a file names, those that exist here."""
+    wanted = {(a["source"], a["key"]) for a in item.get("also_cites") or []}
+    if wanted:
+        passages = Passage.objects.filter(
+            source__slug__in={s for s, _ in wanted}, key__in={k for _, k in wanted}
+        ).select_related("source")
+        question.extra_citations.set(
+            [
+                p
+                for p in passages
+                if (p.source.slug, p.key) in wanted and p.pk != question.passage_id
+            ]
+        )
+    slugs = item.get("notes") or []
+    if slugs:
+        question.notes.set(EditorialNote.objects.filter(slug__in=slugs))
 
 
 def _passage_for(item: dict) -> Passage | None:
@@ -633,3 +688,4 @@ def _save(rows: list[tuple[dict, str, Question | None]]) -> None:
         if existing is not None:
             question.version += 1
         question.save()
+        _set_links(question, item)

@@ -611,6 +611,15 @@ class Feedback:
     def is_ordering(self) -> bool:
         return is_ordering(self.question.type)
 
+    @property
+    def quotes_each_source(self) -> bool:
+        """The quotation is one line per source, each naming it (a chronology's events, the
+        two sides of a disagreement): no single citation under it."""
+        return self.is_ordering or self.question.type in (
+            Question.Type.DISAGREEMENT,
+            Question.Type.CLAIM_SOURCE,
+        )
+
     @cached_property
     def quote(self) -> tuple[str, str, str]:
         return self.question.highlighted_quote

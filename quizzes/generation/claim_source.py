@@ -104,7 +104,6 @@ def _sides(corpus: CorpusSnapshot, note: EditorialNote, base: float):
             else cited(contrast)
         )
         says = answer_text(key.says)
-        says = says[:1].lower() + says[1:] if says[1:2].islower() else says
         yield Candidate(
             type=TYPE,
             generator=NAME,

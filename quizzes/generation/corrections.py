@@ -261,7 +261,7 @@ class EditorialRule:
         who, _ = claim_parts(note.claim)
         labels = [who] if who else []
         for passage in passages:
-            for work in {passage.source.work, self.corpus.work_of(passage)}:
+            for work in (passage.source.work, self.corpus.work_of(passage)):
                 labels.append(self.corpus.work_label(work))
                 labels += _SHORT_NAMES.get(work.kind, ())
         return tuple(dict.fromkeys(label for label in labels if label))

@@ -195,8 +195,8 @@ def _against_the_record(
     right = frozenset(details_in(note.correct, names))
     claimed = sorted(corrected(said, right))
     if len(claimed) != 1:
-        reason = "no detail of the claim is corrected" if not claimed else "several details"
-        yield Rejection(NAME, f"{reason} ({note.slug})", note.slug)
+        reason = "no date, figure or body of the claim is corrected" if not claimed else ""
+        yield Rejection(NAME, reason or "the claim has several corrected details", note.slug)
         return
     detail = claimed[0]
     kind = detail[0]

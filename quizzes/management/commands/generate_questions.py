@@ -19,6 +19,7 @@ from corpus.models import Source
 from corpus.proposals import propose
 from quizzes.curation import flag_changed_passages
 from quizzes.generation import GENERATORS, generate_bank, lesson_groups, load_snapshot
+from quizzes.generation.note_changes import review_note_changes
 from quizzes.generation.reporting import bank_table, run_table
 from quizzes.generation.saving import publish_threshold, save_bank
 
@@ -54,6 +55,9 @@ class Command(BaseCommand):
             # A passage whose text changed since its questions were checked (re-ingest,
             # errata) sends them back to a curator; corpus cannot call us, so we look.
             flagged = flag_changed_passages()
+            # A passage that gained or lost an editorial note: its questions were judged
+            # again by the run, or wait for a curator (a locked question is never changed).
+            notes = review_note_changes(produced={c.fingerprint for c in result.accepted})
             progress.advance(task)
         console.print(run_table(run=run, result=result, threshold=publish_threshold()))
         console.print(bank_table(title="Published questions by type"))
@@ -63,4 +67,5 @@ class Command(BaseCommand):
             f"{flagged} sent back for review because their passage changed "
             f"in {run.duration_seconds:.2f}s (seed {seed})."
         )
+        console.print(f"Editorial notes: {notes.summary()}.")
         console.print(f"Curators' queue: {proposed.summary()}.")

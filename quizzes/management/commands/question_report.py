@@ -1,5 +1,7 @@
 """Report on the stored question bank: counts by type and status, the last run's
-rejections by reason, the balance of true and false statements and the most frequent
+rejections by reason, the questions editorial notes touch (asked as a source's corrected
+claim, or sent back to review because the notes on their passages changed), the balance of
+true and false statements and the most frequent
 keys (whole bank and per lesson), and substantive passages that no published question cites.
 
     python manage.py question_report
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
+from quizzes.generation.note_changes import note_tables
 from quizzes.generation.reporting import (
     balance_table,
     bank_table,
@@ -35,6 +38,8 @@ class Command(BaseCommand):
             for reason, count in sorted(run.rejections.items(), key=lambda kv: (-kv[1], kv[0])):
                 table.add_row(reason, str(count))
             console.print(table)
+        for part in note_tables():
+            console.print(part)
         console.print(balance_table())
         console.print(key_spread_table())
         cited, total = coverage()
