@@ -429,10 +429,10 @@ def parse_note(raw: Any, *, number: int = 1, file: str = "") -> tuple[NoteEntry,
 def _read_tables(path: Path, *, table: str) -> list[Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise EditorialDataError(f"{path.name}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise EditorialDataError(f"{path.name}: not UTF-8 text") from None
+    except ValueError as error:  # TOMLDecodeError, or a number thousands of digits long
+        raise EditorialDataError(f"{path.name}: not valid TOML ({error})") from None
     except RecursionError:  # arrays or tables nested thousands deep
         raise EditorialDataError(f"{path.name}: not valid TOML (nested too deeply)") from None
     unknown = sorted(set(data) - {table})
@@ -1065,6 +1065,6 @@ def _file_order(text: str, *, table: str) -> dict[str, int]:
         return {}
     try:
         tables = tomllib.loads(text).get(table, [])
-    except tomllib.TOMLDecodeError:
+    except (ValueError, RecursionError):
         return {}
     return {t["slug"]: n for n, t in enumerate(tables) if isinstance(t, dict) and "slug" in t}

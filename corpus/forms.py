@@ -45,7 +45,8 @@ def _lines(text: str, *, field: str) -> list[Any]:
             continue
         try:
             items.append(tomllib.loads(f"item = {line}")["item"])
-        except (tomllib.TOMLDecodeError, RecursionError):
+        # TOMLDecodeError is a ValueError, as is a number of thousands of digits.
+        except (ValueError, RecursionError):
             raise forms.ValidationError(
                 f"Line {number} of {field} is not an inline table like "
                 f'{{ key = "value" }}: {line[:80]}'

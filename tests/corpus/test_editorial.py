@@ -616,3 +616,9 @@ def test_a_control_character_or_deep_nesting_is_refused_readably(corpus, data_di
     write(data_dir, "notes", "deep", "x = " + "[" * 5000 + "]" * 5000)
     with pytest.raises(EditorialDataError, match=r"deep\.toml: not valid TOML"):
         load_notes()
+
+
+def test_a_number_too_long_to_read_is_a_toml_error_not_a_crash(corpus, data_dir):
+    write(data_dir, "references", "huge", "[[work]]\nyear = " + "9" * 5000 + "\n")
+    with pytest.raises(EditorialDataError, match=r"huge\.toml: not valid TOML"):
+        load_reference_works()

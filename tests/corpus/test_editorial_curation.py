@@ -229,3 +229,11 @@ def test_the_lists_run_a_fixed_number_of_queries(curator, world, django_assert_n
         assert curator.get(reverse("curation:notes")).status_code == 200
     with django_assert_num_queries(4):
         assert curator.get(reverse("curation:works")).status_code == 200
+
+
+def test_a_line_no_toml_reader_can_take_is_a_form_error(curator, world):
+    for line in ["{ at = " + "9" * 5000 + " }", "[" * 3000 + "]" * 3000]:
+        response = curator.post(reverse("curation:note_add"), note_data(references=line))
+        assert response.status_code == 400
+        assert "Line 1 of references is not an inline table" in response.content.decode()
+    assert not EditorialNote.objects.exists()

@@ -62,9 +62,11 @@ from tests.factories import (
     make_attempt,
     make_event,
     make_finished_attempt,
+    make_note,
     make_passages,
     make_question,
     make_quiz,
+    make_reference_work,
     make_school_class,
     make_section,
     make_source,
@@ -161,6 +163,8 @@ def build_world(data_dir) -> World:
     term = make_term()
     term.citations.add(passages[0])
     event = make_event()
+    work = make_reference_work()
+    note = make_note(on=[passages[0]], terms=[term], references=[(work, "p. 1")])
     section = make_section(body='Read **this** [^fuzz-source: "Passage 1 of"] closely.')
 
     school_class = make_school_class(teachers=[teacher], students=[student])
@@ -188,6 +192,8 @@ def build_world(data_dir) -> World:
         "term": [term.slug],
         "event": [event.slug],
         "source": [source.slug, "fuzz-manifest-source"],
+        "note": [note.slug],
+        "work": [work.slug],
         "key": [p.key for p in passages],
         "which": ["glossary", "timeline"],
         "uidb64": [uid],
@@ -301,6 +307,10 @@ def real_values(endpoint: Endpoint, kwarg: str, world: World) -> list:
         if name.startswith("attempt_"):
             return real["attempt"]
     if kwarg == "slug":
+        if name.startswith("curation:note"):
+            return real["note"]
+        if name.startswith("curation:work"):
+            return real["work"]
         if name.startswith("lesson"):
             return real["lesson"]
         if name.startswith("glossary"):
