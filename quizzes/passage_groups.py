@@ -2,8 +2,8 @@
 
 A lesson module is a group: the passages its sections cite, the timeline events it lists
 and the glossary terms its sections link. A question is in the group when it cites one of
-those passages or rests on one of those events or terms (`PassageGroup.holds`,
-`PassageGroup.questions`): the one rule the review queue's filter, the bank's balancing,
+those passages, rests on one of those terms, or rests on those events only
+(`PassageGroup.holds`, `PassageGroup.questions`): the one rule the review queue's filter, the bank's balancing,
 the lesson's quizzes and the teachers' pools all use. `quizzes` never imports `lessons`:
 lessons registers a provider when it starts (`LessonsConfig.ready`), and quizzes asks for
 the groups when it needs them. A provider is a plain function returning groups in the order
@@ -35,10 +35,12 @@ class GroupSection:
         event_ids: Collection[int] = (),
         term_ids: Collection[int] = (),
     ) -> bool:
-        """Whether a question citing these passages and resting on these entries is in it."""
+        """Whether a question citing these passages and resting on these entries is in it:
+        it cites one of its passages, rests on one of its terms, or rests on its events
+        alone (a chronology of this lesson's events, not another's that shares one)."""
         return bool(
             self.passage_ids.intersection(passage_ids)
-            or self.event_ids.intersection(event_ids)
+            or (event_ids and self.event_ids.issuperset(event_ids))
             or self.term_ids.intersection(term_ids)
         )
 
@@ -61,7 +63,12 @@ class PassageGroup(GroupSection):
         return (
             Q(passage__in=self.passage_ids)
             | Q(pk__in=through.filter(passage_id__in=self.passage_ids).values("question_id"))
-            | Q(pk__in=events.filter(timelineevent_id__in=self.event_ids).values("question_id"))
+            | (
+                Q(pk__in=events.filter(timelineevent_id__in=self.event_ids).values("question_id"))
+                & ~Q(
+                    pk__in=events.exclude(timelineevent_id__in=self.event_ids).values("question_id")
+                )
+            )
             | Q(pk__in=terms.filter(glossaryterm_id__in=self.term_ids).values("question_id"))
         )
 

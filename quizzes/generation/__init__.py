@@ -23,6 +23,7 @@ from quizzes.generation import (
     cloze_quantity,
     compare_renderings,
     disagreement,
+    entry_clozes,
     event_questions,
     event_statements,
     lesson_chronology,
@@ -63,6 +64,7 @@ GENERATORS: tuple[ModuleType, ...] = (
     term_questions,
     event_statements,
     lesson_chronology,
+    entry_clozes,
     # Beyond recall, from the editorial notes: where sources disagree, who claims what.
     disagreement,
     claim_source,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from corpus.models import EditorialNote, TimelineEvent
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.sentences import contains_phrase, split_sentences
+from quizzes.generation.sentences import contains_phrase, normalise, split_sentences
 from quizzes.generation.who_what_when import (
     _PARTICIPLES,
     _WHEN,
@@ -41,11 +41,14 @@ from quizzes.generation.who_what_when import (
 # fingerprint, and the better score survives the near-duplicate gate.
 ENTRY_PENALTY = 0.01
 MIN_DAYS_APART = 3
+NO_REFERENCE = "timeline event cites no reference work"
 # Another event's date is a real confusion only within a few years: 1933 for a letter of
 # Lenin's (who died in 1924) is absurd. Beyond that, the key's own day in another year.
 NEAR_DAYS = 3 * 365
 # "Beria arrested and executed": two things done months apart under one date.
-_TWO_ACTS = re.compile(r"\b\w+(?:ed|s) and (?:is |are |was |were )?\w+(?:ed|s)\b")
+_TWO_ACTS = re.compile(
+    r"\b\w+(?:ed|s) and (?:is |are |was |were )?\w+(?:ed|s)\b|\band (?:is|are|was|were) \w+ed\b"
+)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WHEN_WORDS = re.compile(rf"\b(?:{_MONTHS})\b|\b1[89]\d\d\b|\bmidnight\b|\bmorning\b", re.I)
 _DATE_IN_TEXT = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\b|\b({_MONTHS})\s+(\d{{1,2}})\b")
@@ -82,9 +85,8 @@ def date_disputed(notes: list[EditorialNote]) -> bool:
 
 
 def datable(corpus: CorpusSnapshot, event: TimelineEvent) -> str | None:
-    """Why the event's date cannot be asked as what happened, or None."""
-    if not reference_backed(corpus, event=event):
-        return "timeline event cites no reference work"
+    """Why the event's date cannot be asked as what happened, or None. The want of a
+    reference work is checked last: `NO_REFERENCE` means every other rule is met."""
     if event.precision not in _WHEN:
         return "approximate date"
     if date_disputed(corpus.event_notes.get(event.slug, [])):
@@ -93,6 +95,8 @@ def datable(corpus: CorpusSnapshot, event: TimelineEvent) -> str | None:
         return "answer given away in the stem"
     if _TWO_ACTS.search(event.title):
         return "the title names two things done at different times"
+    if not reference_backed(corpus, event=event):
+        return NO_REFERENCE
     return None
 
 
@@ -257,3 +261,46 @@ def misdated(corpus: CorpusSnapshot, event: TimelineEvent) -> bool:
     """Whether the entry's date belongs to something else than its title (`dated_elsewhere`)."""
     clause = past_clause(event.title, corpus)
     return clause is not None and dated_elsewhere(event, clause)
+
+
+_DEATH = re.compile(r"^(?:died|was (?:shot|hanged|executed|killed))\b")
+_DEATH_OF = re.compile(r"^Death of (.+?)\.?$")
+
+
+def deaths(corpus: CorpusSnapshot) -> dict[str, datetime.date]:
+    """When the people whose death the timeline dates died ("Bolesław Bierut dies in Moscow",
+    "Imre Nagy is hanged"), by term slug: a dead man is no option for a later deed."""
+    found: dict[str, datetime.date] = {}
+    for event in corpus.events:
+        clause = past_clause(event.title, corpus)
+        death_of = _DEATH_OF.match(event.title)
+        if death_of:
+            named = death_of.group(1)
+        elif clause is not None and _DEATH.match(clause.predicate):
+            named = " ".join(clause.words)
+        else:
+            continue
+        for term in corpus.terms:
+            if any(normalise(s) == normalise(named) for s in term.spellings if s):
+                found[term.slug] = min(event.date, found.get(term.slug, event.date))
+    return found
+
+
+# A person named by no event within five years of a deed is no plausible doer of it.
+ERA_DAYS = 5 * 365
+
+
+def fits_time(
+    corpus: CorpusSnapshot, term, when: datetime.date, dead: dict[str, datetime.date]
+) -> bool:
+    """Whether a person could be an option for something done on `when`: alive then
+    (`deaths`), and named by an event within `ERA_DAYS` of it when any event names them
+    (Kirov, shot in 1934, is no option for 1956)."""
+    if term.slug in dead and dead[term.slug] <= when:
+        return False
+    days = [
+        abs((e.date - when).days)
+        for e in corpus.events
+        if term.slug in corpus.event_terms.get(e.slug, [])
+    ]
+    return not days or min(days) <= ERA_DAYS

@@ -27,11 +27,14 @@ from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
 from quizzes.generation.entries import (
     ENTRY_PENALTY,
     MIN_DAYS_APART,
+    NEAR_DAYS,
     datable,
     date_distractors,
     date_question,
     dated_elsewhere,
+    deaths,
     entry_text,
+    fits_time,
     misdated,
     past_clause,
     when_phrase,
@@ -47,10 +50,14 @@ _ASK = {GlossaryTerm.Kind.PERSON: "Who", GlossaryTerm.Kind.ORGANIZATION: "Which 
 # Newspapers printed the speech on the same days: "which newspaper printed it" has several
 # defensible answers, so the press is not asked about this way.
 _NOT_ASKED_ROLES = {"press"}
+NEVER = 10**6  # days to the nearest event naming someone no event names
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
     base = rng.random()
+    # The events another question's options may name: dated as surely as the key.
+    options = [e for e in corpus.events if datable(corpus, e) is None and not misdated(corpus, e)]
+    dead = deaths(corpus)
     for event in corpus.events:
         problem = datable(corpus, event)
         if problem:
@@ -64,8 +71,8 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             yield Rejection(NAME, "the entry dates something else than its title", event.slug)
             continue
         yield _date_question(corpus, event, base)
-        yield _actor_question(corpus, event, clause, base)
-        yield _on_date_question(corpus, event, base)
+        yield _actor_question(corpus, event, clause, base, dead)
+        yield _on_date_question(corpus, event, base, options)
 
 
 def _date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
@@ -101,24 +108,22 @@ def _date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
     )
 
 
-def _on_date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
+def _on_date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float, usable):
     """ "Which of these events took place on 12 March 1956?": the other options are events
     of the same precision that the same rules let us date, the nearest in time first, none
     within a few days of the date asked (so none could have happened on it too)."""
     r = item_rng(base, "event-on-date", event.slug)
     others = [
         e
-        for e in corpus.events
+        for e in usable
         if e.slug != event.slug
         and e.precision == event.precision
         and e.date_label != event.date_label
-        and abs((e.date - event.date).days) >= MIN_DAYS_APART
-        and datable(corpus, e) is None
-        and not misdated(corpus, e)
+        and MIN_DAYS_APART <= abs((e.date - event.date).days) <= NEAR_DAYS
     ]
     others.sort(key=lambda e: (abs((e.date - event.date).days), e.slug))
     if len(others) < 3:
-        return Rejection(NAME, "too few other events to choose from", event.slug)
+        return Rejection(NAME, "too few other events near it", event.slug)
     title = event.title.rstrip(".")
     options, answer = shuffled_options(
         rng=r, answer=title, distractors=[e.title.rstrip(".") for e in others[:3]]
@@ -160,7 +165,7 @@ def subject_term(words: tuple[str, ...], corpus: CorpusSnapshot) -> GlossaryTerm
     return None
 
 
-def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: float):
+def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: float, dead):
     term = subject_term(clause.words, corpus)
     if term is None:
         return Rejection(NAME, "the title's subject is not a person or body", event.slug)
@@ -176,7 +181,14 @@ def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: 
     others = [
         t for t in others if not any(contains_phrase(t.description, s) for s in all_spellings(term))
     ]
-    others.sort(key=lambda t: _distance(corpus, t, event))
+    # Someone of the event's years, alive on its day: not Kirov (shot in 1934) or Bierut
+    # (dead since March) as the man who did something in October 1956.
+    others = [
+        t
+        for t in others
+        if fits_time(corpus, t, event.date, dead) and _distance(corpus, t, event, term)[1] < NEVER
+    ]
+    others.sort(key=lambda t: _distance(corpus, t, event, term))
     if len(others) < 3:
         return Rejection(NAME, "too few distractors of the same kind and role", event.slug)
     distractors = others[:3]
@@ -212,12 +224,14 @@ def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: 
     )
 
 
-def _distance(corpus: CorpusSnapshot, term: GlossaryTerm, event: TimelineEvent) -> tuple:
+def _distance(
+    corpus: CorpusSnapshot, term: GlossaryTerm, event: TimelineEvent, key: GlossaryTerm
+) -> tuple:
     """How far a distractor is from the event, a real confusion first: the events naming it
     that share most of this event's other entries (Poland: Bierut and Ochab beside
     Gomułka), then the nearest of them in days, then its slug."""
-    around = set(corpus.event_terms.get(event.slug, []))
-    shared, days = 0, 10**6
+    around = set(corpus.event_terms.get(event.slug, [])) - {key.slug}
+    shared, days = 0, NEVER
     for other in corpus.events:
         named = corpus.event_terms.get(other.slug, [])
         if term.slug in named:

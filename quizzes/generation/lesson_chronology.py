@@ -8,7 +8,8 @@ Hungary, the leak's steps). Here each set is drawn from one lesson's timeline
 behind the entry, day, month or year precision, no dispute about the date, no year in the
 title), set apart as `chronology` sets them (`orderable`: a month between any two) and
 drawn as it draws them (`chronology._pick`: a set shares at most one event with an earlier
-one, an event is in at most four). The question rests on its events, and its feedback
+one, an event is in at most four). An entry citing no reference work is used where a cited
+passage states its date (`dating`), as `chronology` requires. The question rests on its events, and its feedback
 shows each entry with its date and reference citations.
 """
 
@@ -20,7 +21,8 @@ from collections.abc import Iterator
 from quizzes.generation.candidates import OPTION_IDS, Candidate, Rejection, item_rng
 from quizzes.generation.chronology import _pick
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.entries import ENTRY_PENALTY, datable, misdated
+from quizzes.generation.dating import date_evidence
+from quizzes.generation.entries import ENTRY_PENALTY, NO_REFERENCE, datable, misdated
 from quizzes.models import Question
 
 NAME = "lesson_chronology"
@@ -32,7 +34,7 @@ SIZES = (4, 3, 4, 5)
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
     base = rng.random()
-    usable = [e for e in corpus.events if datable(corpus, e) is None and not misdated(corpus, e)]
+    usable = [e for e in corpus.events if _dated(corpus, e) and not misdated(corpus, e)]
     for group in corpus.groups:
         lesson = getattr(group, "event_ids", frozenset())
         events = [e for e in usable if e.pk in lesson]
@@ -78,3 +80,16 @@ def _candidate(picked, key) -> Candidate:
         difficulty={3: "easy", 4: "medium", 5: "hard"}[len(picked)],
         events=ordered,
     )
+
+
+def _dated(corpus: CorpusSnapshot, event) -> bool:
+    """Whether the entry dates the event surely: as `datable` says, or, for an entry citing
+    no reference work, where a cited passage states the date (`dating`)."""
+    problem = datable(corpus, event)
+    if problem is None:
+        return True
+    if problem != NO_REFERENCE:
+        return False
+    readable = {id(p) for p in corpus.passages}
+    cited = [p for p in corpus.event_citations.get(event.slug, []) if id(p) in readable]
+    return bool(cited) and date_evidence(event, cited) is not None

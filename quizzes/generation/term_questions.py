@@ -17,14 +17,33 @@ import random
 import re
 from collections.abc import Iterator
 
+from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
 from quizzes.generation.cloze import BLANK, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
 from quizzes.generation.entries import ENTRY_PENALTY, reference_backed
-from quizzes.generation.glossary_choice import NAMED_KINDS, all_spellings, display, like_terms
+from quizzes.generation.glossary_choice import (
+    NAMED_KINDS,
+    ROLE_FALLBACK_PENALTY,
+    all_spellings,
+    display,
+    like_terms,
+)
 from quizzes.generation.who_what_when import _ASK, _describe, description_problem
 from quizzes.models import Question
 
+# A woman: "she"/"her" and no "he"/"his", or someone's wife, widow, girlfriend ("Lenin's
+# wife"; "his girlfriend" is a man's).
+_SHE = re.compile(r"\b(?:she|her|hers)\b", re.I)
+_HE = re.compile(r"\b(?:he|his|him)\b", re.I)
+_SOMEONES = re.compile(r"\w['’]s (?:wife|widow|girlfriend|daughter|mother|sister)\b", re.I)
+ERA_YEARS = 10
+# "French daily newspaper" for France-Soir: the stem names the key through its country.
+_DEMONYMS = {
+    "french": "france", "polish": "poland", "italian": "italy", "british": "britain",
+    "american": "america", "german": "germany", "chinese": "china", "israeli": "israel",
+    "hungarian": "hungary", "georgian": "georgia", "yugoslav": "yugoslavia",
+}  # fmt: skip
 _FIRST_NAME_BLANK = re.compile(rf"\b[A-Z][a-z]+ {re.escape(BLANK)}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
 
@@ -62,14 +81,26 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         # is every option.
         short = bool(_FIRST_NAME_BLANK.search(description))
         r = item_rng(base, "term", term.slug)
-        others, penalty = like_terms(
+        person = term.kind == GlossaryTerm.Kind.PERSON
+        if person and _is_woman(term):
+            # The glossary does not say who is a woman: the options could not all be women.
+            yield Rejection(NAME, "the description gives the key away by gender", term.slug)
+            continue
+        # All the candidates, the same role first (like_terms), then of them: for a person,
+        # no woman among men and no one of another era (Lenin for a post after 1953).
+        others, _ = like_terms(
             corpus=corpus,
             answer=term,
             avoid_text=term.description,
             rng=r,
+            count=len(corpus.terms),
             short=short,
             neighbours=True,
         )
+        if person:
+            others = [t for t in others if not _is_woman(t) and _same_era(corpus, term, t)]
+        others = others[:3]
+        penalty = 0.0 if all(t.role == term.role for t in others) else ROLE_FALLBACK_PENALTY
         if len(others) < 3:
             yield Rejection(NAME, "too few distractors of the same kind and role", term.slug)
             continue
@@ -116,12 +147,34 @@ def given_away(stem: str, key: str, distractors: list[str]) -> bool:
     """Whether a word of the key that no distractor shares is in the stem, or begins one of
     its words ("Hungarian" for "Hungary", "doctors" for "Doctors' plot", "Guardian" for
     "Manchester Guardian"): the stem names what it asks for."""
-    others = {w.lower() for d in distractors for w in _WORD.findall(d)}
+    others = {w.lower() for d in distractors for w in _WORD.findall(d.replace("-", " "))}
     stem_words = [w.lower() for w in _WORD.findall(stem)]
-    for word in _WORD.findall(key):
+    stem_words += [_DEMONYMS[w] for w in stem_words if w in _DEMONYMS]
+    for word in _WORD.findall(key.replace("-", " ")):
         word = word.lower().rstrip("'’s")
         if len(word) < 4 or word in others or word in ("party", "congress"):
             continue
         if any(w.startswith(word[:5]) for w in stem_words):
             return True
     return False
+
+
+def _is_woman(term: GlossaryTerm) -> bool:
+    text = term.description
+    return bool(_SOMEONES.search(text) or (_SHE.search(text) and not _HE.search(text)))
+
+
+def _years(corpus: CorpusSnapshot, term: GlossaryTerm) -> tuple[int, int] | None:
+    """The span of years of the events that name a person; None when none does (an entry's
+    own years are no guide: an interview of 1982 says nothing of when the man was active)."""
+    years = {e.date.year for e in corpus.events if term.slug in corpus.event_terms.get(e.slug, [])}
+    return (min(years), max(years)) if years else None
+
+
+def _same_era(corpus: CorpusSnapshot, key: GlossaryTerm, other: GlossaryTerm) -> bool:
+    """Whether `other` was about within a decade of the key's years (undated: assumed so):
+    not Lenin (1917-1924) beside the head of government of 1953-1955."""
+    mine, theirs = _years(corpus, key), _years(corpus, other)
+    if mine is None or theirs is None:
+        return True
+    return max(theirs[0] - mine[1], mine[0] - theirs[1], 0) <= ERA_YEARS

@@ -209,8 +209,13 @@ def _base_form(verb: str) -> str:
 
 def _lower_words(corpus: CorpusSnapshot) -> set[str]:
     """Words the corpus writes in lower case: "Death" opens a title but is a common noun,
-    "Cuban" is not."""
-    return {w for p in corpus.all_passages for w in re.findall(r"\b[a-z]+\b", p.text)}
+    "Cuban" is not. Read once per snapshot: every title asks."""
+    cached = corpus.__dict__.get("_lower_words")
+    if cached is None:
+        words = re.compile(r"\b[a-z]+\b")
+        cached = {w for p in corpus.all_passages for w in words.findall(p.text)}
+        corpus.__dict__["_lower_words"] = cached
+    return cached
 
 
 _ORDINALS = {"First", "Second", "Third", "Fourth", "Fifth", "Last"}

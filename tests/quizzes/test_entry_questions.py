@@ -94,7 +94,14 @@ def corpus_of(events, *, terms=None, unreferenced=(), notes=None, groups=()):
         event_references=refs,
         term_references={t.slug: [ReferenceCitation(work=FRUS, at="p. 1")] for t in terms},
         event_notes=notes or {},
-        event_terms={"ochab": ["edward-ochab"], "bierut-dies": ["bolesław-bierut"]},
+        event_terms={
+            "ochab": ["edward-ochab", "poland"],
+            "gomulka": ["władysław-gomułka", "poland"],
+            "bierut-dies": ["bolesław-bierut"],
+            "daily": ["palmiro-togliatti", "władysław-gomułka", "imre-nagy", "jános-kádár"],
+            "letter": ["andrei-zhdanov", "vladimir-lenin"],
+            "release": ["georgii-malenkov"],
+        },
         groups=groups,
     )
 
@@ -329,3 +336,44 @@ def test_the_bank_keeps_entry_questions_and_prefers_the_one_citing_a_passage_for
     assert {"event_questions", "event_statements"} <= kinds
     fingerprints = [c.fingerprint for c in result.accepted]
     assert len(fingerprints) == len(set(fingerprints))
+
+
+def test_no_one_dead_by_then_or_of_another_era_is_offered_as_the_doer():
+    people = [*polish_terms(), term("Andrei Zhdanov", "Zhdanov", role="foreign-communist-leader")]
+    gomulka = dated("gomulka", D(1956, 10, 21), "Gomułka elected first secretary in Poland", pk=11)
+    made, _ = run(event_questions, corpus_of([*spring_1956(), gomulka], terms=people))
+    question = by_identity(made, "event-actor", "gomulka")
+    assert question.answer_texts == ["Władysław Gomułka"]
+    # Bierut died in March 1956; Zhdanov is named only beside Lenin in 1922
+    assert not {"Bolesław Bierut", "Andrei Zhdanov"} & set(question.distractor_texts)
+    assert "Edward Ochab" in question.distractor_texts  # his event shares Poland with this one
+
+
+def test_a_described_person_has_men_of_the_same_years_beside_him_and_a_woman_is_not_asked():
+    malenkov = term("Georgii Malenkov", "Malenkov", role="soviet-leader")
+    malenkov.description = "Head of the Soviet government after 1953, removed in 1955."
+    lenin = term("Vladimir Lenin", "Lenin", role="soviet-leader")
+    lenin.description = "Leader of the revolution of 1917, who died in 1924."
+    krupskaya = term("Nadezhda Krupskaya", "Krupskaya", role="soviet-leader")
+    krupskaya.description = "Lenin's wife; she lived until 1939."
+    peers = []
+    for name in ("Molotov", "Kaganovich", "Bulganin", "Mikoyan"):
+        peer = term(name, role="soviet-leader")
+        peer.description = f"{name}, a leader of the party from 1930 to 1957."
+        peers.append(peer)
+    made, rejected = run(term_questions, corpus_of([], terms=[malenkov, lenin, krupskaya, *peers]))
+    question = by_identity(made, "term", malenkov.slug)
+    assert set(question.distractor_texts) <= {"Molotov", "Kaganovich", "Bulganin", "Mikoyan"}
+    assert {r.detail: r.reason for r in rejected}[krupskaya.slug] == (
+        "the description gives the key away by gender"
+    )
+
+
+def test_a_description_naming_the_keys_country_gives_it_away():
+    papers = [
+        term(n, kind=GlossaryTerm.Kind.ORGANIZATION, role="press")
+        for n in ("France-Soir", "The Observer", "People's Daily", "Reuters")
+    ]
+    papers[0].description = "French daily newspaper that printed parts of the speech in May 1956."
+    _, rejected = run(term_questions, corpus_of([], terms=papers))
+    assert {r.detail: r.reason for r in rejected}["france-soir"] == "answer given away in the stem"
