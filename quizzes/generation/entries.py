@@ -304,3 +304,16 @@ def fits_time(
         if term.slug in corpus.event_terms.get(e.slug, [])
     ]
     return not days or min(days) <= ERA_DAYS
+
+
+# A woman: "she"/"her" and no "he"/"his", or someone's wife, widow, girlfriend ("Lenin's
+# wife"; "his girlfriend" is a man's). The glossary does not say; its descriptions do.
+_SHE = re.compile(r"\b(?:she|her|hers)\b", re.I)
+_HE = re.compile(r"\b(?:he|his|him)\b", re.I)
+_SOMEONES = re.compile(r"\w['’]s (?:wife|widow|girlfriend|daughter|mother|sister)\b", re.I)
+
+
+def is_woman(term) -> bool:
+    """Whether a person's entry says she is a woman: no option beside men's names."""
+    text = term.description
+    return bool(_SOMEONES.search(text) or (_SHE.search(text) and not _HE.search(text)))

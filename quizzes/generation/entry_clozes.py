@@ -37,6 +37,7 @@ from quizzes.generation.entries import (
     datable,
     deaths,
     fits_time,
+    is_woman,
     reference_backed,
     when_phrase,
 )
@@ -145,6 +146,13 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
             yield Rejection(NAME, problem, sentence[:120], ref)
             continue
         shown = sentence[start : match.end()]
+        if _SET_PHRASE.match(sentence, match.end()):
+            # "Lenin's mausoleum": the phrase names him; anyone completes it.
+            yield Rejection(NAME, "a set phrase gives the name away", term.slug, ref)
+            continue
+        if term.kind == GlossaryTerm.Kind.PERSON and is_woman(term):
+            yield Rejection(NAME, "the options could not all be women", term.slug, ref)
+            continue
         if term.kind == GlossaryTerm.Kind.PLACE and _ADJECTIVE.search(shown):
             # "Polish city where ...": the blank wants an adjective, the options are countries.
             yield Rejection(NAME, "the name stands as an adjective", term.slug, ref)
@@ -163,7 +171,11 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
             count=len(corpus.terms),
             short=short,
         )
-        others = [t for t in others if not is_discovered(t) and not _named_as(sentence, t)]
+        others = [
+            t
+            for t in others
+            if not is_discovered(t) and not _named_as(sentence, t) and not is_woman(t)
+        ]
         if term.kind == GlossaryTerm.Kind.PERSON and when is not None:
             others = [t for t in others if fits_time(corpus, t, when, dead)]
         others = others[:3]
@@ -217,6 +229,7 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
 
 _SEE_NOTE = re.compile(r"\s*\((?:see|cf\.) the note[^)]*\)")
 _ADJECTIVE = re.compile(r"(?:ish|ian|ese|ic)$")
+_SET_PHRASE = re.compile(r"['’]s (?:mausoleum|testament)\b")
 _PAPER_BEFORE = re.compile(r"\b(?:paper|newspaper|magazine|daily|weekly)\s+$")
 # "it"/"its" for something no word of the sentence names; "also", "nonetheless" for what
 # came before. ("It was ... that" is a dummy subject.)

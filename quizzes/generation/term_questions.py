@@ -21,7 +21,7 @@ from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
 from quizzes.generation.cloze import BLANK, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
-from quizzes.generation.entries import ENTRY_PENALTY, reference_backed
+from quizzes.generation.entries import ENTRY_PENALTY, is_woman, reference_backed
 from quizzes.generation.glossary_choice import (
     NAMED_KINDS,
     ROLE_FALLBACK_PENALTY,
@@ -32,11 +32,6 @@ from quizzes.generation.glossary_choice import (
 from quizzes.generation.who_what_when import _ASK, _describe, description_problem
 from quizzes.models import Question
 
-# A woman: "she"/"her" and no "he"/"his", or someone's wife, widow, girlfriend ("Lenin's
-# wife"; "his girlfriend" is a man's).
-_SHE = re.compile(r"\b(?:she|her|hers)\b", re.I)
-_HE = re.compile(r"\b(?:he|his|him)\b", re.I)
-_SOMEONES = re.compile(r"\w['’]s (?:wife|widow|girlfriend|daughter|mother|sister)\b", re.I)
 ERA_YEARS = 10
 # "French daily newspaper" for France-Soir: the stem names the key through its country.
 _DEMONYMS = {
@@ -82,7 +77,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         short = bool(_FIRST_NAME_BLANK.search(description))
         r = item_rng(base, "term", term.slug)
         person = term.kind == GlossaryTerm.Kind.PERSON
-        if person and _is_woman(term):
+        if person and is_woman(term):
             # The glossary does not say who is a woman: the options could not all be women.
             yield Rejection(NAME, "the description gives the key away by gender", term.slug)
             continue
@@ -98,7 +93,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             neighbours=True,
         )
         if person:
-            others = [t for t in others if not _is_woman(t) and _same_era(corpus, term, t)]
+            others = [t for t in others if not is_woman(t) and _same_era(corpus, term, t)]
         others = others[:3]
         penalty = 0.0 if all(t.role == term.role for t in others) else ROLE_FALLBACK_PENALTY
         if len(others) < 3:
@@ -157,11 +152,6 @@ def given_away(stem: str, key: str, distractors: list[str]) -> bool:
         if any(w.startswith(word[:5]) for w in stem_words):
             return True
     return False
-
-
-def _is_woman(term: GlossaryTerm) -> bool:
-    text = term.description
-    return bool(_SOMEONES.search(text) or (_SHE.search(text) and not _HE.search(text)))
 
 
 def _years(corpus: CorpusSnapshot, term: GlossaryTerm) -> tuple[int, int] | None:

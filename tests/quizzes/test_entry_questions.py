@@ -8,6 +8,7 @@ import re
 
 from corpus.models import EditorialNote, GlossaryTerm, ReferenceCitation, ReferenceWork
 from quizzes.generation import (
+    entry_clozes,
     event_questions,
     event_statements,
     generate_bank,
@@ -106,8 +107,8 @@ def corpus_of(events, *, terms=None, unreferenced=(), notes=None, groups=()):
     )
 
 
-def by_identity(candidates, kind, slug):
-    return next(c for c in candidates if c.identity == (kind, slug))
+def by_identity(candidates, *identity):
+    return next(c for c in candidates if c.identity == identity)
 
 
 def test_an_events_date_is_asked_with_other_events_dates_near_it_and_rests_on_the_event():
@@ -377,3 +378,34 @@ def test_a_description_naming_the_keys_country_gives_it_away():
     papers[0].description = "French daily newspaper that printed parts of the speech in May 1956."
     _, rejected = run(term_questions, corpus_of([], terms=papers))
     assert {r.detail: r.reason for r in rejected}["france-soir"] == "answer given away in the stem"
+
+
+def test_an_entrys_first_sentence_is_asked_with_a_name_blanked_and_rests_on_the_entry():
+    events = spring_1956()
+    events[3].description = (
+        "After Bierut's death, Edward Ochab becomes first secretary of the Polish party. "
+        "He held the post until October."
+    )
+    made, _ = run(entry_clozes, corpus_of(events))
+    question = by_identity(made, "event:ochab", "bolesław-bierut", "Bierut")
+    assert question.stem == (
+        "Which name completes this account of what happened on 20 March 1956? “After "
+        "_____'s death, Edward Ochab becomes first secretary of the Polish party.”"
+    )
+    assert question.answer_texts == ["Bierut"] and question.events == [events[3]]
+    assert check(question) is None
+    # The second sentence leans on the first ("He"): never asked.
+    assert not [c for c in made if "held the post" in c.stem]
+
+
+def test_an_entry_sentence_needing_its_context_or_naming_the_key_by_a_set_phrase_is_not_asked():
+    events = spring_1956()
+    events[1].description = "After hearing it, Bolesław Bierut dies in Moscow of a heart attack."
+    wreath = "Edward Ochab lays a wreath at Bierut's mausoleum in Warsaw that spring."
+    events[3].description = wreath
+    made, rejected = run(entry_clozes, corpus_of(events))
+    assert not [c for c in made if c.identity[0] == "event:bierut-dies"]
+    assert not [c for c in made if c.identity[:2] == ("event:ochab", "bolesław-bierut")]
+    reasons = {r.reason for r in rejected}
+    assert "refers to something outside the sentence" in reasons
+    assert "a set phrase gives the name away" in reasons

@@ -328,3 +328,19 @@ def test_curators_publish_an_entry_question_and_find_it_under_its_lesson(
     lesson = PassageGroup(key="module:leak", label="Leak", event_ids=frozenset({bierut_dies.pk}))
     found = curation.filter_queue(filters=curation.QueueFilters(group=lesson))
     assert list(found) == [held]
+
+
+def test_a_chronology_belongs_to_the_lesson_listing_all_its_events(bierut_dies):
+    hungary = make_event(slug="hungary", date=datetime.date(1956, 10, 23))
+    gorbachev = make_event(slug="gorbachev", date=datetime.date(1987, 11, 1))
+    order = entry_question(events=[bierut_dies, hungary, gorbachev], type="chronology")
+    leak = PassageGroup(key="module:leak", label="Leak", event_ids=frozenset({bierut_dies.pk}))
+    aftermath = PassageGroup(
+        key="module:after",
+        label="After",
+        event_ids=frozenset({bierut_dies.pk, hungary.pk, gorbachev.pk}),
+    )
+    assert order not in set(leak.questions())  # one of its events is the leak's, not all
+    assert order in set(aftermath.questions())
+    assert aftermath.holds(event_ids={bierut_dies.pk, hungary.pk})
+    assert not leak.holds(event_ids={bierut_dies.pk, hungary.pk})
