@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from corpus.models import Passage, Source
+from corpus.models import EditorialNote, Passage, Source
 from lessons.accounts import CURATORS, ensure_role_groups
 from lessons.models import Assignment, SchoolClass
 from lessons.rendering import render_section_body
@@ -216,6 +216,36 @@ terms = ["xss-term"]
     source = Source.objects.exclude(slug="fuzz-manifest-source").get()
     passage = Passage.objects.filter(source=source, text__contains=markers["source_text"]).get()
 
+    # A reference work and an editorial note, through the curators' forms. A note's body
+    # refuses markup, so a body holding the payloads is put straight into the database.
+    work = {
+        "slug": "xss-work",
+        "kind": "book",
+        "authors": mark("work_author"),
+        "title": mark("reference_title"),
+        "publisher": mark("publisher"),
+        "year": "2003",
+        "note": mark("reference_note"),
+    }
+    expect(curate.post(reverse("curation:work_add"), work), 302, "reference work added")
+    quoted = f'{{ source = "{source.slug}", quote = "listened in silence" }}'
+    note = {
+        "slug": "xss-note",
+        "kind": "dispute",
+        "title": mark("note_title"),
+        "body": "Plain words.",
+        "targets": f'{{ passage = {quoted} }}\n{{ term = "xss-term" }}\n{{ event = "xss-event" }}',
+        "references": f'{{ work = "xss-work", at = {_toml(mark("locator"))} }}',
+        "positions": f"{{ who = {_toml(mark('who'))}, says = {_toml(mark('says'))}, "
+        'reference = { work = "xss-work", at = "p. 1" } }',
+    }
+    expect(curate.post(reverse("curation:note_add"), note), 302, "note added")
+    url = reverse("curation:note_edit", kwargs={"slug": "xss-note"})
+    refused_note = curate.post(url, {**note, "body": payload("refused")})
+    assert refused_note.status_code == 400 and "HTML in its body" in refused_note.content.decode()
+    responses.append(("markup note body refused", refused_note.content.decode()))
+    EditorialNote.objects.filter(slug="xss-note").update(body=mark("note_body"))
+
     # A question whose stem and options hold payloads (the pages refuse such markup; this is
     # one that slipped in some other way), and one whose explanation a curator edits.
     smuggled = make_question(
@@ -347,6 +377,8 @@ terms = ["xss-term"]
             "source": [source.slug],
             "key": [passage.key],
             "which": ["glossary", "timeline"],
+            "note": ["xss-note"],
+            "work": ["xss-work"],
         },
     )
     return world, markers, responses
