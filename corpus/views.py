@@ -231,16 +231,19 @@ def glossary_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ).prefetch_related(
         Prefetch("citations", queryset=Passage.objects.select_related("source")),
         _ENTRY_REFERENCES,
-        _ENTRY_NOTES,
     )
-    if not request.htmx:
+    if request.htmx:
+        # The popover names the notes (a link to them); the full page shows them.
+        terms = terms.prefetch_related("editorial_notes")
+    else:
         # The full page lists every mention; the popover only counts them.
         terms = terms.prefetch_related(
+            _ENTRY_NOTES,
             Prefetch(
                 "mentions",
                 queryset=Passage.objects.current().select_related("source"),
                 to_attr="current_mentions",
-            )
+            ),
         )
     term = get_object_or_404(terms, slug=slug)
     return render(
