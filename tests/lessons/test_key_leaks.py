@@ -350,3 +350,25 @@ def test_a_membership_removed_in_the_admin_closes_the_attempt_too(teacher):
     # The classmate's attempt and the student's attempt at a quiz open to all stay open.
     assert not Attempt.objects.get(user=other).is_finished
     assert not Attempt.objects.get(user=student, quiz=public).is_finished
+
+
+def test_the_teacher_is_told_the_pool_its_split_and_who_will_get_fewer(teacher):
+    module = lesson(practice=12, test_only=4)
+    keen = make_user(first_name="Vera", last_name="Keen")
+    school_class = make_school_class(teachers=[teacher], students=[keen, make_user()])
+    practise_the_public_quiz(logged_in(keen), module)
+    client = logged_in(teacher)
+    data = {"what": "lesson", "module": module.pk, "mode": "test", "reveal_answers": "never"}
+    page = client.post(reverse("teacher_assign", args=[school_class.pk]), data, follow=True)
+    assert "Each student gets 10 questions drawn from the whole pool" in page.text
+    assert "16 questions (4 test-only, 12 for practice)" in page.text
+    # Ten of the sixteen were in the public quiz Vera practised: six are left for her.
+    assert "1 student has already seen the answers" in page.text and "Vera Keen (6)" in page.text
+    other = make_school_class(teachers=[teacher])
+    page = client.post(
+        reverse("teacher_assign", args=[other.pk]), {**data, "draw_from": "test_only"}, follow=True
+    )
+    assert "The pool runs short: it has only 4 questions" in page.text
+    assignment = Assignment.objects.get(school_class=other)
+    analysis = client.get(reverse("teacher_item_analysis", args=[other.pk, assignment.pk])).text
+    assert "each student gets at most 4" in analysis and analysis.count("test only") == 4
