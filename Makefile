@@ -10,7 +10,7 @@ PG_URL := postgres://thaw@127.0.0.1:54329/thaw
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-sqlite test-postgres lint format bench lock clean
+.PHONY: run setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
 
 $(INSTALLED): requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,16 +51,24 @@ format: $(INSTALLED)
 # The browser tests refresh the README's screenshots (docs/screenshots/) only when asked.
 test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
-	THAW_WRITE_SCREENSHOTS=1 $(BIN)/pytest -q
+	THAW_WRITE_SCREENSHOTS=1 $(BIN)/pytest -q --ignore=tests/multiserver
 
 # The browser suite runs once, against SQLite; everything else runs on PostgreSQL too.
 
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ignore=tests/browser
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/multiserver
 
-# The whole suite, on the embedded default (SQLite) and on PostgreSQL.
-test: lint test-sqlite test-postgres
+# Three app servers behind HAProxy, with PostgreSQL and Redis, run from the files in deploy/
+# (docs/deployment.md); the tests start and stop the app servers and the balancer.
+test-multiserver: $(INSTALLED)
+	bash .ci/postgres-up
+	bash .ci/redis-up
+	bash .ci/haproxy-install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q tests/multiserver
+
+# The whole suite, on the embedded default (SQLite) and on PostgreSQL, then several servers.
+test: lint test-sqlite test-postgres test-multiserver
 
 lock: $(INSTALLED)
 	$(BIN)/pip install --quiet uv
