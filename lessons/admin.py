@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from corpus.admin_access import SuperuserOnlyAdmin
+from lessons.forms import ThrottledAdminAuthenticationForm
 from lessons.models import (
     Assignment,
     Citation,
@@ -22,6 +23,9 @@ from lessons.models import (
     Section,
 )
 from lessons.rendering import LessonContentError, render_section_body
+
+# The admin's log-in is throttled like the site's (lessons.login_throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class SectionForm(forms.ModelForm):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 
 from corpus.plain_text import PlainCharField
+from lessons import login_throttle, usernames
+from lessons.abuse import CodeAttempts, client_address
 from lessons.models import SchoolClass, normalize_join_code
 from quizzes.date_limits import within_five_years
 
@@ -14,12 +18,18 @@ UNKNOWN_CODE = "No class has this join code. Check it with your teacher."
 CLOSED_CODE = "This class is not accepting new students. Ask your teacher to open it."
 
 
-def _class_for_code(text: str) -> SchoolClass:
+def _class_for_code(text: str, attempts: CodeAttempts | None = None) -> SchoolClass:
+    # Too many wrong codes: refused before the lookup, so a guesser learns nothing more.
+    refusal = attempts.refusal() if attempts else None
+    if refusal:
+        raise forms.ValidationError(refusal, code="throttled")
     code = normalize_join_code(text)
     school_class = SchoolClass.objects.filter(join_code=code).first() if code else None
-    if school_class is None:
-        raise forms.ValidationError(UNKNOWN_CODE, code="unknown")
-    if not school_class.join_enabled:
+    if school_class is None or not school_class.join_enabled:
+        if attempts:
+            attempts.count_wrong()
+        if school_class is None:
+            raise forms.ValidationError(UNKNOWN_CODE, code="unknown")
         raise forms.ValidationError(CLOSED_CODE, code="closed")
     return school_class
 
@@ -60,6 +70,22 @@ class SignupForm(UserCreationForm):
 
     field_order = ["join_code", "username", "display_name", "password1", "password2"]
 
+    def __init__(self, *args, attempts: CodeAttempts | None = None, **kwargs) -> None:
+        self.attempts = attempts  # counts wrong codes (lessons.abuse)
+        super().__init__(*args, **kwargs)
+
+    def clean_username(self) -> str:
+        # Django's own check (NFKC, any case), then names that only look alike.
+        username = super().clean_username()
+        if not username or "username" in self._errors:  # Django's: taken in another case
+            return username
+        existing = usernames.existing_look_alike(username)
+        if existing:
+            raise forms.ValidationError(
+                usernames.look_alike_message(username, existing), code="look_alike"
+            )
+        return username
+
     def clean_display_name(self) -> str:
         name = " ".join(self.cleaned_data["display_name"].split())
         if not name:
@@ -67,7 +93,7 @@ class SignupForm(UserCreationForm):
         return name
 
     def clean_join_code(self) -> SchoolClass:
-        return _class_for_code(self.cleaned_data["join_code"])
+        return _class_for_code(self.cleaned_data["join_code"], self.attempts)
 
     def _post_clean(self) -> None:
         # The password validators compare the password with the user's names.
@@ -78,12 +104,15 @@ class SignupForm(UserCreationForm):
 class JoinClassForm(forms.Form):
     join_code = JoinCodeField()
 
-    def __init__(self, *args, student: User, **kwargs) -> None:
+    def __init__(
+        self, *args, student: User, attempts: CodeAttempts | None = None, **kwargs
+    ) -> None:
         self.student = student
+        self.attempts = attempts  # counts wrong codes (lessons.abuse)
         super().__init__(*args, **kwargs)
 
     def clean_join_code(self) -> SchoolClass:
-        school_class = _class_for_code(self.cleaned_data["join_code"])
+        school_class = _class_for_code(self.cleaned_data["join_code"], self.attempts)
         if school_class.memberships.filter(student=self.student).exists():
             raise forms.ValidationError(f"You are already in {school_class.name}.", code="member")
         return school_class
@@ -279,3 +308,36 @@ class AccommodationForm(forms.Form):
         validators=[within_five_years],
     )
     note = PlainCharField(label="Note (only teachers see it)", max_length=200, required=False)
+
+
+# --- Logging in ------------------------------------------------------------------------
+
+
+class ThrottledLoginMixin:
+    """Django's log-in form, with lessons.login_throttle asked before the password is checked
+    (a refused try is a form error saying how long to wait, code "throttled") and told how
+    the check went."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            address = client_address(self.request)
+            verdict = login_throttle.check(username=username, address=address)
+            if not verdict.allowed:
+                raise forms.ValidationError(verdict.message, code="throttled")
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                login_throttle.record_failure(username=username, address=address)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            login_throttle.record_success(username=username)
+        return self.cleaned_data
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass

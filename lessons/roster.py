@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from corpus.plain_text import control_character_problem
+from lessons import usernames
 from lessons.models import PasswordChangeRequired, SchoolClass
 
 MAX_BYTES = 256 * 1024  # a 500-student roster is about 20 KB
@@ -69,7 +70,8 @@ def _decode(data: bytes) -> str | None:
 
 
 def parse_roster(*, data: bytes, existing_usernames: set[str] | None = None) -> Roster:
-    """Check a roster file. `existing_usernames` (lower case) are taken already.
+    """Check a roster file. `existing_usernames` are taken already, and so is any name that
+    looks like one of them (lessons.usernames); usernames are normalised (NFKC).
 
     Line numbers count the header as line 1, as a spreadsheet shows them.
     """
@@ -106,25 +108,35 @@ def parse_roster(*, data: bytes, existing_usernames: set[str] | None = None) -> 
             (0, f"The file lists {len(body)} students; the limit is {MAX_ROWS}.")
         )
         return roster
-    taken = existing_usernames or set()
-    seen: dict[str, int] = {}
+    taken = {key: name for name in existing_usernames or () for key in usernames.skeletons(name)}
+    seen: dict[str, tuple[int, str]] = {}  # skeleton -> (line, username)
     validate = UnicodeUsernameValidator()
     for line, cells in body:
         if len(cells) != 2:
             roster.problems.append((line, f"Expected 2 columns, found {len(cells)}."))
             continue
-        username, display_name = cells[0].strip(), " ".join(cells[1].split())
+        username = usernames.normalise(cells[0].strip())
+        display_name = " ".join(cells[1].split())
         problem = _row_problem(username, display_name, validate)
-        key = username.lower()
-        if problem is None and key in seen:
-            problem = f"The username “{username}” is also on line {seen[key]}."
-        elif problem is None and key in taken:
-            problem = f"The username “{username}” is already taken."
+        keys = usernames.skeletons(username)
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        now_taken = next((taken[key] for key in keys if key in taken), None)
+        if problem is None and earlier:
+            other_line, other = earlier
+            problem = (
+                f"The username “{username}” is also on line {other_line}."
+                if other.casefold() == username.casefold()
+                else f"The username “{username}” looks too much like “{other}” on line "
+                f"{other_line}."
+            )
+        elif problem is None and now_taken:
+            problem = usernames.look_alike_message(username, now_taken)
         if problem:
             roster.problems.append((line, problem))
         else:
             roster.rows.append(RosterRow(line, username, display_name))
-        seen.setdefault(key, line)
+        for key in keys:
+            seen.setdefault(key, (line, username))
     return roster
 
 
@@ -150,15 +162,11 @@ def _row_problem(username: str, display_name: str, validate) -> str | None:
 
 
 def taken_usernames(*, usernames: list[str]) -> set[str]:
-    """Which of `usernames` (any case) already have an account, lower-cased. One query."""
-    from django.db.models.functions import Lower
+    """Existing usernames that are, or look like, any of `usernames`. One query."""
+    from lessons.usernames import candidates, skeletons
 
-    wanted = {name.lower() for name in usernames}
-    return set(
-        User.objects.annotate(lower=Lower("username"))
-        .filter(lower__in=wanted)
-        .values_list("lower", flat=True)
-    )
+    wanted = set().union(*(skeletons(name) for name in usernames))
+    return {name for name in candidates(usernames) if skeletons(name) & wanted}
 
 
 def usernames_in(*, data: bytes) -> list[str]:

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lessons import assignments as teaching
+from lessons import login_throttle
 from lessons.curation import module_group
 from lessons.forms import AccommodationForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
 from lessons.gradebook import gradebook, gradebook_csv, gradebook_rows_html
@@ -98,11 +99,39 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "school_class": school_class,
             "members": members,
+            "login_pauses": _login_pauses(members),
             "teachers": list(school_class.teachers.order_by("first_name", "username")),
             "assignments": list(school_class.assignments.select_related("quiz")),
             "co_teacher_form": CoTeacherForm(),
         },
     )
+
+
+def _login_pauses(members) -> list[dict]:
+    """The page's students whose log-in is paused (lessons.login_throttle); no query."""
+    waits = login_throttle.paused(usernames=[m.student.username for m in members])
+    return [
+        {
+            "student_id": m.student_id,
+            "username": m.student.username,
+            "name": m.student.get_full_name() or m.student.username,
+            "wait": waits[m.student.username],
+        }
+        for m in members
+        if m.student.username in waits
+    ]
+
+
+@teacher_required
+@require_POST
+def student_login_unlock(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Let a student of the class log in at once, after wrong passwords paused it."""
+    school_class = _class(request, pk)
+    student = _student(school_class, student_pk)
+    login_throttle.lift(username=student.username)
+    name = student.get_full_name() or student.username
+    messages.success(request, f"{name} can log in again now.")
+    return redirect("teacher_class", pk=school_class.pk)
 
 
 def _join_panel(request: HttpRequest, school_class: SchoolClass, message: str) -> HttpResponse:

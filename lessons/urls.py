@@ -35,6 +35,11 @@ urlpatterns += [
         teach.student_remove,
         name="teacher_student_remove",
     ),
+    path(
+        "teach/classes/<int:pk>/students/<int:student_pk>/unlock/",
+        teach.student_login_unlock,
+        name="teacher_login_unlock",
+    ),
     path("teach/classes/<int:pk>/co-teachers/", teach.co_teacher_add, name="teacher_co_teacher"),
     path("teach/classes/<int:pk>/roster/", teach.roster_import, name="teacher_roster"),
     path("teach/classes/<int:pk>/assign/", teach.assignment_create, name="teacher_assign"),

@@ -9,6 +9,7 @@ sections, citations, attempts or responses there are.
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -16,19 +17,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch
+from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lessons.abuse import CodeAttempts, signup_refusal
 from lessons.accounts import sign_up_student, start_page_for
 from lessons.assignments import student_assignments, student_retakes
 from lessons.checks import attach_checks
 from lessons.curation import module_group
 from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
 from lessons.editorial import notes_for_module
-from lessons.forms import JoinClassForm, SignupForm
+from lessons.forms import JoinClassForm, SignupForm, ThrottledAuthenticationForm
 from lessons.models import Citation, Module, Section
 from lessons.rendering import assemble_module
 from lessons.source_analysis import task_for, task_sheet
@@ -136,8 +139,16 @@ class LoginView(auth_views.LoginView):
     teacher: classes, curator: review queue). A ?next= still wins when Django finds it
     safe (same host), as in the stock view."""
 
+    authentication_form = ThrottledAuthenticationForm  # lessons.login_throttle
+
     def get_default_redirect_url(self) -> str:
         return start_page_for(self.request.user)
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="throttled"):
+            response.status_code = 429  # Too Many Requests: the page says how long to wait
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,25 +156,41 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     # A teacher may hand out a link with the code in it: /accounts/signup/?code=...
-    form = SignupForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
+    form = SignupForm(
+        request.POST or None,
+        initial={"join_code": request.GET.get("code", "")},
+        attempts=CodeAttempts.of(request),
+    )
     if request.method == "POST" and form.is_valid():
         school_class = form.cleaned_data["join_code"]
-        try:
-            user = sign_up_student(
-                username=form.cleaned_data["username"],
-                display_name=form.cleaned_data["display_name"],
-                password=form.cleaned_data["password1"],
-                school_class=school_class,
-            )
-        except IntegrityError:  # the same username signed up a moment ago
-            form.add_error("username", "A user with that username already exists.")
+        refusal = signup_refusal(request=request, class_id=school_class.pk)
+        if refusal:
+            form.add_error(None, forms.ValidationError(refusal, code="throttled"))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, f"Welcome, {user.first_name}! You have joined {school_class}."
-            )
-            return redirect("dashboard")
-    return render(request, "registration/signup.html", {"form": form})
+            try:
+                user = sign_up_student(
+                    username=form.cleaned_data["username"],
+                    display_name=form.cleaned_data["display_name"],
+                    password=form.cleaned_data["password1"],
+                    school_class=school_class,
+                )
+            except IntegrityError:  # the same username signed up a moment ago
+                form.add_error("username", "A user with that username already exists.")
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, f"Welcome, {user.first_name}! You have joined {school_class}."
+                )
+                return redirect("dashboard")
+    status = 429 if throttled(form) else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def throttled(form) -> bool:
+    """Whether a form was refused by a rate limit (lessons.abuse): a 429, not a 200."""
+    return form.is_bound and any(
+        error.code == "throttled" for errors in form.errors.as_data().values() for error in errors
+    )
 
 
 @login_required
@@ -183,7 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def class_join(request: HttpRequest) -> HttpResponse:
-    form = JoinClassForm(request.POST, student=request.user)
+    form = JoinClassForm(request.POST, student=request.user, attempts=CodeAttempts.of(request))
     joined = None
     if form.is_valid():
         joined = form.cleaned_data["join_code"]
@@ -194,7 +221,10 @@ def class_join(request: HttpRequest) -> HttpResponse:
         form = JoinClassForm(student=request.user)
     elif not request.htmx:
         attempts = Paginator(attempt_history(user=request.user), ATTEMPTS_PER_PAGE).get_page(1)
-        return _render_dashboard(request, attempts=attempts, join_form=form)
+        response = _render_dashboard(request, attempts=attempts, join_form=form)
+        if throttled(form):  # htmx swaps only a 2xx, so its fragment keeps 200
+            response.status_code = 429
+        return response
     return render(
         request,
         "lessons/dashboard.html#class-list",

@@ -10,10 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from corpus import audit
+from corpus import audit, rate_limits
 from quizzes.models import Attempt, ProblemReport, Question, Response
 
 MAX_COMMENT = 2000
+# A student reports a question or two in a lesson; a script sent forty in 0.2 s, all stored.
+# Counted per account on the shared cache (corpus.rate_limits); only stored reports count.
+REPORTS_PER_USER = rate_limits.Limit("problem-report", count=10, seconds=10 * 60)
 
 
 class ReportError(ValueError):
@@ -44,6 +47,16 @@ def submit_report(*, user, question: Question, reason: str, comment: str = "") -
         raise ReportError("Please say what is wrong in the comment.")
     if not was_shown(user=user, question=question):
         raise ReportError("You can only report a question you have been shown.")
+    if question.reports.filter(user=user, resolved_at__isnull=True).exists():
+        raise ReportError(
+            "You have already reported this question; a curator will look at it soon."
+        )
+    decision = rate_limits.hit(REPORTS_PER_USER, who=str(user.pk))
+    if not decision.allowed:
+        raise ReportError(
+            f"You have sent many reports in a short time. Please wait {decision.wait_text} "
+            "before sending another."
+        )
     answered = Response.objects.filter(attempt__user=user, question=question).first()
     return ProblemReport.objects.create(
         question=question,

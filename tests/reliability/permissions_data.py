@@ -293,6 +293,30 @@ TEACHING = [
         kwargs=lambda w: {"pk": w.class_b, "student_pk": w.owner},
         writes=NOBODY,
     ),
+    # A paused log-in lives in the cache (lessons.login_throttle): no table changes.
+    Row(
+        "teacher_login_unlock",
+        CLASS_TEACHER,
+        methods=("POST",),
+        kwargs=lambda w: {"pk": w.class_a, "student_pk": w.owner},
+        writes=NOBODY,
+    ),
+    Row(
+        "teacher_login_unlock",
+        NOT_IN_CLASS,
+        label="a student of another class",
+        methods=("POST",),
+        kwargs=lambda w: {"pk": w.class_a, "student_pk": w.other_student},
+        writes=NOBODY,
+    ),
+    Row(
+        "teacher_login_unlock",
+        NOT_IN_CLASS,
+        label=UNDER_CLASS_B,
+        methods=("POST",),
+        kwargs=lambda w: {"pk": w.class_b, "student_pk": w.owner},
+        writes=NOBODY,
+    ),
     Row(
         "teacher_co_teacher",
         CLASS_TEACHER,
@@ -1148,8 +1172,10 @@ def build_world() -> World:
         due_at=timezone.now() + datetime.timedelta(days=30),
         note=ACCOMMODATION_NOTE,
     )
+    # On another question than `question`: a student reports a question once until it is
+    # resolved, and the report row has the student report `question`.
     report = submit_report(
-        user=owner, question=public_questions[1], reason="other", comment=REPORT_COMMENT
+        user=owner, question=public_questions[0], reason="other", comment=REPORT_COMMENT
     )
 
     # The student's handed-in answer to the lesson's source-analysis task: theirs and their
