@@ -2,8 +2,9 @@
 
 Every decision a curator makes locks the question against regeneration
 (`curator_locked`) and is written to the audit log (corpus.audit). An edit also
-keeps the wording it replaces as a QuestionVersion, so a response given to an
-earlier version can still be shown with the question its student saw.
+keeps the wording it replaces as a QuestionVersion (quizzes.revision, the one way a
+question's wording changes), so a response given to an earlier version can still be
+shown with the question its student saw.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from corpus.errata import ErrataError, parse_errata
 from corpus.ingest import DocumentError, import_document, load_corpus, validate_document
 from corpus.models import Source
 from corpus.proposals import propose
-from quizzes import exchange
-from quizzes.models import ProblemReport, Question, QuestionVersion, Response
+from quizzes import exchange, revision
+from quizzes.models import ProblemReport, Question
 from quizzes.passage_groups import PassageGroup
 
 PAGE_SIZE = 25
@@ -173,36 +174,6 @@ def bulk_set_status(*, queryset: QuerySet, user, status: str) -> int:
     return count
 
 
-def snapshot(*, question: Question, user=None) -> QuestionVersion:
-    """The stored wording of the question's current version (made if missing)."""
-    version, _ = QuestionVersion.objects.get_or_create(
-        question=question,
-        version=question.version,
-        defaults={
-            "stem": question.stem,
-            "options": question.options,
-            "answer": question.answer,
-            "explanation": question.explanation,
-            "created_by": user if user is not None and user.is_authenticated else None,
-        },
-    )
-    return version
-
-
-def _check_edit(question: Question, *, stem: str, options: list[dict], answer: list[str]) -> None:
-    if not stem.strip():
-        raise CurationError("The stem must not be empty.")
-    ids = [o["id"] for o in options]
-    if len(options) < 2 or any(not o["text"].strip() for o in options):
-        raise CurationError("Every option needs text, and a question needs at least two.")
-    if len(set(ids)) != len(ids) or not answer or any(a not in ids for a in answer):
-        raise CurationError("The key must be one of the options.")
-    texts = [stem, *(o["text"] for o in options)]
-    if any(exchange._MARKUP.search(t) for t in texts):
-        raise CurationError("HTML or script markup is not allowed in questions.")
-
-
-@transaction.atomic
 def edit_question(
     *,
     question: Question,
@@ -212,32 +183,15 @@ def edit_question(
     answer: list[str],
     explanation: str,
 ) -> Question:
-    """Change the wording or key: a new version, locked against regeneration, audited."""
-    _check_edit(question, stem=stem, options=options, answer=answer)
-    new = {"stem": stem.strip(), "options": options, "answer": answer, "explanation": explanation}
-    changes = {k: [getattr(question, k), v] for k, v in new.items() if getattr(question, k) != v}
-    if not changes:
-        return question
-    snapshot(question=question)
-    for name, value in new.items():
-        setattr(question, name, value)
-    question.version = F("version") + 1
-    question.curator_locked = True
-    question.edited_at = timezone.now()
-    question.save()
-    question.refresh_from_db()
-    snapshot(question=question, user=user)
-    audit.record(user=user, action="question.edit", obj=question, changes=changes)
+    """Change the wording or key (quizzes.revision: checked as an import is, a new version,
+    locked against regeneration, audited). CurationError says why it cannot be saved."""
+    wording = {"stem": stem.strip(), "options": options, "answer": answer}
+    wording["explanation"] = explanation
+    try:
+        revision.revise(question=question, user=user, action="question.edit", wording=wording)
+    except revision.InvalidQuestion as error:
+        raise CurationError(f"This question cannot be saved: {error}.") from None
     return question
-
-
-def version_for(*, response: Response) -> QuestionVersion | Question:
-    """What the student saw when they gave `response`: the stored version, or the
-    question itself when it has not changed since."""
-    if response.question_version == response.question.version:
-        return response.question
-    stored = response.question.versions.filter(version=response.question_version).first()
-    return stored or response.question
 
 
 @transaction.atomic
@@ -291,9 +245,10 @@ def regenerate(*, sources: list[str], seed: int = 1956):
     propose(sources=sources)  # what the glossary and timeline lack waits for a curator
     corpus = load_snapshot(sources=sources)
     result = generate_bank(corpus=corpus, seed=seed, groups=lesson_groups())
+    saving = timezone.now()
     run = save_bank(result=result, seed=seed, sources=sources, started=started)
     flag_changed_passages()
-    review_note_changes(produced={c.fingerprint for c in result.accepted})
+    review_note_changes(produced={c.fingerprint for c in result.accepted}, run_started=saving)
     return run
 
 
@@ -417,9 +372,9 @@ def decode_upload(text: str) -> bytes:
 
 
 def import_bank(*, data: bytes, user) -> exchange.ImportPreview:
-    """Import after a preview: all or nothing, audited."""
+    """Import after a preview: all or nothing, audited (each changed question too)."""
     with transaction.atomic():
-        preview = exchange.import_questions(data=data)
+        preview = exchange.import_questions(data=data, user=user)
         audit.record(
             user=user,
             action="bank.import",

@@ -59,6 +59,7 @@ NAME = "disagreement"
 VERSION = 1
 TYPE = Question.Type.DISAGREEMENT
 DISTRACTORS = 3
+PAIRS_PER_NOTE = 2
 _KIND_WORDS = {"date": "Which date", "figure": "Which figure", "name": "Which name"}
 _BODY_WORDS = {GlossaryTerm.Kind.ORGANIZATION: "Which body", GlossaryTerm.Kind.PLACE: "Which place"}
 
@@ -80,15 +81,27 @@ def _two_sources(corpus: CorpusSnapshot, note: EditorialNote, base: float):
         return
     positions = sided_positions(corpus, note)
     quoted_sides = [p for p in positions if quotable(p)]
-    asked: set[frozenset[str]] = set()  # the pairs of works already set side by side
-    for a, b in combinations(quoted_sides, 2):
+    asked: set[frozenset] = set()  # the pairs of sides already set side by side
+    # Documents' own sides first; at most PAIRS_PER_NOTE pairs, since each pair's options
+    # show what the sides say and would give the next pair of the same dispute away.
+    pairs = sorted(
+        combinations(quoted_sides, 2),
+        key=lambda pair: sum(bool(_side(corpus, note, p)[1]) for p in pair),
+    )
+    for a, b in pairs:
         ref = f"{note.slug}:{a.index}:{b.index}"
+        if len(asked) == PAIRS_PER_NOTE:
+            yield Rejection(NAME, "the dispute has been asked twice already", ref)
+            continue
         if renderings(a.link.passage, b.link.passage):
             yield Rejection(NAME, "two renderings of one work do not disagree", ref)
             continue
-        works = frozenset(corpus.work_of(p.link.passage).slug for p in (a, b))
-        if len(works) == 2 and works in asked:
-            yield Rejection(NAME, "the same two works are already set side by side", ref)
+        # Two renderings of one work are one side (the Congressional Record's translation
+        # and the anthology's both print the ovation); a side a document reports (Togliatti
+        # in the resolution) is not that document's own.
+        sides = frozenset(_side(corpus, note, p) for p in (a, b))
+        if sides in asked:
+            yield Rejection(NAME, "the same two sides are already set side by side", ref)
             continue
         if not (safely_wrong(a, b.says) and safely_wrong(b, a.says)):
             yield Rejection(NAME, "the two sides do not plainly differ", ref)
@@ -105,7 +118,7 @@ def _two_sources(corpus: CorpusSnapshot, note: EditorialNote, base: float):
         if len(wrong) < 2:
             yield Rejection(NAME, "too few answers to pair", ref)
             continue
-        asked.add(works)
+        asked.add(sides)
         r = item_rng(base, NAME, ref)
         swap = (b.says, a.says)
         rest = [pair for pair in wrong if pair != swap]
@@ -147,6 +160,17 @@ def _two_sources(corpus: CorpusSnapshot, note: EditorialNote, base: float):
             difficulty=Question.Difficulty.HARD,
             notes=[note],
         )
+
+
+def _side(corpus: CorpusSnapshot, note: EditorialNote, position) -> tuple[str, str]:
+    """(work, "") for a document's own side; (work, who) for a side it only reports."""
+    work = corpus.work_of(position.link.passage).slug
+    own = next(
+        p
+        for p in corpus.editorial.positions(note)
+        if p.link is not None and p.link.passage.source.slug == position.link.passage.source.slug
+    )
+    return (work, "" if own.index == position.index else position.short_who)
 
 
 def _question_word(detail: tuple, terms: dict[str, GlossaryTerm]) -> str:
@@ -224,6 +248,12 @@ def _against_the_record(
             continue
         if d != detail and d not in others:
             others.append(d)
+    if kind == "date":
+        # Then the passage's other dates at that precision (the Kalmyks' December 1943 for
+        # the Chechens' March 1944): what the source says of something else.
+        for d in sorted(details_in(link.passage.text, names)):
+            if d[0] == "date" and len(d) == size and d != detail and d not in others:
+                others.append(d)
     options = [_format(d, terms) for d in others]
     r = item_rng(base, NAME, note.slug)
     if kind == "name" and len(options) < 2:

@@ -56,9 +56,11 @@ def notes_on_passages() -> dict[int, set[str]]:
 
 
 @transaction.atomic
-def review_note_changes(*, produced: set[str]) -> NoteChanges:
+def review_note_changes(*, produced: set[str], run_started=None) -> NoteChanges:
     """Compare every live question's recorded notes with the notes now on its passages;
-    `produced` are the fingerprints the run just generated. Four queries, and the writes."""
+    `produced` are the fingerprints the run just generated. A question the run created
+    (at or after `run_started`) is only recorded: it was made with its notes. Four
+    queries, and the writes."""
     on_passage = notes_on_passages()
     extra: dict[int, set[int]] = defaultdict(set)
     for question_id, passage_id in Question.extra_citations.through.objects.values_list(
@@ -68,14 +70,16 @@ def review_note_changes(*, produced: set[str]) -> NoteChanges:
     changes = NoteChanges()
     changed: list[Question] = []
     rows = Question.objects.exclude(status=Question.Status.RETIRED).values_list(
-        "pk", "fingerprint", "passage_id", "checked_notes", "curator_locked"
+        "pk", "fingerprint", "passage_id", "checked_notes", "curator_locked", "created_at"
     )
-    for pk, fingerprint, passage_id, checked, locked in rows:
+    for pk, fingerprint, passage_id, checked, locked, created in rows:
         cited = {passage_id, *extra[pk]} - {None}
         now = sorted(set().union(*(on_passage[p] for p in cited if p in on_passage)))
         if now == sorted(checked or []):
             continue
-        if fingerprint in produced and not locked:
+        if run_started is not None and created >= run_started and fingerprint in produced:
+            pass  # new in this run: nothing changed under it
+        elif fingerprint in produced and not locked:
             changes.regenerated.append(pk)
         else:
             changes.sent_to_review.append(pk)

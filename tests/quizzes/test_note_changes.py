@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from corpus.models import EditorialNote
 from quizzes.generation.note_changes import NOTES_CHANGED, review_note_changes
@@ -82,3 +83,15 @@ def test_question_report_lists_questions_on_corrected_claims_and_those_sent_to_r
     assert "pospelov-commission-date" in report
     assert "Sent back to review because the notes on their passages changed: 1" in report
     assert "A locked question on a noted passage?" in report
+
+
+def test_a_question_the_run_created_is_recorded_without_counting_as_changed():
+    started = timezone.now()
+    question = make_question()
+    note = make_note(on=[question.passage])
+
+    changes = review_note_changes(produced={question.fingerprint}, run_started=started)
+
+    assert changes.regenerated == [] and changes.sent_to_review == []
+    question.refresh_from_db()
+    assert question.checked_notes == [note.slug]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
@@ -51,13 +52,16 @@ class Command(BaseCommand):
                 on_generator_done=lambda _name: progress.advance(task),
                 groups=lesson_groups(),
             )
+            saving = timezone.now()
             run = save_bank(result=result, seed=seed, sources=sources, started=started)
             # A passage whose text changed since its questions were checked (re-ingest,
             # errata) sends them back to a curator; corpus cannot call us, so we look.
             flagged = flag_changed_passages()
             # A passage that gained or lost an editorial note: its questions were judged
             # again by the run, or wait for a curator (a locked question is never changed).
-            notes = review_note_changes(produced={c.fingerprint for c in result.accepted})
+            notes = review_note_changes(
+                produced={c.fingerprint for c in result.accepted}, run_started=saving
+            )
             progress.advance(task)
         console.print(run_table(run=run, result=result, threshold=publish_threshold()))
         console.print(bank_table(title="Published questions by type"))
