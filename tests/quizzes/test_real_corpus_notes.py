@@ -11,7 +11,6 @@ from django.db import transaction
 
 from corpus.models import EditorialNote, GlossaryTerm
 from quizzes import exchange
-from quizzes.generation.corrections import names_the_source
 from quizzes.generation.note_changes import NOTES_CHANGED, review_note_changes
 from quizzes.generation.other_names import OtherNames
 from quizzes.models import Question
