@@ -57,12 +57,16 @@ INSTALLED_APPS = [
     "corpus",
     "quizzes",
     "lessons",
+    # LTI 1.3 registrations, deployments and Thaw's keys (django-lti; lessons/lti uses it).
+    "lti_tool",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.charset.RequestCharsetMiddleware",  # a body not in UTF-8: a 400 page, not a 500
+    # Outside the session and CSRF middleware: in the LMS's iframe, their cookies go SameSite=None.
+    "lessons.lti.framing.LtiCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "lessons.middleware.PasswordChangeRequiredMiddleware",  # roster accounts: own password first
     "csp.middleware.CSPMiddleware",
+    # Inside CSP and X-Frame-Options: after an LMS launch, its site may frame Thaw's pages.
+    "lessons.lti.framing.LtiFramingMiddleware",
     "config.errors.DatabaseUnavailableMiddleware",  # a refused write: a 503 page, not a 500
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

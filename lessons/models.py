@@ -583,3 +583,9 @@ class TaskAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.step}"
+
+
+# LTI (lessons/lti): what links LMS courses, links and scores to classes, assignments and
+# attempts. At the end: those models refer to the ones above.
+from lessons.lti.models import CourseLink, LmsScore, Placement, UsedNonce  # noqa: E402, F401
+
