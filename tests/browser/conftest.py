@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.benchmarks.server import manage
+from tests.browser.layout import LAYOUT_GUARD, PHONE
 
 ROOT = Path(__file__).resolve().parents[2]
 # Generous: CI's two cores also run the server; a slow page is not a broken one.
@@ -114,6 +115,9 @@ def _guarded(page, request):
             route.abort()
 
     page.route("**/*", guard)
+    # Every page this test opens is checked for sideways scrolling (and, on a phone, for
+    # small tap targets); a finding is a console error, which fails the test below.
+    page.add_init_script(LAYOUT_GUARD)
     page.on(
         "console",
         lambda msg: errors.append(f"{msg.text} at {msg.location}") if msg.type == "error" else None,
@@ -131,6 +135,37 @@ def _guarded(page, request):
 def offline_page(page, base_url, request):
     """A page that fails the test on any request leaving 127.0.0.1 or any console error."""
     yield from _guarded(page, request)
+
+
+def _phone_context(browser, **options):
+    # A phone-sized window with touch; not Playwright's is_mobile, whose window grows to
+    # fit a page that is too wide (so overflow could never be seen).
+    return browser.new_context(viewport=PHONE, has_touch=True, device_scale_factor=2, **options)
+
+
+@pytest.fixture
+def phone_page(browser, base_url, request):
+    """Like `offline_page`, in a 360 x 780 phone-sized window."""
+    context = _phone_context(browser)
+    page = context.new_page()
+    yield from _guarded(page, request)
+    context.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def sized_page(request, browser, base_url):
+    """`offline_page` at desktop size, then in a phone-sized window: a test using it runs
+    twice. `sized_page.size` says which ("desktop" or "phone")."""
+    if request.param == "desktop":
+        page = request.getfixturevalue("page")
+        page.size = "desktop"
+        yield from _guarded(page, request)
+        return
+    context = _phone_context(browser)
+    page = context.new_page()
+    page.size = "phone"
+    yield from _guarded(page, request)
+    context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -190,6 +225,15 @@ def built_quizzes(server_env) -> dict:
 def no_js_page(browser, base_url, request):
     """Like `offline_page`, in a context with JavaScript turned off."""
     context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield from _guarded(page, request)
+    context.close()
+
+
+@pytest.fixture
+def no_js_phone_page(browser, base_url, request):
+    """A phone-sized window with JavaScript turned off."""
+    context = _phone_context(browser, java_script_enabled=False)
     page = context.new_page()
     yield from _guarded(page, request)
     context.close()

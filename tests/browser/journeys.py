@@ -25,7 +25,9 @@ def log_in(page, base_url, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
+    # Logged in: the menu offers "Log out" (on a phone, inside the folded menu).
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator(".site-header form[action='/accounts/logout/']").first).to_be_attached()
 
 
 def start_quiz(page, base_url, pk: int) -> None:
@@ -170,3 +172,20 @@ def server_shell(server_env: dict[str, str], code: str) -> dict:
         text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def open_menu(page) -> None:
+    """On a phone, open the header's folded menu (a <details>: no JavaScript needed)."""
+    menu = page.locator(".site-header .nav-menu")
+    if menu.is_visible() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+        expect(menu.get_by_role("link").first).to_be_visible()
+
+
+def expect_big_quiz_controls(page) -> None:
+    """On a phone, the quiz's own controls (choices, ordering buttons, submit) are 44 px."""
+    from tests.browser.layout import small_targets
+
+    controls = "#question-card :is(.option, .move-button, .answer-button, .next-button)"
+    assert page.locator(controls).count()
+    assert small_targets(page, min_px=44, selector=controls) == []

@@ -1,10 +1,12 @@
-"""WCAG 2.2 AA on the reader's pages, checked by axe-core in Chromium."""
+"""WCAG 2.2 AA on the reader's pages, checked by axe-core in Chromium, on a desktop screen
+and on a phone (where the page guard also checks sideways scrolling and tap targets)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import axe_violations
-from tests.browser.journeys import log_in
+from tests.browser.journeys import log_in, open_menu
+from tests.browser.layout import overflow
 
 pytestmark = pytest.mark.slow
 
@@ -12,11 +14,14 @@ READER_PAGES = [
     "/",
     "/lessons/",
     "/lessons/the-secret-speech/",
+    "/lessons/reception-and-aftermath/",
     "/sources/",
     "/sources/speech-anthology/",
     "/sources/resolution-news-booklet/",
+    "/sources/speech-congressional-record/",
     "/search/?q=Beria",
     "/search/?q=zzzzqqq",
+    "/search/?q=Berya",
     "/glossary/",
     "/glossary/nkvd/",
     "/timeline/",
@@ -27,16 +32,23 @@ READER_PAGES = [
 
 
 @pytest.mark.parametrize("path", READER_PAGES)
-def test_page_has_no_wcag_violations(offline_page, base_url, path):
-    offline_page.goto(base_url + path)
-    assert axe_violations(offline_page) == []
+def test_page_has_no_wcag_violations(sized_page, base_url, path):
+    sized_page.goto(base_url + path)
+    assert axe_violations(sized_page) == []
+    assert overflow(sized_page) == 0
 
 
-def test_open_glossary_popover_has_no_wcag_violations(offline_page, base_url):
-    offline_page.goto(base_url + "/sources/speech-congressional-record/")
-    offline_page.locator("a.term").first.click()
-    offline_page.locator("#term-popover .term-card").wait_for()
-    assert axe_violations(offline_page) == []
+def test_open_glossary_popover_has_no_wcag_violations(sized_page, base_url):
+    sized_page.goto(base_url + "/sources/speech-congressional-record/")
+    sized_page.locator("a.term").first.click()
+    sized_page.locator("#term-popover .term-card").wait_for()
+    assert axe_violations(sized_page) == []
+
+
+def test_open_phone_menu_has_no_wcag_violations(phone_page, base_url):
+    phone_page.goto(base_url + "/lessons/")
+    open_menu(phone_page)
+    assert axe_violations(phone_page) == []
 
 
 def test_not_found_page_has_no_wcag_violations(page, base_url):

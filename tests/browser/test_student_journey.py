@@ -1,7 +1,9 @@
 """A new student's first session, in a real browser: sign up with the class code, read
 lesson 1, take its quiz by keyboard, come back after a reload, see mastery.
 
-The same journey runs again with JavaScript turned off, through the plain-HTML fallbacks.
+The journey runs on a desktop screen and on a phone (360 px: the page guard checks every
+page for sideways scrolling and small tap targets; the quiz's controls must be 44 px), and
+again with JavaScript turned off, through the plain-HTML fallbacks.
 """
 
 import re
@@ -13,21 +15,24 @@ from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import save_screenshot
 from tests.browser.journeys import (
     answer_by_keyboard,
+    expect_big_quiz_controls,
     expect_feedback,
     next_question,
     question_total,
     sign_up,
     tab_to,
 )
+from tests.browser.layout import overflow
 
 pytestmark = pytest.mark.slow
 
 LESSON_1 = "/lessons/the-secret-speech/"
 
 
-def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(offline_page, base_url):
-    page = offline_page
-    sign_up(page, base_url, "browser-sasha")
+def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(sized_page, base_url):
+    page = sized_page
+    phone = page.size == "phone"
+    sign_up(page, base_url, f"browser-sasha-{page.size}")
     expect(page.locator(".dashboard-welcome")).to_contain_text("start with Lesson 1")
     assert axe_violations(page) == []  # the empty dashboard
     # Joining another class with a wrong code: htmx swaps the class list, the error is
@@ -46,6 +51,8 @@ def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(offline_p
 
     # A glossary term opens its popover by keyboard; Escape closes it, focus returns.
     page.goto(base_url + LESSON_1)
+    if phone:
+        save_screenshot(page, "phone-lesson")
     term = page.locator("article a.term[data-term='stalin']").first
     term.focus()
     page.keyboard.press("Enter")
@@ -76,18 +83,30 @@ def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(offline_p
     attempt_url = page.url
     kinds = set()
     highlighted = False  # the passage with the answer's words in <mark>, seen at least once
+    read_in_context = False  # "Read it in context" followed once
     for position in range(1, total + 1):
         expect(heading).to_contain_text(f"Question {position} ")
+        if phone:
+            expect_big_quiz_controls(page)
+            if position == 1:
+                page.locator("#question-card").evaluate("e => e.scrollIntoView()")
+                save_screenshot(page, "phone-question")
         kinds.add(answer_by_keyboard(page, js=True))
         expect_feedback(page, js=True)
-        expect(page.locator("#question-card .evidence blockquote")).to_be_visible()
+        # The evidence: the passage quoted, or the timeline or glossary entry that a
+        # question without a passage rests on.
+        evidence = "#question-card :is(.evidence blockquote, .evidence-entry)"
+        expect(page.locator(evidence).first).to_be_visible()
         if not highlighted and page.locator("#question-card .evidence mark").count():
             highlighted = True
             expect(page.locator("#question-card .evidence mark")).to_be_visible()
             page.locator("#question-card").evaluate("e => e.scrollIntoView()")
-            save_screenshot(page, "feedback")
+            if not phone:
+                save_screenshot(page, "feedback")
             assert axe_violations(page) == []  # practice feedback, swapped in by htmx
-        if position == 1:
+        has_context = page.locator("#question-card .context-link").count()
+        if not read_in_context and has_context and position < total:
+            read_in_context = True
             # "Read it in context" leads to the passage itself.
             tab_to(page, "#question-card .context-link")
             page.keyboard.press("Enter")
@@ -96,14 +115,14 @@ def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(offline_p
             expect(page.locator(f"[id='{anchor}']")).to_be_in_viewport()
             # Coming back picks up at the first unanswered question.
             page.goto(attempt_url)
-            expect(heading).to_contain_text("Question 2 ")
+            expect(heading).to_contain_text(f"Question {position + 1} ")
             continue
         if position == 2:
             page.reload()  # mid-quiz: the answer was saved, the next question waits
             expect(heading).to_contain_text("Question 3 ")
             continue
         next_question(page, js=True)
-    assert highlighted
+    assert highlighted and read_in_context
     page.keyboard.press("Enter")  # "Finish and see results" has the focus
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         re.compile(rf"You scored \d+ out of {total}")
@@ -116,8 +135,17 @@ def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(offline_p
     expect(lesson_row).to_contain_text(f"of {total} questions")
     expect(page.locator(".history-table")).to_contain_text("End-of-lesson quiz")
     expect(page.locator(".mastery-chart svg")).to_be_visible()
-    page.locator(".dashboard-stats").evaluate("e => e.scrollIntoView()")
-    save_screenshot(page, "dashboard")
+    if phone:
+        # Each lesson's row fits the screen, its quiz button in reach (it was off the edge).
+        lesson_row.scroll_into_view_if_needed()
+        retake = lesson_row.get_by_role("button", name=re.compile("Retake quiz"))
+        expect(retake).to_be_in_viewport(ratio=1)
+        page.locator(".mastery-table").evaluate("e => e.scrollIntoView()")
+        save_screenshot(page, "phone-dashboard")
+    else:
+        page.locator(".dashboard-stats").evaluate("e => e.scrollIntoView()")
+        save_screenshot(page, "dashboard")
+    assert overflow(page) == 0
     assert axe_violations(page) == []  # the dashboard with data
 
 
