@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("curation/", include("quizzes.curation_urls")),
+    # Thaw as an LTI 1.3 tool inside a school's LMS (lessons/lti, docs/lti.md).
+    path("lti/", include("lessons.lti.urls")),
     path("", include("corpus.urls")),
     path("", include("lessons.urls")),
     path("", include("quizzes.urls")),

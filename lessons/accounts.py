@@ -52,6 +52,8 @@ CURATOR_PERMISSIONS = (
         ],
     )
     | Q(content_type__app_label="lessons", codename="delete_student_account")
+    # Registering an LMS (LTI) and rotating Thaw's keys: the /lti/platforms/ pages.
+    | Q(content_type__app_label="lessons", codename="manage_lti_platforms")
 )
 # Teachers create classes and assignments; the views check `lessons.add_schoolclass`.
 TEACHER_PERMISSIONS = Q(content_type__app_label="lessons") & Q(

@@ -17,3 +17,7 @@ class LessonsConfig(AppConfig):
         passage_groups.register(module_passage_groups)
         # The curators' note form checks a note's lesson sentence (corpus cannot import lessons).
         editorial.register_lesson_checker(check_lesson_targets)
+        # A finished attempt at an assignment placed in an LMS sends its score there (LTI).
+        from lessons.lti.apps import ready as lti_ready
+
+        lti_ready()

@@ -33,7 +33,7 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from corpus.params import whole_number
-from quizzes import drawing, editorial, feedback_entries, review
+from quizzes import drawing, editorial, feedback_entries, finishing, review
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
 from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
 from quizzes.prepared import PreparedQuery
@@ -370,6 +370,8 @@ def finish_attempt(
         attempt.finished_at, attempt.closed_by_deadline = now, by_deadline
         attempt.closed_by_removal = by_removal
         attempt.score, attempt.max_score, attempt.answered_count = score, max_score, len(results)
+        # Other apps' work for a finished attempt (an LMS grade), in this transaction.
+        finishing.attempt_finished(attempt=attempt)
         return attempt
     # Closed by another request (a second tab, the clock): show what it stored.
     attempt.refresh_from_db(
