@@ -3,7 +3,8 @@
 A question about what HAPPENED may rest on an entry rather than a passage (Bierut's death,
 dated by reference works: quizzes/generation/entries.py). Its feedback then shows the
 entry, as the timeline and the glossary show it: the date and title or the name, the
-description, and the reference works it cites, linked to the bibliography. Only the
+description, and the reference works it cites, linked to the bibliography (and, for an
+event, the passages that state its date). Only the
 feedback asks for them (quizzes.taking.Feedback), so an entry, which gives the answer,
 never reaches the page before the answer does. A question citing a passage shows the
 passage instead, and costs no query here.
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.urls import reverse
 
-from corpus.models import GlossaryTerm, ReferenceCitation, TimelineEvent
+from corpus.models import GlossaryTerm, Passage, ReferenceCitation, TimelineEvent
 from quizzes.models import Question
 
 
@@ -31,6 +32,8 @@ class Entry:
     description: str
     url: str
     references: tuple[ReferenceCitation, ...]
+    # The passages the entry cites (a date the speech states), as the timeline shows them.
+    passages: tuple[Passage, ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:
@@ -42,7 +45,7 @@ def _rests_on_entries(question: Question) -> bool:
 
 
 def entries_for_question(*, question: Question) -> tuple[Entry, ...]:
-    """The entries a question without a passage rests on: three queries (none for a
+    """The entries a question without a passage rests on: four queries (none for a
     question citing a passage)."""
     if not _rests_on_entries(question):
         return ()
@@ -50,7 +53,7 @@ def entries_for_question(*, question: Question) -> tuple[Entry, ...]:
 
 
 def entries_by_question(*, questions: Sequence[Question]) -> dict[int, tuple[Entry, ...]]:
-    """Each passage-less question's entries (the results page): three queries however many
+    """Each passage-less question's entries (the results page): four queries however many
     questions, none if every question cites a passage."""
     ids = [q.pk for q in questions if _rests_on_entries(q)]
     if not ids:
@@ -75,25 +78,34 @@ def entries_by_question(*, questions: Sequence[Question]) -> dict[int, tuple[Ent
             of_event[citation.event_id].append(citation)
         else:
             of_term[citation.term_id].append(citation)
+    cited: dict[int, list[Passage]] = defaultdict(list)
+    event_passages = TimelineEvent.citations.through.objects.filter(
+        timelineevent_id__in={e.pk for _, e in on_event}
+    ).select_related("passage__source")
+    for row in event_passages.order_by("pk"):
+        cited[row.timelineevent_id].append(row.passage)
     found: dict[int, list[Entry]] = defaultdict(list)
     for question_id, event in sorted(on_event, key=lambda row: (row[1].date, row[1].slug)):
-        found[question_id].append(_event_entry(event, of_event[event.pk]))
+        found[question_id].append(_event_entry(event, of_event[event.pk], cited[event.pk]))
     for question_id, term in on_term:
         found[question_id].append(_term_entry(term, of_term[term.pk]))
     return {pk: tuple(entries) for pk, entries in found.items()}
 
 
-def _event_entry(event: TimelineEvent, references) -> Entry:
+def _event_entry(event: TimelineEvent, references, passages) -> Entry:
     return Entry(
         kind="Timeline",
         heading=f"{event.date_label}: {event.title}",
         description=event.description,
         url=reverse("timeline") + f"#event-{event.slug}",
         references=tuple(references),
+        passages=tuple(passages),
     )
 
 
 def _term_entry(term: GlossaryTerm, references) -> Entry:
+    # A question rests on a glossary entry only when it cites reference works
+    # (quizzes/generation/term_questions.py): its passages are not needed to check it.
     return Entry(
         kind="Glossary",
         heading=term.name,

@@ -139,8 +139,9 @@ def _pick(
     size: int,
     chosen: list[set[str]],
     uses: dict[str, int],
+    gap: datetime.timedelta = MIN_GAP,
 ) -> list[TimelineEvent] | None:
-    """A set of `size` events, orderable with a margin, new enough beside `chosen`."""
+    """A set of `size` events, orderable with a margin (`gap`), new enough beside `chosen`."""
     pool = [e for e in usable if uses.get(e.slug, 0) < MAX_USES]
     if len(pool) < size:
         return None
@@ -149,6 +150,6 @@ def _pick(
         slugs = {e.slug for e in picked}
         if any(len(slugs & earlier) > MAX_SHARED for earlier in chosen):
             continue
-        if orderable(picked):
+        if orderable(picked, gap=gap):
             return picked
     return None

@@ -120,6 +120,17 @@ def _named_dates(text: str, year: int) -> set[str]:
     return found
 
 
+# Two events naming three of the same entries are one story's two moments (the Presidium
+# turning to force on 31 October, the army's attack of 4 November): one's date offered for
+# the other could be defended.
+SAME_STORY_TERMS = 3
+
+
+def same_story(corpus: CorpusSnapshot, a: TimelineEvent, b: TimelineEvent) -> bool:
+    shared = set(corpus.event_terms.get(a.slug, [])) & set(corpus.event_terms.get(b.slug, []))
+    return len(shared) >= SAME_STORY_TERMS
+
+
 def _label(date: datetime.date, precision: str) -> str:
     return TimelineEvent(date=date, precision=precision).date_label
 
@@ -145,6 +156,7 @@ def date_distractors(
             if e.precision == event.precision
             and e.slug != event.slug
             and abs((e.date - event.date).days) <= NEAR_DAYS
+            and not same_story(corpus, e, event)
         ),
         key=lambda e: (abs((e.date - event.date).days), e.date, e.slug),
     )
@@ -313,7 +325,32 @@ _HE = re.compile(r"\b(?:he|his|him)\b", re.I)
 _SOMEONES = re.compile(r"\w['’]s (?:wife|widow|girlfriend|daughter|mother|sister)\b", re.I)
 
 
+# Russian women's family names (Krupskaya, Timashuk's colleagues Karpova, Ivanova).
+_FEMININE_SURNAME = re.compile(r"(?:aya|ova|eva|ina)$")
+
+
 def is_woman(term) -> bool:
-    """Whether a person's entry says she is a woman: no option beside men's names."""
+    """Whether a person's entry or name says she is a woman: no option beside men's names."""
     text = term.description
+    if _FEMININE_SURNAME.search(term.name.split()[-1]):
+        return True
     return bool(_SOMEONES.search(text) or (_SHE.search(text) and not _HE.search(text)))
+
+
+ERA_YEARS = 10
+
+
+def _years(corpus: CorpusSnapshot, term) -> tuple[int, int] | None:
+    """The span of years of the events that name a person; None when none does (an entry's
+    own years are no guide: an interview of 1982 says nothing of when the man was active)."""
+    years = {e.date.year for e in corpus.events if term.slug in corpus.event_terms.get(e.slug, [])}
+    return (min(years), max(years)) if years else None
+
+
+def same_era(corpus: CorpusSnapshot, key, other) -> bool:
+    """Whether `other` was about within a decade of the key's years (undated: assumed so):
+    not Lenin (1917-1924) beside the head of government of 1953-1955."""
+    mine, theirs = _years(corpus, key), _years(corpus, other)
+    if mine is None or theirs is None:
+        return True
+    return max(theirs[0] - mine[1], mine[0] - theirs[1], 0) <= ERA_YEARS

@@ -157,8 +157,13 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
             # "Polish city where ...": the blank wants an adjective, the options are countries.
             yield Rejection(NAME, "the name stands as an adjective", term.slug, ref)
             continue
-        if term.role == "press" and not _PAPER_BEFORE.search(sentence[:start]):
-            # "_____ prints it in full on 5 June": other papers printed it too.
+        if (
+            term.role == "press"
+            and _PRINTS.search(sentence)
+            and not _PAPER_BEFORE.search(sentence[:start])
+        ):
+            # "_____ prints it in full on 5 June": other papers printed it too; "The London
+            # Sunday paper _____ gives eight of its 14 pages to the text" is one paper.
             yield Rejection(NAME, "other newspapers could be the answer", term.slug, ref)
             continue
         short = len(shown.split()) == 1 and term.kind == GlossaryTerm.Kind.PERSON
@@ -230,6 +235,7 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
 _SEE_NOTE = re.compile(r"\s*\((?:see|cf\.) the note[^)]*\)")
 _ADJECTIVE = re.compile(r"(?:ish|ian|ese|ic)$")
 _SET_PHRASE = re.compile(r"['’]s (?:mausoleum|testament)\b")
+_PRINTS = re.compile(r"\b(?:print|publish|report|carr)(?:s|ed|ies|ied|ing)?\b", re.I)
 _PAPER_BEFORE = re.compile(r"\b(?:paper|newspaper|magazine|daily|weekly)\s+$")
 # "it"/"its" for something no word of the sentence names; "also", "nonetheless" for what
 # came before. ("It was ... that" is a dummy subject.)

@@ -37,6 +37,7 @@ from quizzes.generation.entries import (
     fits_time,
     misdated,
     past_clause,
+    same_story,
     when_phrase,
 )
 from quizzes.generation.glossary_choice import ROLE_FALLBACK_PENALTY, all_spellings, like_terms
@@ -79,7 +80,9 @@ def _date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
     r = item_rng(base, "event-date", event.slug)
     question = date_question(event, corpus)
     choice = date_distractors(corpus, event)
-    if question is None or len(choice.labels) < 3:
+    # Two days shifted from the key ("23 December 1921", "23 December 1923") beside it give
+    # it away by the day they share: at most one option is made that way.
+    if question is None or len(choice.labels) < 3 or choice.derived > 1:
         return Rejection(NAME, "too few dates of other events", event.slug)
     answer_text = event.date_label
     options, answer = shuffled_options(rng=r, answer=answer_text, distractors=choice.labels)
@@ -99,27 +102,47 @@ def _date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
         support_text=entry_text(event),
         support_phrases=[answer_text],
         answer_spellings=[answer_text],
-        penalties={
-            "derived distractors": 0.04 * max(0, choice.derived - 1),
-            "rests on an entry": ENTRY_PENALTY,
-        },
+        penalties={"rests on an entry": ENTRY_PENALTY},
         difficulty="hard" if event.precision == TimelineEvent.Precision.DAY else "medium",
         events=[event],
     )
 
 
+_FINER = {
+    TimelineEvent.Precision.DAY: (TimelineEvent.Precision.DAY,),
+    TimelineEvent.Precision.MONTH: (TimelineEvent.Precision.DAY, TimelineEvent.Precision.MONTH),
+    TimelineEvent.Precision.YEAR: (
+        TimelineEvent.Precision.DAY,
+        TimelineEvent.Precision.MONTH,
+        TimelineEvent.Precision.YEAR,
+    ),
+}
+
+
+def _outside(other: TimelineEvent, event: TimelineEvent) -> bool:
+    """Whether `other` surely did not happen on the day, in the month or in the year asked."""
+    if other.precision not in _FINER.get(event.precision, ()):
+        return False
+    if event.precision == TimelineEvent.Precision.DAY:
+        return other.date_label != event.date_label
+    if event.precision == TimelineEvent.Precision.MONTH:
+        return (other.date.year, other.date.month) != (event.date.year, event.date.month)
+    return other.date.year != event.date.year
+
+
 def _on_date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float, usable):
     """ "Which of these events took place on 12 March 1956?": the other options are events
-    of the same precision that the same rules let us date, the nearest in time first, none
-    within a few days of the date asked (so none could have happened on it too)."""
+    the same rules let us date, the nearest in time first, none within a few days of the
+    date asked (so none could have happened on it too): of the same precision, or, for a
+    month or a year, dated more finely to another month or year."""
     r = item_rng(base, "event-on-date", event.slug)
     others = [
         e
         for e in usable
         if e.slug != event.slug
-        and e.precision == event.precision
-        and e.date_label != event.date_label
+        and _outside(e, event)
         and MIN_DAYS_APART <= abs((e.date - event.date).days) <= NEAR_DAYS
+        and not same_story(corpus, e, event)
     ]
     others.sort(key=lambda e: (abs((e.date - event.date).days), e.slug))
     if len(others) < 3:
@@ -179,7 +202,10 @@ def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: 
     # Not someone whose own entry names the key: a colleague or a successor might be
     # defensible beside him ("Nagy's government declared ...": Kádár sat in it).
     others = [
-        t for t in others if not any(contains_phrase(t.description, s) for s in all_spellings(term))
+        t
+        for t in others
+        if not is_discovered(t)
+        and not any(contains_phrase(t.description, s) for s in all_spellings(term))
     ]
     # Someone of the event's years, alive on its day: not Kirov (shot in 1934) or Bierut
     # (dead since March) as the man who did something in October 1956.

@@ -6,7 +6,7 @@ events of the rewritten lessons are dated by reference works instead (the Polish
 Hungary, the leak's steps). Here each set is drawn from one lesson's timeline
 (`CorpusSnapshot.groups`), from events that `entries.datable` allows (a reference work
 behind the entry, day, month or year precision, no dispute about the date, no year in the
-title), set apart as `chronology` sets them (`orderable`: a month between any two) and
+title), set apart as `orderable` sets them (a week between any two, `LESSON_GAP`) and
 drawn as it draws them (`chronology._pick`: a set shares at most one event with an earlier
 one, an event is in at most four). An entry citing no reference work is used where a cited
 passage states its date (`dating`), as `chronology` requires. The question rests on its events, and its feedback
@@ -15,6 +15,7 @@ shows each entry with its date and reference citations.
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Iterator
 
@@ -28,8 +29,12 @@ from quizzes.models import Question
 NAME = "lesson_chronology"
 VERSION = 1
 TYPE = Question.Type.CHRONOLOGY
-SETS_PER_EVENTS = 3  # up to one set for every three usable events of a lesson
+SETS_PER_EVENTS = 2  # up to one set for every two usable events of a lesson
 SIZES = (4, 3, 4, 5)
+# Within one lesson the steps of one story, a week apart or more, are what the lesson
+# teaches in order (lesson 2: Bierut's death, then Ochab; the State Department's release,
+# then the Observer): `chronology`'s month is for events of different stories.
+LESSON_GAP = datetime.timedelta(days=7)
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
@@ -43,7 +48,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         for n in range(len(events) // SETS_PER_EVENTS):
             r = item_rng(base, group.key, str(n))
             size = SIZES[n % len(SIZES)]
-            picked = _pick(r, events, size, chosen, uses)
+            picked = _pick(r, events, size, chosen, uses, gap=LESSON_GAP)
             if picked is None:
                 yield Rejection(NAME, "no further set of events far enough apart", group.key)
                 continue

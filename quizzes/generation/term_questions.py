@@ -21,7 +21,7 @@ from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
 from quizzes.generation.cloze import BLANK, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
-from quizzes.generation.entries import ENTRY_PENALTY, is_woman, reference_backed
+from quizzes.generation.entries import ENTRY_PENALTY, is_woman, reference_backed, same_era
 from quizzes.generation.glossary_choice import (
     NAMED_KINDS,
     ROLE_FALLBACK_PENALTY,
@@ -32,7 +32,6 @@ from quizzes.generation.glossary_choice import (
 from quizzes.generation.who_what_when import _ASK, _describe, description_problem
 from quizzes.models import Question
 
-ERA_YEARS = 10
 # "French daily newspaper" for France-Soir: the stem names the key through its country.
 _DEMONYMS = {
     "french": "france", "polish": "poland", "italian": "italy", "british": "britain",
@@ -92,8 +91,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             short=short,
             neighbours=True,
         )
+        others = [t for t in others if not is_discovered(t)]
         if person:
-            others = [t for t in others if not is_woman(t) and _same_era(corpus, term, t)]
+            others = [t for t in others if not is_woman(t) and same_era(corpus, term, t)]
         others = others[:3]
         penalty = 0.0 if all(t.role == term.role for t in others) else ROLE_FALLBACK_PENALTY
         if len(others) < 3:
@@ -152,19 +152,3 @@ def given_away(stem: str, key: str, distractors: list[str]) -> bool:
         if any(w.startswith(word[:5]) for w in stem_words):
             return True
     return False
-
-
-def _years(corpus: CorpusSnapshot, term: GlossaryTerm) -> tuple[int, int] | None:
-    """The span of years of the events that name a person; None when none does (an entry's
-    own years are no guide: an interview of 1982 says nothing of when the man was active)."""
-    years = {e.date.year for e in corpus.events if term.slug in corpus.event_terms.get(e.slug, [])}
-    return (min(years), max(years)) if years else None
-
-
-def _same_era(corpus: CorpusSnapshot, key: GlossaryTerm, other: GlossaryTerm) -> bool:
-    """Whether `other` was about within a decade of the key's years (undated: assumed so):
-    not Lenin (1917-1924) beside the head of government of 1953-1955."""
-    mine, theirs = _years(corpus, key), _years(corpus, other)
-    if mine is None or theirs is None:
-        return True
-    return max(theirs[0] - mine[1], mine[0] - theirs[1], 0) <= ERA_YEARS

@@ -123,7 +123,7 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         if BLANK in description and description.startswith(BLANK):
             description = description.replace(BLANK, "This " + _ASK[term.kind][1], 1)
         r = item_rng(base, "term", term.slug)
-        others, penalty = like_terms(corpus=corpus, answer=term, avoid_text=term.description, rng=r)
+        others, penalty = _like_people(corpus, term, r)
         if len(others) < 3:
             yield Rejection(NAME, "too few distractors of the same kind and role", term.slug)
             continue
@@ -159,6 +159,28 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             difficulty="medium",
             terms=[term],
         )
+
+
+def _misdated(corpus: CorpusSnapshot, event: TimelineEvent) -> bool:
+    """The timeline entry dates something else than its title ("On 5 March 1956 the Party
+    Presidium orders the report read" under "The speech is read out in party meetings")."""
+    from quizzes.generation.entries import misdated  # entries builds on this module
+
+    return misdated(corpus, event)
+
+
+def _like_people(corpus: CorpusSnapshot, term: GlossaryTerm, r: random.Random):
+    """`like_terms` for a description; for a person, none a woman beside a man and none of
+    another era (Lenin beside an ally of Khrushchev's): `entries.is_woman`, `same_era`."""
+    if term.kind != GlossaryTerm.Kind.PERSON:
+        return like_terms(corpus=corpus, answer=term, avoid_text=term.description, rng=r)
+    from quizzes.generation.entries import is_woman, same_era  # entries builds on this module
+
+    everyone, penalty = like_terms(
+        corpus=corpus, answer=term, avoid_text=term.description, rng=r, count=len(corpus.terms)
+    )
+    fit = [t for t in everyone if not is_woman(t) and same_era(corpus, term, t)][:3]
+    return fit, (penalty if any(t.role != term.role for t in fit) else 0.0)
 
 
 def _highlight(text: str, phrases: list[str]) -> tuple[int, int] | None:
@@ -308,6 +330,9 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             continue
         if _YEAR.search(event.title):
             yield Rejection(NAME, "answer given away in the stem", event.slug)
+            continue
+        if _misdated(corpus, event):
+            yield Rejection(NAME, "the entry dates something else than its title", event.slug)
             continue
         r = item_rng(base, "event", event.slug)
         answer_text = event.date_label

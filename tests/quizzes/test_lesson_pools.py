@@ -205,6 +205,8 @@ def answer(client, attempt, **headers):
 
 
 def test_the_entry_shows_with_its_sources_only_after_the_answer(pupil, student, bierut_dies):
+    dating = make_passage(text="Bierut died in Moscow on March 12, 1956.")
+    bierut_dies.citations.add(dating)
     attempt = make_attempt(quiz=make_quiz(questions=[date_question(bierut_dies)]), user=student)
     before = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk})).content.decode()
     assert BIERUT not in before and "persak-2006" not in before
@@ -214,6 +216,7 @@ def test_the_entry_shows_with_its_sources_only_after_the_answer(pupil, student, 
     assert BIERUT in after
     assert 'href="/sources/#ref-persak-2006"' in after and "p. 1285" in after
     assert 'href="/timeline/#event-bierut-dies"' in after
+    assert dating.get_absolute_url() in after  # the passage stating the date, too
     assert '<figure class="evidence">' not in after  # the entry, not a quotation of it
     again = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk}) + "?q=1")
     assert BIERUT in again.content.decode()
@@ -267,9 +270,9 @@ def test_entries_cost_a_fixed_number_of_queries_however_many(pupil, student, per
         events.append(event)
     questions = [entry_question(events=events) for _ in range(3)]
     attempt = make_attempt(quiz=make_quiz(questions=questions), user=student)
-    # Three for the entries (events, terms, their reference works); on the results page
-    # the notes' query is not needed, as no question cites a passage.
-    assert _queries(pupil, attempt) == (answer_base + 3, results_base + 3 - 1)
+    # Four for the entries (events, terms, their reference works, the events' passages); on
+    # the results page the notes' query is not needed, as no question cites a passage.
+    assert _queries(pupil, attempt) == (answer_base + 4, results_base + 4 - 1)
 
 
 # --- Saving what a question rests on --------------------------------------------------
