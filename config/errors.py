@@ -24,6 +24,9 @@ logger = logging.getLogger("thaw.database")
 READ_ONLY = "read-only"
 FULL = "full"
 BUSY = "busy"
+# Several app servers share a Redis cache (CACHE_URL): while it does not answer, a session
+# cannot be read, and the app does not guess who is logged in (docs/deployment.md).
+CACHE = "cache"
 
 # PostgreSQL names the condition in its SQLSTATE:
 # https://www.postgresql.org/docs/current/errcodes-appendix.html
@@ -59,6 +62,23 @@ def cannot_write(error: BaseException) -> str | None:
     return next((kind for text, kind in _MESSAGES.items() if text in message), None)
 
 
+def cache_unreachable(error: BaseException | None) -> bool:
+    """Whether `error` is the shared cache (Redis) not answering."""
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # no Redis client: the cache is the file cache
+        return False
+    return isinstance(error, RedisConnectionError | RedisTimeoutError)
+
+
+def unavailable(error: BaseException | None) -> str | None:
+    """READ_ONLY, FULL, BUSY or CACHE when `error` means "try again in a minute", else None."""
+    if cache_unreachable(error):
+        return CACHE
+    return cannot_write(error) if error is not None else None
+
+
 class DatabaseUnavailableMiddleware:
     """Show templates/503.html when a view's write is refused because of the database's state."""
 
@@ -69,7 +89,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        kind = cannot_write(exception)
+        kind = unavailable(exception)
         if kind is None:
             return None  # Django's 500 handling, logged with its traceback as usual
         return database_unavailable(request, kind)
@@ -78,7 +98,7 @@ class DatabaseUnavailableMiddleware:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the same 503 page for a refused write outside a view (saving the
     session after a log-in, say), where the middleware above cannot see it."""
-    kind = cannot_write(sys.exc_info()[1])  # Django calls this while handling the error
+    kind = unavailable(sys.exc_info()[1])  # Django calls this while handling the error
     if kind is None:
         return defaults.server_error(request)
     return database_unavailable(request, kind)
@@ -90,12 +110,13 @@ def database_unavailable(request: HttpRequest, kind: str) -> HttpResponse:
     # No user, no path (it may name a student's attempt), no driver message (it may
     # quote the values being written): what failed and where, in general terms.
     match = request.resolver_match
-    logger.warning(
-        "The database refused a write (%s) in %s %s; the 503 page was shown.",
-        kind,
-        request.method,
-        match.view_name if match else "an unknown view",
-    )
+    where = (request.method, match.view_name if match else "an unknown view")
+    if kind == CACHE:
+        logger.warning("The shared cache did not answer in %s %s; the 503 page was shown.", *where)
+    else:
+        logger.warning(
+            "The database refused a write (%s) in %s %s; the 503 page was shown.", kind, *where
+        )
     # Rendered without the request: no context processor, so no query, runs on a
     # database that is refusing us.
     if request.headers.get("HX-Request"):
