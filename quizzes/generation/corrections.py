@@ -14,10 +14,11 @@ the gate `claim_problem` then applies the rule:
   false one never swaps a fact inside them: its key would rest on the corrected detail.
 * **The corrected detail.** A date, figure or name the claim gives and the correction does
   not (`Correction.claim_details`: 31 January 1955 for the Pospelov Commission, the CIA for
-  the leak, 1948 for the Short Biography) is never in a key or a stem that does not say
-  whose claim it is; a true/false statement stating it is never keyed True, and one
-  stating the correction's own detail is never keyed False. Checked against the
-  corrections on the question's passages, events and glossary terms.
+  the leak, 1948 for the Short Biography) is never the key of a question that does not
+  say whose claim it is, nor a date or figure in its stem; a true/false statement stating
+  it is never keyed True, and one stating the correction's own detail is never keyed
+  False. Checked against the corrections on the question's passages, events and glossary
+  terms (for a passage, only the key: its other sentences may name the same body).
 * **Other names.** The other names of a key (its aliases, and terms the glossary declares
   the same thing, `same_as`) are recorded (`Candidate.other_names`), so that the gate
   `no_alias_distractor` never lets one stand as a wrong answer.
@@ -292,14 +293,25 @@ class EditorialRule:
             related += self._by_event.get(event.slug, [])
         for term in c.terms:
             related += self._by_term.get(term.slug, [])
-        # What a question resting on an entry states (its stem and key), and the key of one
-        # citing a corrected passage: a passage's other sentences may name what its claim
-        # names (the CIA's Angleton beside the CIA's supposed leak) without stating it.
-        checks = [(c.stem, r) for r in related]
+        # What a question resting on an entry states, and the key of one citing a corrected
+        # passage: a passage's other sentences may name what its claim names (the CIA's
+        # Angleton beside the CIA's supposed leak) without stating it. A statement states
+        # all it names; any other question its key, and the dates and figures of its stem
+        # (a body its stem names in passing, "the CIA had a copy", is not the claim).
+        # An ordering's key is its events' order, no detail.
+        if c.option_kind == "boolean":
+            said_by_entry = details_in(c.stem, self.names)
+        else:
+            said_by_entry = (
+                details_in(" ".join(c.answer_texts), self.names)
+                | dates_in(c.stem)
+                | figures_in(c.stem)
+            )
+        checks = [(said_by_entry, r) for r in related]
         if c.option_kind != "boolean":
-            checks += [("", r) for r in on_passages]
-        for stem, correction in checks:
-            said = details_in(" ".join([stem, *c.answer_texts]), self.names)
+            key = details_in(" ".join(c.answer_texts), self.names)
+            checks += [(key, r) for r in on_passages]
+        for said, correction in checks if c.option_kind != "event" else []:
             if correction.states_claim(said):
                 hits.append(Hit(correction, "claim"))
             elif correction.states_correction(said):
