@@ -207,3 +207,17 @@ def test_the_throttle_works_on_the_file_cache_the_workers_share(
             log_in(client, "wrong")
         assert log_in(client, RIGHT).status_code == 429
     assert any(tmp_path.iterdir())
+
+
+def test_the_unlock_login_command_lifts_a_pause(client, axes_backends):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with at(0):
+        for _ in range(6):
+            log_in(client, "wrong")
+        out = StringIO()
+        call_command("unlock_login", "pupil", stdout=out)
+        assert out.getvalue() == "pupil may log in now (it had 5 seconds to wait).\n"
+        assert log_in(client, RIGHT).status_code == 302
