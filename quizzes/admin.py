@@ -1,13 +1,14 @@
 """Admin for the question bank: any change a curator saves here locks the question
 against regeneration (see Question.curator_locked)."""
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
 from corpus.admin_access import SuperuserOnlyAdmin
-from corpus.audit import record
 from corpus.models import AuditEntry
-from quizzes.curation import bulk_set_status, snapshot
+from quizzes import revision
+from quizzes.curation import bulk_set_status
 from quizzes.models import (
     Attempt,
     Audience,
@@ -24,8 +25,30 @@ from quizzes.models import (
 )
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """The question's fields, checked by the one validator before anything is saved
+    (quizzes.validation, through revision.check): distinct options, a key among them, a
+    stem, no markup."""
+
+    class Meta:
+        model = Question
+        fields = "__all__"  # noqa: DJ007 (the admin's own choice of fields and read-only ones)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        wording = {name: data[name] for name in revision.WORDING if name in data}
+        wording["explanation_quote"] = data.get("explanation_quote", "")
+        reason = revision.check(
+            question=self.instance if self.instance.pk else None, wording=wording
+        )
+        if reason:
+            raise forms.ValidationError(f"This question cannot be saved: {reason}.")
+        return data
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
     list_display = [
         "stem",
         "type",
@@ -42,6 +65,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "fingerprint",
         "generator",
         "generator_version",
+        "version",  # raised by quizzes.revision alone, with the old wording kept
         "created_at",
         "updated_at",
         "edited_at",
@@ -54,12 +78,21 @@ class QuestionAdmin(admin.ModelAdmin):
         return obj.is_test_only
 
     def save_model(self, request, obj, form, change):
-        # A curator's edit is never overwritten by regeneration.
-        if change:
-            obj.curator_locked = True
-            obj.edited_at = timezone.now()
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # The one way a question changes (quizzes.revision): locked against regeneration,
+        # the old wording kept for past answers, a new version only when the wording
+        # changed, audited. Many-to-many fields follow in save_related, as usual.
+        concrete = {f.name for f in Question._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in concrete]
+        revision.revise(
+            question=obj,
+            user=request.user,
+            action="question.admin_edit",
+            wording={k: form.cleaned_data[k] for k in changed if k in revision.WORDING},
+            also={k: form.cleaned_data[k] for k in changed if k not in revision.WORDING},
+        )
 
     @admin.action(description="Publish (and lock against regeneration)")
     def publish(self, request, queryset):
@@ -261,21 +294,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 class CuratedQuestionAdmin(QuestionAdmin):
-    """The question admin, recording edits as the curation pages do: the wording it
-    replaces is kept as a QuestionVersion and the change goes to the audit log."""
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            old = Question.objects.get(pk=obj.pk)
-            snapshot(question=old)
-        super().save_model(request, obj, form, change)
-        if change:
-            snapshot(question=obj, user=request.user)
-            changed = {
-                name: [str(form.initial.get(name)), str(form.cleaned_data.get(name))]
-                for name in form.changed_data
-            }
-            record(user=request.user, action="question.admin_edit", obj=obj, changes=changed)
+    """The question admin, whose actions record decisions as the curation pages do."""
 
     @admin.action(description="Publish (and lock against regeneration)")
     def publish(self, request, queryset):

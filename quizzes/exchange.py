@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corpus.models import EditorialNote, Passage
-from corpus.plain_text import control_character_problem
+from quizzes import revision, validation
 from quizzes.models import Question
 
 FORMATS = ("json", "gift", "moodle-xml")
@@ -33,10 +33,7 @@ SCHEMA = "thaw-questions"
 SCHEMA_VERSION = 1
 MAX_BYTES = 5 * 1024 * 1024
 MAX_QUESTIONS = 5000
-MAX_TEXT = 4000
 ORDINALS = ["1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th"]
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript:", re.I)
-_MC_TYPES = {t.value for t in Question.Type} - {"true_false", "chronology"}
 
 
 class ExchangeError(ValueError):
@@ -485,85 +482,6 @@ def parse(*, data: bytes, fmt: str | None = None) -> list[dict]:
 # ---- validate and import ------------------------------------------------------------------
 
 
-def validate(item: object) -> str | None:
-    """Why an item cannot be imported, or None."""
-    if not isinstance(item, dict):
-        return "not an object"
-    for name in ("type", "stem", "options", "answer"):
-        if item.get(name) in (None, "", []):
-            return f"missing field {name!r}"
-    if item["type"] not in Question.Type.values:
-        return f"unknown type {item['type']!r}"
-    options, answer = item["options"], item["answer"]
-    if not isinstance(options, list) or not all(
-        isinstance(o, dict)
-        and isinstance(o.get("id"), str)
-        and isinstance(o.get("text"), str)
-        and o["text"].strip()
-        for o in options
-    ):
-        return "options must be a list of {id, text}"
-    ids = [o["id"] for o in options]
-    if len(set(ids)) != len(ids) or len(options) < 2:
-        return "options must have at least two distinct ids"
-    if not isinstance(answer, list) or not answer or any(a not in ids for a in answer):
-        return "answer must list option ids"
-    if item["type"] in _MC_TYPES and len(answer) != 1:
-        return "a multiple-choice question has exactly one correct option"
-    if item["type"] == "chronology" and sorted(answer) != sorted(ids):
-        return "a chronology answer orders every item"
-    texts = [
-        item["stem"],
-        item.get("explanation") or "",
-        item.get("explanation_quote") or "",
-        *(o["text"] for o in options),
-    ]
-    if not all(isinstance(t, str) for t in texts):
-        return "text fields must be strings"
-    if any(len(t) > MAX_TEXT for t in texts):
-        return "a text field is too long"
-    if any(_MARKUP.search(t) for t in texts):
-        return "HTML or script markup is not allowed in questions"
-    status = item.get("status")
-    if status is not None and status not in Question.Status.values:
-        return f"unknown status {status!r}"
-    reason = _passage_problem(item) or _links_problem(item)
-    if reason:
-        return reason
-    problem = control_character_problem(item)
-    if problem:
-        return f"a field {problem}"
-    return None
-
-
-def _passage_problem(item: dict) -> str | None:
-    """The cited passage is named by "passage_ref" ("source:key", from GIFT and Moodle) or
-    by a "passage" object (JSON); either may be left out, neither may be anything else."""
-    ref, passage = item.get("passage_ref"), item.get("passage")
-    if ref is not None and not isinstance(ref, str):
-        return "passage_ref must be text (source:key)"
-    if passage is not None and not (
-        isinstance(passage, dict)
-        and isinstance(passage.get("source", ""), str)
-        and isinstance(passage.get("key", ""), str)
-    ):
-        return "passage must be an object with a text source and key"
-    return None
-
-
-def _links_problem(item: dict) -> str | None:
-    """ "also_cites" is a list of {source, key}, "notes" a list of note slugs; both optional."""
-    also, notes = item.get("also_cites", []), item.get("notes", [])
-    if not isinstance(also, list) or not all(
-        isinstance(a, dict) and isinstance(a.get("source"), str) and isinstance(a.get("key"), str)
-        for a in also
-    ):
-        return "also_cites must be a list of objects with a text source and key"
-    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-        return "notes must be a list of note slugs"
-    return None
-
-
 def _set_links(question: Question, item: dict) -> None:
     """The other passages and the notes a file names, those that exist here."""
     wanted = {(a["source"], a["key"]) for a in item.get("also_cites") or []}
@@ -583,7 +501,8 @@ def _set_links(question: Question, item: dict) -> None:
         question.notes.set(EditorialNote.objects.filter(slug__in=slugs))
 
 
-def _passage_for(item: dict) -> Passage | None:
+def _passage_ref(item: dict) -> tuple[str, str] | None:
+    """(source slug, passage key) the item cites, from "passage_ref" or a "passage" object."""
     passage = item.get("passage")
     ref = item.get("passage_ref") or (
         f"{passage['source']}:{passage['key']}"
@@ -593,9 +512,18 @@ def _passage_for(item: dict) -> Passage | None:
     if not ref or ":" not in ref:
         return None
     source, key = ref.split(":", 1)
-    return (
-        Passage.objects.filter(source__slug=source, key=key).select_related("source__work").first()
-    )
+    return source, key
+
+
+def _passages_for(items: list[dict]) -> dict[tuple[str, str], Passage]:
+    """The passages the items cite, by (source slug, key): one query for the whole file."""
+    refs = {ref for item in items if (ref := _passage_ref(item))}
+    if not refs:
+        return {}
+    found = Passage.objects.filter(
+        source__slug__in={s for s, _ in refs}, key__in={k for _, k in refs}
+    ).select_related("source__work")
+    return {(p.source.slug, p.key): p for p in found if (p.source.slug, p.key) in refs}
 
 
 def _fingerprint(item: dict) -> str:
@@ -606,21 +534,25 @@ def _fingerprint(item: dict) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-_FIELDS = ("type", "stem", "options", "answer", "explanation")
+def _differs(existing: Question, item: dict) -> bool:
+    """Whether the file words the question otherwise than the bank does."""
+    return any(getattr(existing, f) != (item.get(f) or "") for f in revision.WORDING)
 
 
 def import_questions(
-    *, data: bytes, fmt: str | None = None, dry_run: bool = False
+    *, data: bytes, fmt: str | None = None, dry_run: bool = False, user=None
 ) -> ImportPreview:
     """Import a file: all or nothing. Imported questions are curator-locked (regeneration
-    leaves them alone) and wait for review unless the file says otherwise."""
+    leaves them alone) and wait for review unless the file says otherwise. A question
+    the bank holds already is revised (quizzes.revision: its old wording kept, so past
+    answers still show what their students saw), by `user` in the audit log."""
     items = parse(data=data, fmt=fmt)
     preview = ImportPreview()
-    rows = []
+    checked = []
     seen: dict[str, int] = {}  # fingerprint -> the question that had it first
     for n, item in enumerate(items, start=1):
         label = f"question {n}"
-        reason = validate(item)
+        reason = validation.problem(item)
         if reason:
             preview.rejected.append((label, reason))
             continue
@@ -634,11 +566,16 @@ def import_questions(
             )
             continue
         seen[fingerprint] = n
-        existing = Question.objects.filter(fingerprint=fingerprint).first()
+        checked.append((item, fingerprint))
+    # The questions the bank holds already, in one query (not one per question).
+    bank = Question.objects.in_bulk([fp for _, fp in checked], field_name="fingerprint")
+    rows = []
+    for item, fingerprint in checked:
+        existing = bank.get(fingerprint)
         summary = {"fingerprint": fingerprint, "type": item["type"], "stem": item["stem"][:120]}
         if existing is None:
             preview.added.append(summary)
-        elif all(getattr(existing, f) == (item.get(f) or "") for f in _FIELDS):
+        elif not _differs(existing, item):
             preview.unchanged.append(summary)
         else:
             preview.updated.append(summary)
@@ -650,42 +587,59 @@ def import_questions(
         raise ExchangeError(
             f"Nothing imported: {label}: {reason} ({len(preview.rejected)} rejected)."
         )
-    _save(rows)
+    _save(rows, user=user)
     return preview
 
 
+def _quote_fields(item: dict) -> dict:
+    """The explanation's quotation and its highlight, when the file gives a quotation."""
+    if not isinstance(item.get("explanation_quote"), str):
+        return {}
+    quote, highlight = item["explanation_quote"], item.get("highlight")
+    valid = (
+        isinstance(highlight, list)
+        and len(highlight) == 2
+        and all(isinstance(i, int) for i in highlight)
+        and 0 <= highlight[0] <= highlight[1] <= len(quote)
+    )
+    start, end = highlight if valid else (None, None)
+    return {"explanation_quote": quote, "highlight_start": start, "highlight_end": end}
+
+
 @transaction.atomic
-def _save(rows: list[tuple[dict, str, Question | None]]) -> None:
+def _save(rows: list[tuple[dict, str, Question | None]], *, user=None) -> None:
+    passages = _passages_for([item for item, _, existing in rows])
     for item, fingerprint, existing in rows:
-        question = existing or Question(fingerprint=fingerprint)
-        changed = existing is None or any(
-            getattr(existing, f) != (item.get(f) or "") for f in _FIELDS
-        )
-        if not changed:
+        if existing is not None and not _differs(existing, item):
             continue
-        passage = _passage_for(item) or (existing.passage if existing else None)
-        question.type = item["type"]
-        question.stem = item["stem"]
-        question.options = item["options"]
-        question.answer = item["answer"]
-        question.explanation = item.get("explanation") or ""
-        if isinstance(item.get("explanation_quote"), str):
-            question.explanation_quote = item["explanation_quote"]
-            highlight = item.get("highlight")
-            valid = (
-                isinstance(highlight, list)
-                and len(highlight) == 2
-                and all(isinstance(i, int) for i in highlight)
-                and 0 <= highlight[0] <= highlight[1] <= len(item["explanation_quote"])
+        ref = _passage_ref(item)
+        passage = passages.get(ref) if ref else None
+        wording = {f: item.get(f) or "" for f in revision.WORDING}
+        others = {
+            **_quote_fields(item),
+            "status": item.get("status") or Question.Status.NEEDS_REVIEW,
+        }
+        # A question already in the bank keeps its passage unless the file names one here.
+        if passage is not None or existing is None:
+            others["passage"] = passage
+            others["source"] = passage.source if passage else None
+            others["work"] = passage.source.work if passage else None
+        if existing is None:
+            question = Question.objects.create(
+                fingerprint=fingerprint,
+                curator_locked=True,
+                edited_at=timezone.now(),
+                **wording,
+                **others,
             )
-            question.highlight_start, question.highlight_end = highlight if valid else (None, None)
-        question.status = item.get("status") or Question.Status.NEEDS_REVIEW
-        question.passage = passage
-        question.source = passage.source if passage else None
-        question.work = passage.source.work if passage else None
-        question.curator_locked = True
-        question.edited_at = timezone.now()
-        if existing is not None:
-            question.version += 1
-        question.save()
+        else:
+            # The one way a question's wording changes: the old wording is kept.
+            revision.revise(
+                question=existing,
+                user=user,
+                action="question.import",
+                wording=wording,
+                also=others,
+            )
+            question = existing
         _set_links(question, item)

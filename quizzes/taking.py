@@ -33,7 +33,7 @@ from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from corpus.params import whole_number
-from quizzes import drawing, editorial, feedback_entries, finishing, review
+from quizzes import drawing, editorial, feedback_entries, finishing, review, revision
 from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
 from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
 from quizzes.prepared import PreparedQuery
@@ -852,9 +852,12 @@ class ReviewRow:
 
 def review_rows(*, attempt: Attempt, level: str) -> list[ReviewRow]:
     """One row per question of a finished attempt; three queries however many questions,
-    and two for the editorial notes when the answers are shown (two more if there are any)."""
+    and two for the editorial notes when the answers are shown (two more if there are any).
+    An answered question shows the wording its student answered (one query more when a
+    curator has changed any since: quizzes.revision)."""
     responses = {r.question_id: r for r in attempt.responses.order_by()}  # no join for order
     questions = Question.objects.select_related("passage__source").in_bulk(attempt.question_ids)
+    questions = revision.as_answered(questions=questions, responses=responses.values())
     notes = editorial.notes_by_question(questions=list(questions.values())) if level == FULL else {}
     # No query unless a question rests on a timeline or glossary entry instead of a passage.
     entries = (

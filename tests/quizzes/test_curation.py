@@ -6,7 +6,7 @@ from django.urls import reverse
 from corpus.models import AuditEntry
 from lessons.accounts import CURATORS, TEACHERS, ensure_role_groups
 from lessons.models import Citation
-from quizzes import curation
+from quizzes import curation, revision
 from quizzes.models import ItemStatistics, ProblemReport, Question, QuestionVersion
 from tests.factories import (
     make_finished_attempt,
@@ -237,7 +237,7 @@ def test_a_response_shows_the_version_its_student_answered():
     )
     response = attempt.responses.select_related("question").get()
     assert response.question_version == 1
-    assert curation.version_for(response=response).stem == "What the student saw?"
+    assert revision.version_for(response=response).stem == "What the student saw?"
 
 
 def test_bulk_publish_asks_for_confirmation_with_the_count_then_publishes(curator_client):
