@@ -58,9 +58,34 @@ _PLACE_WORDS = {
 }  # fmt: skip
 # "the party leader of Ukraine", "ambassador to Mongolia": a country or region.
 _OF_PLACE = re.compile(
-    r"\b(?:leader|president|king|queen|premier|capital|government|ruler|governor|ambassador|"
-    r"embassy|republic|people|peoples|coast|north|south|east|west|centre|center)\s+(?:of|to|in)\s+$"
+    r"\b(?:leaders?|presidents?|king|queen|premier|capital|government|rulers?|governor|"
+    r"ambassador|embassy|republic|people|peoples|coast|north|south|east|west|centre|center)"
+    r"\s+(?:of|to|in)\s+$|\brenamed\s+(?:as\s+)?$"
 )
+# Newspapers and journals: "Pravda announced" is no person. Names a reader of Soviet
+# history meets; any other is found by "the newspaper ..." before it or "printed" after it.
+NEWSPAPERS = {
+    "pravda", "izvestiia", "izvestia", "trud", "krasnaya zvezda", "komsomolskaya pravda",
+    "literaturnaya gazeta", "novy mir", "kommunist", "ogonyok", "trybuna ludu", "szabad nep",
+    "neues deutschland", "renmin ribao", "people's daily", "l'unita", "le monde",
+    "the times", "the new york times", "the observer", "the guardian", "daily worker",
+}  # fmt: skip
+_PRESS_VERBS = re.compile(r"^\s+(?:printed|carried|headlined)\b")
+# Regions, mountains and seas: "the Urals", "Siberia", "the Komi Republic". A region
+# among cities ("in the far north of Kiev") is an absurd option, so they are told apart.
+REGIONS = {
+    "siberia", "urals", "the urals", "caucasus", "the caucasus", "transcaucasia", "crimea",
+    "the crimea", "arctic", "the arctic", "kolyma", "far east", "central asia", "donbas",
+    "karelia", "kuban", "volga", "the volga", "baltic", "the baltic", "the baltics",
+    "pamirs", "altai", "carpathians", "balkans", "alps", "novaya zemlya", "kamchatka",
+    "sakhalin", "chukotka",
+}  # fmt: skip
+_REGION_HEADS = {
+    "republic", "region", "oblast", "krai", "territory", "province", "mountains", "peninsula",
+    "islands", "island", "sea", "steppe", "basin", "valley", "river",
+}  # fmt: skip
+# "the Urals town of Asbest", "the Kuban region": a name before a place's noun is a region.
+_REGION_AFTER = re.compile(r"^\s+(?:town|city|region|mountains|district|province|coast)\b")
 # "Dora Lazurkina, an old Bolshevik who ...", "Shelepin, the chairman of the KGB": a person.
 _PERSON_APPOSITION = re.compile(
     r"^,\s+(?:an?\s+(?:[\w-]+\s+){0,4}(?:who|whose)\b|the\s+(?:[\w-]+\s+){0,3}"
@@ -68,6 +93,9 @@ _PERSON_APPOSITION = re.compile(
     r"ambassador|founder|editor|marshal|general|wife|husband|son|daughter)\b)"
 )
 _PLACE_NOUNS = ("city of", "town of", "village of", "region of", "republic of", "capital,")
+_CITY_NOUNS = ("city of", "town of", "village of", "capital,", "city", "town")
+PERIODICAL, REGION, CITY = "a periodical", "a region", "a city or town"
+_SORTS = {PERIODICAL: "press", REGION: "region", CITY: "city"}
 _ORG_HEADS = {
     "academy", "agency", "army", "assembly", "bank", "bureau", "church", "comintern",
     "commission", "committee", "congress", "council", "court", "embassy", "front", "government",
@@ -347,9 +375,23 @@ def _hint(name: str, *, before: str, after: str, title: list[str]) -> tuple[str,
     if name.lower() in COUNTRY_LIKE:
         return PLACE, "a country"
     if re.search(r"\b(?:magazine|newspaper|journal|daily|weekly|agency)\s+[*_“\"']?$", before):
-        return ORGANIZATION, "a periodical"
-    if _acronym(name) or head in _ORG_HEADS or any(w.lower() in _ORG_HEADS for w in words[1:]):
+        return ORGANIZATION, PERIODICAL
+    if fold(name) in NEWSPAPERS or (not title and _PRESS_VERBS.match(after)):
+        return ORGANIZATION, PERIODICAL
+    if re.search(r"[\"“]$", before.rstrip()) and re.match(r"^[,.]?[\"”]", after):
+        return "adjective", ""  # a title in quotation marks ("The Forty Days of Kengir")
+    # "Institute of Economics", "Presidium of the Supreme Soviet": the head comes first.
+    heads = {w.lower() for w in words[1:]}
+    if " of " in name:
+        heads.add(words[0].lower())
+    if len(words) > 1 and head == "soviet":
+        heads.add(head)  # "the Supreme Soviet"
+    if _acronym(name) or head in _ORG_HEADS or heads & _ORG_HEADS:
         return ORGANIZATION, "organization word"
+    if len(words) == 1 and head in _REGION_HEADS:
+        return "adjective", ""  # "the Republic": a common noun, no name
+    if fold(name) in REGIONS or head in _REGION_HEADS or _REGION_AFTER.match(after):
+        return PLACE, REGION
     if title and title[0] not in ("First",):
         return PERSON, f"title {' '.join(title)}"
     if len(words) == 1 and re.match(r"\s+[a-z]", after) and _DEMONYM.search(name.lower()):
@@ -362,6 +404,8 @@ def _hint(name: str, *, before: str, after: str, title: list[str]) -> tuple[str,
         return PLACE, "a place's noun before it"
     last_words = before.rstrip().split()
     previous = last_words[-1].lower() if last_words else ""
+    if before.rstrip().lower().endswith(_CITY_NOUNS):
+        return PLACE, CITY
     if previous in _PLACE_WORDS or before.rstrip().lower().endswith(_PLACE_NOUNS):
         return PLACE, f"after '{previous}'"
     if _PERSON_VERBS.match(after):
@@ -390,6 +434,9 @@ class Entity:
     title: str = ""
     passages: list[int] = field(default_factory=list)  # indices into the passages given
     evidence: list[str] = field(default_factory=list)
+    # What sort of place or organization, when the text says: "region" (the Urals, the
+    # Komi Republic), "city" (the town of Asbest), "press" (Pravda); "" otherwise.
+    sort: str = ""
 
     @property
     def short(self) -> str:
@@ -463,6 +510,7 @@ def discover_entities(
         evidence = {span.evidence for _, span in mentions if span.evidence}
         if not evidence:
             evidence = {"listed with names of its kind"}
+        sort = next((v for k, v in _SORTS.items() if k in evidence), "")
         entities.append(
             Entity(
                 slug=slugify(fold(name))[:80] or "name",
@@ -472,6 +520,7 @@ def discover_entities(
                 title=titles[0] if titles else "",
                 passages=sorted({i for i, _ in mentions}),
                 evidence=sorted(evidence),
+                sort=sort if kind != PERSON else "",
             )
         )
     entities.sort(key=lambda e: (min(e.passages), e.slug))

@@ -33,6 +33,8 @@ MAX_TITLE_WORDS = 14
 _CLAUSE_END = re.compile(
     r"\s+(?:while|as|after|before|because|when|although|until|so that)\s+|;\s+|,\s+(?:which|who|and|but|while|after)\s+|:\s+"
 )
+# "as Soviet troops moved ...": "as" opening a clause (a verb within a few words).
+_AS_CLAUSE = re.compile(r"(?:\S+\s+){0,3}?(?:[a-z]+ed|was|were|had|became|began|went|came|fell)\b")
 _PASSIVE = re.compile(r"\b(was|were)\s+(?=(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ght|lt|nt|de)\b)")
 _PRONOUN = re.compile(r"^(?:he|she)\b", re.I)
 _OTHER_PRONOUN = re.compile(r"^(?:it|they|this|these|those|there|its|their)\b", re.I)
@@ -65,10 +67,23 @@ def _readable() -> list[Passage]:
 
 
 def _sentence_with(text: str, start: int) -> str:
-    for a, b in discovery.sentence_spans(text):
+    """The sentence of `text` holding offset `start`, with the sentence before it when it
+    says "he" or "it" before naming anyone ("Zhukov's triumph was brief. On 26 October
+    1957 ... he was dismissed"): the quote is the entry's first description."""
+    spans = discovery.sentence_spans(text)
+    for i, (a, b) in enumerate(spans):
         if a <= start < b:
+            if i and _POINTS_BACK.search(text[a:b]):
+                a = spans[i - 1][0]
             return text[a:b].strip()
     return text.strip()
+
+
+# "he", "she", "it", "they" (not "it was clear that"): whom or what, the sentence before says.
+_POINTS_BACK = re.compile(
+    r"\b(?:he|she|him|his|her|it|its|they|them|their)\b(?!\s+(?:is|was)\s+(?:clear|known|true))",
+    re.I,
+)
 
 
 @transaction.atomic
@@ -194,7 +209,9 @@ def dated_events(text: str, *, persons: Iterable[str] = ()) -> list[DatedEvent]:
         subject = _subject_before(before.rstrip(), people)
         title = headline(sentence, found.text, subject=subject)
         if title:
-            events.append(DatedEvent(title, found.date, found.precision, found.text, sentence))
+            start = text.find(sentence, a)
+            quote = _sentence_with(text, start) if start >= 0 else sentence
+            events.append(DatedEvent(title, found.date, found.precision, found.text, quote))
     return events
 
 
@@ -221,7 +238,12 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
     text = sentence.rstrip(".").strip()
     clauses = [c for c in _CLAUSE_SPLIT.split(text) if c and not _CLAUSE_SPLIT.fullmatch(c)]
     clause = next((c for c in clauses if date_text in c), "")
-    lead = re.match(rf"^(?:[Oo]n|[Ii]n|[Bb]y)\s+{re.escape(date_text)},?\s+", clause)
+    # ("By September 1958 more than 4 million had left": a total reached, not an event.)
+    lead = re.match(
+        rf"^(?:(?:[Ee]arly |[Ll]ate )?[Oo]n(?: the (?:night|morning|evening|eve) of)?|[Ii]n)"
+        rf"\s+{re.escape(date_text)},?\s+",
+        clause,
+    )
     tail = re.search(rf",?\s+(?:on|in)\s+{re.escape(date_text)}$", clause)
     if lead:
         clause = clause[lead.end() :]
@@ -229,10 +251,43 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
         clause = clause[: tail.start()]
     else:
         return ""
-    cut = _CLAUSE_END.search(clause)
-    if cut:
+    # "after an official visit to Yugoslavia, he was dismissed": the opening phrase says
+    # when or why, the headline what happened.
+    clause = _OPENING_PHRASE.sub("", clause, count=1)
+    for cut in _CLAUSE_END.finditer(clause):
+        if cut.group(0).strip() == "as" and not _AS_CLAUSE.match(clause, cut.end()):
+            continue  # "replaced as party leader by Gerő": a role, not "as troops moved"
         clause = clause[: cut.start()]
-    clause = _PASSIVE.sub("", clause, count=1).strip(" ,")
+        break
+    # "Stalingrad, the city of the great battle, was renamed": the apposition goes, and
+    # so does a participle's phrase (", arguing that ...").
+    clause = _INNER_APPOSITION.sub(" ", clause)
+    clause = re.sub(r",\s+[a-z]+ing\b.*$", "", clause)
+    # "opened the congress with a report that renewed ...": the report's content goes,
+    # what was said stays ("announced that Hungary would leave").
+    for cut in _RELATIVE.finditer(clause):
+        if _SAID_BEFORE.search(clause[: cut.start()]):
+            break
+        if len(clause[: cut.start()].split()) >= 4:
+            clause = clause[: cut.start()]
+            break
+    if len(clause.split()) > MAX_TITLE_WORDS:
+        comma = re.search(r"^(?:\S+\s+){4,}?\S+?(?=,\s)", clause)
+        clause = comma.group(0) if comma else clause
+    # The main verb comes within the first few words: "(Mátyás Rákosi) had been replaced",
+    # not "cases in which confessions had been forced".
+    head = " ".join(clause.split()[:6])
+    passive = bool(_PASSIVE.search(head) or re.search(r"\bhad been\s", head))
+    if re.search(r"\bhad been\s", head):
+        clause = re.sub(r"\bhad been\s+(?=[a-z]+(?:ed|en|wn)\b)", "", clause, count=1)
+    elif _PASSIVE.search(head):
+        clause = _PASSIVE.sub("", clause, count=1)
+    clause = clause.strip(" ,")
+    # "At Rechlag a strike began": the place goes after what happened there.
+    place = re.match(r"^(At|In|Near)\s+((?:[A-Z][\w'-]*\s+)+)(?=[a-z])", clause)
+    if place and not _PRONOUN.match(clause[place.end() :]):
+        where = f"{place.group(1).lower()} {place.group(2).strip()}"
+        clause = f"{clause[place.end() :]} {where}"
     if _OTHER_PRONOUN.match(clause):
         return ""  # "It was approved unanimously": what "it" is needs the sentence before
     if _PRONOUN.match(clause):
@@ -244,12 +299,103 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
         return ""
     if words[-1].lower() in _DANGLING or '"' in clause or "“" in clause:
         return ""
+    if not _HAS_VERB.search(" ".join(words[1:])):
+        return ""  # "The Special Board of the security police": a name, not an event
+    if not passive:  # "Nagy tried in secret and executed" is a headline already
+        clause = present_tense(clause)
     return clause[:1].upper() + clause[1:]
+
+
+# A verb of the clause: a past or a participle, or a present (after the subject).
+_HAS_VERB = re.compile(
+    r"\b(?:[a-z]+ed|[a-z]+en|[a-z]+[^s]s|became|began|broke|brought|chose|came|fell|fled|"
+    r"flew|gave|went|held|led|made|met|rose|sent|spoke|took|told|won|wrote|lost|left|sat|"
+    r"stood|ran|drew|found|kept|paid|said|saw|shot|threw|fought|built|knew|grew|withdrew|"
+    r"had|was|were)\b"
+)
+
+
+_OPENING_PHRASE = re.compile(
+    r"^(?:after|before|during|following|despite|while|when|once|at the end of|"
+    r"at the start of)\b[^,]{0,80},\s+",
+    re.I,
+)
+_INNER_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,]{3,60},\s+")
+_SAYING = r"announced|said|declared|promised|warned|argued|told|claimed|insisted|reported|wrote"
+_RELATIVE = re.compile(r"(?:\s+(?:in|of|to|by|for|with|from|on|at))?\s+(?:that|which|who|whose)\s+")
+_SAID_BEFORE = re.compile(rf"\b(?:{_SAYING})$")
+# Past forms that do not end in "-ed", and what a headline says instead.
+_IRREGULAR_PRESENT = {
+    "became": "become", "began": "begin", "broke": "break", "brought": "bring",
+    "chose": "choose", "came": "come", "fell": "fall", "fled": "flee", "flew": "fly",
+    "gave": "give", "went": "go", "held": "hold", "led": "lead", "made": "make",
+    "met": "meet", "rose": "rise", "sent": "send", "spoke": "speak", "took": "take",
+    "told": "tell", "won": "win", "wrote": "write", "lost": "lose", "left": "leave",
+    "sat": "sit", "stood": "stand", "ran": "run", "drew": "draw", "found": "find",
+    "kept": "keep", "paid": "pay", "said": "say", "saw": "see", "threw": "throw",
+    "fought": "fight", "built": "build", "knew": "know", "grew": "grow", "withdrew":
+    "withdraw", "overthrew": "overthrow", "undertook": "undertake", "struck": "strike",
+    "swore": "swear", "sought": "seek", "bought": "buy", "sold": "sell",
+}  # fmt: skip
+
+
+def _base_of(past: str) -> str:
+    """The base form of a regular past ("replaced" -> "replace", "stopped" -> "stop",
+    "carried" -> "carry"): the most common English word among the possible ones."""
+    stem = past[:-2]
+    candidates = [stem, past[:-1], stem + "e"]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        candidates.append(stem[:-1])
+    if stem.endswith("i"):
+        candidates.append(stem[:-1] + "y")
+    return max(candidates, key=lambda w: (discovery.zipf(w), -len(w)))
+
+
+def _third_person(base: str) -> str:
+    if base in ("be", "have"):
+        return {"be": "is", "have": "has"}[base]
+    if re.search(r"(?:s|sh|ch|x|z|o)$", base):
+        return base + "es"
+    if re.search(r"[^aeiou]y$", base):
+        return base[:-1] + "ies"
+    return base + "s"
+
+
+def present_tense(clause: str) -> str:
+    """A headline in the present, as the timeline writes them: "Bulganin lost the
+    premiership to Khrushchev" -> "Bulganin loses the premiership to Khrushchev", "Soviet
+    forces attacked Budapest" -> "Soviet forces attack Budapest". A passive headline
+    ("Nagy tried in secret and executed") or one whose verb is not found stays as it is."""
+    words = clause.split()
+    for i, word in enumerate(words[1:6], start=1):
+        low = word.lower()
+        if not word.islower() or not low.isalpha():
+            continue
+        if low in _IRREGULAR_PRESENT:
+            base = _IRREGULAR_PRESENT[low]
+        elif low.endswith("ed") and len(low) > 4:
+            base = _base_of(low)
+        else:
+            continue
+        subject = words[:i]
+        # "Soviet forces", "Molotov and Kaganovich": many do it; "Molotov alone": one.
+        last = next((w for w in reversed(subject) if not w.endswith("ly") and w != "alone"), "")
+        plural = " and " in f" {' '.join(subject)} " or (
+            last.islower() and last.endswith("s") and not last.endswith("ss")
+        )
+        if i == 1 and words[0][:1].isupper() and words[0].endswith("s") and words[0].islower():
+            plural = True
+        verb = base if plural else _third_person(base)
+        rest = " ".join(words[i + 1 :]).replace(" would ", " will ")
+        return " ".join([*subject, verb, rest]).strip()
+    return clause
 
 
 # A sentence's clauses: "..., and on 21 October 1956 he was elected ..." holds two events.
 _CLAUSE_SPLIT = re.compile(r"(,\s+and\s+|;\s+|,\s+but\s+|,\s+while\s+)")
-_DANGLING = {"was", "were", "of", "the", "a", "an", "in", "and", "to", "that", "by", "with"}
+_DANGLING = {
+    "was", "were", "of", "the", "a", "an", "in", "and", "to", "that", "by", "with", "it", "them",
+}  # fmt: skip
 
 
 # --- decisions ---------------------------------------------------------------------------------

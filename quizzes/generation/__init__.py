@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from quizzes.generation import (
+    appositions,
     chronology,
     claim_source,
     cloze_date,
@@ -23,6 +24,7 @@ from quizzes.generation import (
     cloze_quantity,
     compare_renderings,
     disagreement,
+    document_chronology,
     entry_clozes,
     event_questions,
     event_statements,
@@ -59,6 +61,10 @@ GENERATORS: tuple[ModuleType, ...] = (
     source_attribution,
     chronology,
     compare_renderings,
+    # A new document before the timeline and glossary cover it: who held an office, and
+    # the order of its own dated sentences.
+    appositions,
+    document_chronology,
     # What happened, resting on timeline and glossary entries that cite reference works.
     event_questions,
     term_questions,

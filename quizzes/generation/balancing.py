@@ -3,9 +3,11 @@
 Three rules, each about the bank as a student meets it, lesson by lesson (a lesson is a
 group of passages, `quizzes.passage_groups`; the whole bank counts as one more group):
 
-* `select_fillers`: true/false and source attribution fill gaps. At most one of them per
-  passage, none for a passage other questions already cite `WELL_COVERED` times; where a
-  passage offers a true and a false statement, the one its lessons are short of.
+* `select_fillers`: true/false and source attribution fill gaps. True/false statements of
+  up to `STATEMENTS_PER_PASSAGE` different sentences of a passage (one where other
+  questions already cite it `WELL_COVERED` times), each true or false as the passage's
+  lessons are short of; source attribution only where no statement is and the passage
+  is not well covered.
 * `balance_true_false`: between 40 and 60 % of a lesson's true/false questions are true
   (or as near as an odd count allows), so answering "false" every time scores no better
   than chance. Surplus statements wait for a curator.
@@ -32,6 +34,9 @@ FILLER_TYPES = ("true_false", "source_attribution")
 CAPPED = "capped: the passage already has questions"
 FILLERS_PER_PASSAGE = 1
 WELL_COVERED = 3
+# True/false statements of different sentences a passage may have (one if it is well
+# covered by other questions): a paragraph of dated facts is worth more than one.
+STATEMENTS_PER_PASSAGE = 2
 TRUE_SHARE = (0.4, 0.6)
 HELD_TRUE_FALSE = "held: keeps true and false statements balanced in its lesson"
 HELD_KEY = "held: its answer is already the key of 5 % of its lesson's questions"
@@ -78,9 +83,10 @@ def select_fillers(
     *,
     threshold: float = DEFAULT_PUBLISH_THRESHOLD,
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """(kept, capped): at most `FILLERS_PER_PASSAGE` filler per passage, none where other
-    published questions cite the passage `WELL_COVERED` times; a true/false statement
-    before source attribution, true or false as the passage's lessons need."""
+    """(kept, capped): per passage, statements of up to `STATEMENTS_PER_PASSAGE` sentences
+    (one where other published questions cite the passage `WELL_COVERED` times), one
+    version of each, true or false as the passage's lessons need; else one source
+    attribution where the passage is not well covered."""
     substantive: Counter[str] = Counter()
     for c in accepted:
         if not _is_filler(c) and publishable(c, threshold):
@@ -92,8 +98,6 @@ def select_fillers(
     lean: Counter[int] = Counter()  # per group: false statements kept minus true ones
     keep: set[str] = set()
     for ref in sorted(by_passage):
-        if substantive[ref] >= WELL_COVERED:
-            continue
         options = sorted(
             by_passage[ref],
             key=lambda c: (not publishable(c, threshold), -c.quality_score, c.fingerprint),
@@ -101,19 +105,33 @@ def select_fillers(
         statements = [c for c in options if c.type == "true_false"]
         chosen: list[Candidate] = []
         if statements:
+            # A statement tests a fact of its own sentence, so a well-covered passage may
+            # have one too: one version of each of a few sentences, as the lessons need.
+            wanted = STATEMENTS_PER_PASSAGE if substantive[ref] < WELL_COVERED else 1
+            wanted = min(wanted, _fact_sentences(statements))
             member = memberships(statements[0], groups)
-            want_true = sum(lean[g] for g in member) > 0
-            statements.sort(key=lambda c: (not publishable(c, threshold), _is_true(c) != want_true))
-            chosen = statements[:FILLERS_PER_PASSAGE]
-            for c in chosen:
+            said: set[str] = set()
+            while len(chosen) < wanted:
+                want_true = sum(lean[g] for g in member) > 0
+                left = [c for c in statements if c.identity[1] not in said]
+                if not left:
+                    break
+                left.sort(key=lambda c: (not publishable(c, threshold), _is_true(c) != want_true))
+                c = left[0]
+                chosen.append(c)
+                said.add(c.identity[1])
                 for g in memberships(c, groups):
                     lean[g] += -1 if _is_true(c) else 1
-        else:
+        elif substantive[ref] < WELL_COVERED:
             chosen = options[:FILLERS_PER_PASSAGE]
         keep.update(c.fingerprint for c in chosen)
     kept = [c for c in accepted if not _is_filler(c) or c.fingerprint in keep]
     capped = [c for c in accepted if _is_filler(c) and c.fingerprint not in keep]
     return kept, capped
+
+
+def _fact_sentences(statements: list[Candidate]) -> int:
+    return len({c.identity[1] for c in statements})
 
 
 def _is_filler(c: Candidate) -> bool:

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from corpus.models import Passage
+from corpus.models import Passage, Work
 from quizzes.generation.candidates import Candidate, explanation_for
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import split_sentences, straighten_quotes, word_count
-from quizzes.generation.statements import standalone_problem
+from quizzes.generation.statements import ANAPHORA, standalone_problem
 
 BLANK = "_____"
 # Initials before a surname ("V. I. Lenin", "V.I Lenin") belong to the blank: left in the
@@ -66,7 +66,8 @@ def blank(
     blanked = excerpt[:start] + BLANK + excerpt[end:]
     label = corpus.source_label(sentence.passage)
     about = f", about {about}" if about else ""
-    stem = f"Which {what} completes this sentence from {label}{about}? “{blanked}”"
+    these = "these sentences" if len(split_sentences(text)) > 1 else "this sentence"
+    stem = f"Which {what} completes {these} from {label}{about}? “{blanked}”"
     return Blanked(
         stem=stem,
         excerpt=excerpt,
@@ -91,7 +92,49 @@ def standalone(*, corpus: CorpusSnapshot, sentence: Sentence, persons=()) -> str
         terms=corpus.terms,
         work_kind=corpus.work_of(sentence.passage).kind,
         persons=persons,
+        anaphoric=True,
+        known=known_title(corpus, sentence.passage),
     )
+
+
+def known_title(corpus: CorpusSnapshot, passage: Passage) -> str:
+    """What the stem's name for the work tells a reader ("the congress" of a document
+    called "... the 22nd Party Congress of 1961")."""
+    work = corpus.work_of(passage)
+    return f"{corpus.source_label(passage)} {work.title} {_IMPLIED.get(work.kind, '')}"
+
+
+# What every reader of these works knows they are about: the speech was made to the 20th
+# Congress; the resolution is the Central Committee's decision.
+_IMPLIED = {
+    Work.Kind.SPEECH: "congress delegates report speech",
+    Work.Kind.RESOLUTION: "resolution decision",
+}
+MAX_PAIR_WORDS = 45
+_FIXED_BY_CONTEXT = {"pronoun without antecedent", ANAPHORA}
+
+
+def in_context(
+    *, corpus: CorpusSnapshot, sentence: Sentence, persons=()
+) -> tuple[Sentence | None, str | None]:
+    """The text a stem quotes to ask about `sentence` (offsets of `persons` in it): the
+    sentence alone if it stands alone; else with the sentence before it, when that says
+    who "he" is or what "it" or "the decree" is ("Zhukov's triumph was brief. On 26
+    October 1957 ... he was dismissed ..."); else (None, why not)."""
+    problem = standalone(corpus=corpus, sentence=sentence, persons=persons)
+    if problem not in _FIXED_BY_CONTEXT:
+        return (sentence, None) if problem is None else (None, problem)
+    before = [(a, b) for a, b in split_sentences(sentence.passage.text) if b <= sentence.start]
+    if not before:
+        return None, problem
+    start = before[-1][0]
+    pair = Sentence(sentence.passage, start, sentence.end)
+    if word_count(pair.text) > MAX_PAIR_WORDS:
+        return None, problem
+    shift = sentence.start - start
+    if standalone(corpus=corpus, sentence=pair, persons=[p + shift for p in persons]):
+        return None, problem
+    return pair, None
 
 
 def trivial_penalty(excerpt: str) -> float:

@@ -24,9 +24,9 @@ from quizzes.generation.candidates import (
 from quizzes.generation.cloze import (
     blank,
     cloze_candidate,
+    in_context,
     occurrence,
     sentences,
-    standalone,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import contains_phrase
@@ -119,9 +119,51 @@ def precision(style: str) -> str:
     return {"mdy": "day", "dmy": "day", "my": "month", "y": "year"}[style]
 
 
+# "from 17 to 31 October 1961", "between 4 and 10 March": the second day closes a range
+# whose start is no date of its own, so an option before it would be impossible.
+_RANGE_START = re.compile(r"\b(?:from|between)\s+\d{1,2}(?:\s+[A-Z][a-z]+)?\s+(?:to|and|-|–)\s*$")
+
+
+def range_end(text: str, start: int) -> bool:
+    """Whether the date at `start` closes a range whose first day is written without it."""
+    return bool(_RANGE_START.search(text[max(0, start - 40) : start]))
+
+
+def _order_key(value: datetime.date, style: str) -> tuple[int, ...]:
+    return {"y": (value.year,), "my": (value.year, value.month)}.get(
+        style, (value.year, value.month, value.day)
+    )
+
+
+def _compare(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    n = min(len(a), len(b))
+    return (a[:n] > b[:n]) - (a[:n] < b[:n])
+
+
+def consistent(value: datetime.date, *, answer: FoundDate, others: list[FoundDate]) -> bool:
+    """Whether `value` could stand where `answer` stands beside the sentence's other dates:
+    on the same side of each as the answer ("arrested on 26 June 1953 and shot in _____"
+    never offers March 1953), at the precision both are written in."""
+    mine = _order_key(value, answer.style)
+    key = _order_key(answer.date, answer.style)
+    for other in others:
+        theirs = _order_key(other.date, other.style)
+        side = _compare(key, theirs)
+        if side and _compare(mine, theirs) != side:
+            return False
+    return True
+
+
 def distractors_for(
-    *, answer: FoundDate, pool: dict[str, set[datetime.date]], passage_text: str, rng: random.Random
+    *,
+    answer: FoundDate,
+    pool: dict[str, set[datetime.date]],
+    passage_text: str,
+    rng: random.Random,
+    others: list[FoundDate] = (),
 ) -> tuple[list[str], int]:
+    """Three dates for `answer`; how many were derived from it rather than the corpus.
+    `others` are the sentence's other dates: every distractor keeps its order with them."""
     texts: list[str] = []
     derived = 0
 
@@ -130,6 +172,8 @@ def distractors_for(
         if value == answer.date or text in texts or text == answer.text:
             return False
         if contains_phrase(passage_text, text) or abs(value.year - answer.date.year) > ERA_YEARS:
+            return False
+        if not consistent(value, answer=answer, others=list(others)):
             return False
         texts.append(text)
         return True
@@ -154,23 +198,34 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         ref = passage_ref(passage)
         for sentence in sentences(passage):
             dates = find_dates(sentence.text)
-            problem = standalone(corpus=corpus, sentence=sentence) if dates else None
+            shown, problem = in_context(corpus=corpus, sentence=sentence) if dates else (None, "")
+            shift = sentence.start - shown.start if shown else 0
+            context_dates = find_dates(shown.text[:shift]) if shift else []
             for found in dates:
                 if problem:
                     yield Rejection(NAME, problem, sentence.text[:120], ref)
                     continue
+                if range_end(sentence.text, found.start):
+                    yield Rejection(NAME, "the end of a range of days", found.text, ref)
+                    continue
                 r = item_rng(base, ref, str(sentence.start), found.text)
                 distractors, derived = distractors_for(
-                    answer=found, pool=pool, passage_text=passage.text, rng=r
+                    answer=found,
+                    pool=pool,
+                    passage_text=passage.text,
+                    rng=r,
+                    # the sentence's other dates, and those of the sentence shown before
+                    # it: "sent a draft on 26 March ... The decree was issued on _____"
+                    others=[d for d in dates if d is not found] + context_dates,
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", found.text, ref)
                     continue
                 blanked = blank(
                     corpus=corpus,
-                    sentence=sentence,
-                    start=found.start,
-                    end=found.end,
+                    sentence=shown,
+                    start=found.start + shift,
+                    end=found.end + shift,
                     what="date" if found.style != "y" else "year",
                 )
                 options, answer = shuffled_options(

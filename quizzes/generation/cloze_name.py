@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from corpus import discovery
 from corpus.models import GlossaryTerm
+from quizzes.generation import name_choice
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -30,17 +31,12 @@ from quizzes.generation.cloze import (
     INITIALS,
     blank,
     cloze_candidate,
+    in_context,
     sentences,
-    standalone,
     word_bounded,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
-from quizzes.generation.glossary_choice import (
-    NAMED_KINDS,
-    all_spellings,
-    display,
-    like_terms,
-)
+from quizzes.generation.glossary_choice import NAMED_KINDS, all_spellings, display
 from quizzes.generation.statements import in_cult_phrase
 from quizzes.models import Question
 
@@ -72,8 +68,22 @@ def _first_name_before(text: str) -> bool:
     )
 
 
+_QUOTED_TITLE = re.compile(r"[\"“]([A-Z][^\"“”]{2,80})[\"”]")
+
+
+def _in_quoted_title(text: str, index: int) -> bool:
+    """Whether `index` falls in a title in quotation marks ("The Forty Days of Kengir")."""
+    return any(
+        m.start() < index < m.end()
+        and len(m.group(1).split()) <= 10
+        and not m.group(1).endswith((".", ","))
+        for m in _QUOTED_TITLE.finditer(text)
+    )
+
+
 _TITLE_BEFORE = re.compile(
-    r"\b(?:General|Marshal|Cardinal|Admiral|Colonel|Premier|President|Bishop|Minister|Secretary)\s+$"
+    r"\b(?:(?:First|Prime|Deputy|Foreign|Vice|Lieutenant|Major|Field)\s+)?"
+    r"(?:General|Marshal|Cardinal|Admiral|Colonel|Premier|President|Bishop|Minister|Secretary)\s+$"
 )
 _WHAT = {
     GlossaryTerm.Kind.PERSON: "name",
@@ -118,14 +128,15 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 continue
             if term.slug in used_terms or sentence.start in used_sentences:
                 continue
-            if is_discovered(term) and _TITLE_BEFORE.search(sentence.text[: match.start()]):
-                # "General _____": a cardinal or a premier among the options is absurd.
-                yield Rejection(
-                    NAME, "a title before the blank narrows the options", term.slug, ref
-                )
-                continue
+            if _in_quoted_title(sentence.text, match.start()):
+                continue  # "The Forty Days of Kengir": a work's title, not the place
             start = match.start()
-            if _first_name_before(sentence.text[:start]):
+            # "Marshal _____" gives its key away among civilians, and a cardinal among party
+            # leaders is absurd: the title is blanked with the name.
+            title = _TITLE_BEFORE.search(sentence.text[:start])
+            if title:
+                start = title.start()
+            elif _first_name_before(sentence.text[:start]):
                 # "the Premier, Nikolai _____": the first name left in the stem gives it away
                 yield Rejection(NAME, "a first name before the blank", term.slug, ref)
                 continue
@@ -134,16 +145,24 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 start = initials.start()
             shown_in_text = sentence.text[start : match.end()]
             is_person = term.kind == GlossaryTerm.Kind.PERSON
-            problem = standalone(
+            shown, problem = in_context(
                 corpus=corpus, sentence=sentence, persons=[start] if is_person else []
             )
             if problem:
                 yield Rejection(NAME, problem, sentence.text[:120], ref)
                 continue
-            short = len(shown_in_text.split()) == 1 and term.kind == GlossaryTerm.Kind.PERSON
+            shift = sentence.start - shown.start
+            name_shown = sentence.text[title.end() if title else start : match.end()]
+            short = len(name_shown.split()) == 1 and term.kind == GlossaryTerm.Kind.PERSON
             r = item_rng(base, ref, term.slug)
-            others, penalty = like_terms(
-                corpus=corpus, answer=term, avoid_text=passage.text, rng=r, short=short
+            others, penalty = name_choice.choose(
+                corpus=corpus,
+                answer=term,
+                passage=passage,
+                rng=r,
+                short=short,
+                ignore_calling=bool(title),
+                sentence=sentence.text,
             )
             if len(others) < 3:
                 yield Rejection(
@@ -153,9 +172,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             answer_text = display(term, short=short)
             blanked = blank(
                 corpus=corpus,
-                sentence=sentence,
-                start=start,
-                end=match.end(),
+                sentence=shown,
+                start=start + shift,
+                end=match.end() + shift,
                 what=_WHAT[term.kind],
             )
             options, answer = shuffled_options(

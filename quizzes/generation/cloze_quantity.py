@@ -39,9 +39,9 @@ from quizzes.generation.cloze import (
     blank,
     cloze_candidate,
     earlier_sentences,
+    in_context,
     occurrence,
     sentences,
-    standalone,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import contains_phrase, split_sentences
@@ -329,7 +329,8 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
     for passage in corpus.passages:
         for sentence in sentences(passage):
             figures = find_figures(sentence.text)
-            problem = standalone(corpus=corpus, sentence=sentence) if figures else None
+            shown, problem = in_context(corpus=corpus, sentence=sentence) if figures else (None, "")
+            shift = sentence.start - shown.start if shown else 0
             for figure in figures:
                 ref = passage_ref(passage)
                 if problem:
@@ -358,9 +359,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     continue
                 blanked = blank(
                     corpus=corpus,
-                    sentence=sentence,
-                    start=figure.start,
-                    end=figure.end,
+                    sentence=shown,
+                    start=figure.start + shift,
+                    end=figure.end + shift,
                     what="figure",
                     about=about,
                 )

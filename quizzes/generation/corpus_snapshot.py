@@ -25,6 +25,7 @@ from corpus.models import (
     TimelineEvent,
     Work,
 )
+from quizzes.generation import name_kinds
 from quizzes.generation.editorial_data import EditorialData, load_editorial
 from quizzes.generation.sentences import normalise
 
@@ -235,10 +236,13 @@ def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = froze
         if p.quality == Passage.Quality.GOOD
         and p.kind in (Passage.Kind.BODY, Passage.Kind.QUOTATION)
     ]
-    known = {s: t.kind for t in snapshot.terms for s in t.spellings if s}
+    # A glossary name without a role (a proposal approved as found) is looked for too, so
+    # it keeps the role, and the distractors, it had as a discovered name.
+    known = {s: t.kind for t in snapshot.terms if t.role for s in t.spellings if s}
     taken = {t.slug for t in snapshot.terms}
     found = discovery.discover_entities(passages=[p.text for p in texts], known=known)
     countries = _countries() if found else frozenset()
+    by_slug = {e.slug: e for e in found}
     for entity in found:
         if entity.slug in rejected or entity.slug in taken:
             continue
@@ -271,7 +275,9 @@ def add_discovered(snapshot: CorpusSnapshot, *, rejected: frozenset[str] = froze
             if ref in texts_by_ref
         )
         if works:
-            entity = discovery.Entity(slug=term.slug, name=term.name, kind=term.kind)
+            entity = by_slug.get(term.slug) or discovery.Entity(
+                slug=term.slug, name=term.name, kind=term.kind
+            )
             work = max(works, key=lambda w: (works[w], w))
             term.role = _role(entity, work=work, countries=countries or _countries())
     snapshot.__dict__.pop("_mentions_by_work", None)  # recounted with the new names
@@ -284,8 +290,14 @@ def _role(entity: discovery.Entity, *, work: str, countries: frozenset[str]) -> 
     glossary's countries; a person among the people named in the same document, then in
     any; any other place or an organization only among those of the same document: a
     region among cities or a party among alliances would be absurd options."""
+    if entity.kind == GlossaryTerm.Kind.PLACE and name_kinds.republic_of(entity.name):
+        return name_kinds.REPUBLIC_ROLE  # a Soviet republic among the others, never the USSR
     if entity.kind == GlossaryTerm.Kind.PLACE and discovery.fold(entity.name) in countries:
         return "country"
+    if entity.kind == GlossaryTerm.Kind.ORGANIZATION and entity.sort == "press":
+        return "press"  # Pravda among the glossary's newspapers
+    if entity.kind == GlossaryTerm.Kind.PLACE and entity.sort == "region":
+        return f"{DISCOVERED}.region@{work}"  # "the Urals" among regions, not cities
     if entity.kind == GlossaryTerm.Kind.PERSON:
         # A soldier or a churchman is asked among his kind: a cardinal is not a party leader.
         calling = entity.title.lower() if entity.title.lower() in _CALLINGS else ""

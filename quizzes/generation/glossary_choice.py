@@ -56,6 +56,10 @@ def all_spellings(term: GlossaryTerm) -> list[str]:
 
 
 def _family(role: str) -> str:
+    if role.startswith("discovered"):
+        # A name the glossary lacks is asked among its own document's names
+        # (name_choice), never widened to another document's.
+        return role
     return role.split("-", 1)[0] if role else ""
 
 
@@ -65,6 +69,17 @@ def _is_variant(a: GlossaryTerm, b: GlossaryTerm) -> bool:
         return True
     # Another name of the same body (`same_as`: the Presidium was the Political Bureau).
     return b.slug in (a.same_as or []) or a.slug in (b.same_as or [])
+
+
+def _one_name_each(terms: list[GlossaryTerm], rng: random.Random) -> list[GlossaryTerm]:
+    """The terms shuffled, keeping one of the union's names ("USSR", "Soviet Union"): two
+    names of one country among the options are one option twice."""
+    rng.shuffle(terms)
+    union = [t for t in terms if normalise(t.name) in UNION]
+    return [t for t in terms if t not in union[1:]]
+
+
+UNION = {"ussr", "soviet union", "the soviet union", "u s s r"}
 
 
 def like_terms(
@@ -93,8 +108,9 @@ def like_terms(
         shown = display(term, short=short)
         return normalise(shown) != normalise(display(answer, short=short))
 
-    same_role = [t for t in corpus.terms if t.role == answer.role and eligible(t)]
-    rng.shuffle(same_role)
+    same_role = _one_name_each(
+        [t for t in corpus.terms if t.role == answer.role and eligible(t)], rng
+    )
     if len(same_role) >= count or not answer.role:
         return same_role[:count], 0.0
     family = [

@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Iterator
 
-from corpus.models import Passage
+from corpus.models import Passage, Work
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -82,6 +82,11 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         work = passage.source.work
         if passage.quoted_work is not None:
             yield Rejection(NAME, "passage quotes another work", "", ref)
+            continue
+        if work.kind == Work.Kind.OTHER:
+            # A document imported beside the corpus's works on the speech is told from
+            # them by its subject alone ("The amnesty freed ..."): nothing to attribute.
+            yield Rejection(NAME, "a document on another subject than the other works", "", ref)
             continue
         span = _excerpt(passage)
         if span is None:

@@ -110,6 +110,68 @@ def _said_before(before: str) -> bool:
 
 
 OUTSIDE = "refers to something outside the sentence"
+ANAPHORA = "names a thing only the sentence before says"
+
+# Nouns that point back when "the" comes before them and nothing after says which
+# ("The decree was issued ...", "stormed it", "the strikers"): each group's words name
+# one thing in other words, so "a draft amnesty ... The decree" is said before.
+_ANAPHORIC_GROUPS = (
+    ("decree", "amnesty", "resolution", "law", "order", "programme", "program", "draft",
+     "document", "letter", "report", "proposal", "decision"),
+    ("congress", "plenum", "meeting", "session", "conference", "delegates", "delegation"),
+    ("strike", "strikers", "uprising", "revolt", "rebellion", "rising", "protest",
+     "protests", "demonstration", "demonstrators", "rebels", "crowd", "crowds"),
+    ("body", "coffin", "remains", "grave", "corpse"),
+    ("camp", "guards", "camps"),
+    ("vote", "count", "results", "change", "challenge", "crisis", "trial", "campaign"),
+)  # fmt: skip
+_ANAPHORIC = {word: group for group in _ANAPHORIC_GROUPS for word in group}
+_THE_NOUN = re.compile(
+    r"\b[Tt]he\s+(?:[a-z]+\s+){0,2}?(?P<noun>[a-z]+)\b(?=(?P<after>[^.;]{0,25}))"
+)
+# "the decree of 1 December 1934", "the congress that ...": the words after say which.
+_QUALIFIED = re.compile(r"^\s+(?:of|that|which|who|at|in|on)\s+(?:the\s+)?(?:[A-Z\d\"“])")
+_IT = re.compile(r"\b(?:it|its|itself)\b", re.I)
+_THING = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[A-Za-z-]+\s+){0,2}?([a-z]+)\b(?!\s+of\b)"
+)
+_TIME_NOUNS = {
+    "end", "beginning", "start", "day", "night", "morning", "evening", "time", "year",
+    "month", "week", "moment", "summer", "winter", "spring", "autumn",
+}  # fmt: skip
+_DUMMY_IT = re.compile(
+    r"\bit\s+(?:is|was|has been|had been|would be|seemed|seems|became)\s+(?:\w+\s+)?"
+    r"(?:that|to|clear|known|true|necessary|possible|impossible|evident|likely)\b",
+    re.I,
+)
+
+
+def anaphora(text: str, *, known: str = "") -> str | None:
+    """Why the text needs the sentence before it: "it" (not "it was clear that"), or "the"
+    before a thing nothing earlier in the text names ("The decree was issued on ...",
+    "the strikers"), unless `known` (the work's title the stem names) names it. None if
+    the text says what it is about."""
+    bare = _QUOTED.sub(" ", text)
+    for m in _IT.finditer(bare):
+        if _DUMMY_IT.match(bare, m.start()):
+            continue
+        before = bare[: m.start()]
+        # "The copy of the speech reached Israel, and the Shin Bet passed it on": a thing
+        # named before it in the sentence; "proposed that it be taken out" points back.
+        things = [t for t in _THING.findall(before) if t.lower() not in _TIME_NOUNS]
+        if not things or re.search(r"\bthat\s+$", before):
+            return ANAPHORA
+    known_words = set(re.findall(r"[a-z]+", known.lower()))
+    for m in _THE_NOUN.finditer(bare):
+        group = _ANAPHORIC.get(m.group("noun"))
+        if not group or _QUALIFIED.match(m.group("after")):
+            continue
+        before = set(re.findall(r"[a-z]+", bare[: m.start()].lower()))
+        if not (before | known_words) & set(group):
+            return ANAPHORA
+    return None
+
+
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
 _FUNCTION_CAPS = {
     "The", "A", "An", "In", "On", "At", "It", "This", "That", "These", "Those", "There",
@@ -256,13 +318,21 @@ def standalone_problem(
     work_kind: str,
     persons: Iterable[int] = (),
     statement: bool = False,
+    anaphoric: bool = False,
+    known: str = "",
 ) -> str | None:
     """Why `text` (at offset `start` of `passage`) cannot stand alone in a stem, or None.
-    `statement`: it must also be a declarative sentence (true/false)."""
+    `statement`: it must also be a declarative sentence (true/false). `anaphoric`: it
+    must not point back with "it" or "the decree" (`anaphora`) unless `known`, the
+    title the stem names, says what it is."""
     if statement and not is_declarative(text):
         return "not a declarative sentence"
     if statement and outside_reference(text):
         return OUTSIDE
+    if anaphoric:
+        problem = anaphora(text, known=known)
+        if problem:
+            return problem
     return person_problem(
         text=text,
         persons=[*person_offsets(text, terms), *persons],

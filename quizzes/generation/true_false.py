@@ -30,15 +30,28 @@ from quizzes.generation import cloze_date, cloze_quantity
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, passage_ref
 from quizzes.generation.cloze import (
     INITIALS,
+    MAX_PAIR_WORDS,
     Sentence,
+    known_title,
     sentences,
     trivial_penalty,
     word_bounded,
 )
 from quizzes.generation.corpus_snapshot import NEARBY, CorpusSnapshot
 from quizzes.generation.glossary_choice import all_spellings, display, like_terms
-from quizzes.generation.sentences import contains_phrase, normalise, straighten_quotes
-from quizzes.generation.statements import has_referent, in_cult_phrase, standalone_problem
+from quizzes.generation.sentences import (
+    contains_phrase,
+    normalise,
+    split_sentences,
+    straighten_quotes,
+    word_count,
+)
+from quizzes.generation.statements import (
+    ANAPHORA,
+    has_referent,
+    in_cult_phrase,
+    standalone_problem,
+)
 from quizzes.models import Question
 
 NAME = "true_false"
@@ -131,6 +144,8 @@ def _figure_swaps(sentence, story: Story) -> list[tuple[int, int, str, str]]:
                 other.percent == figure.percent
                 and (figure.percent or (figure.noun and other.noun == figure.noun))
                 and value != figure.value
+                # 1,200,000 prisoners for a camp's 5,200 is absurd, not a confusion
+                and figure.value / 3 <= value <= figure.value * 3
                 and not any(value == f.value for f in others)
                 and cloze_quantity.consistent(value, answer=figure, others=others)
             ):
@@ -148,10 +163,15 @@ def _date_swaps(sentence, story: Story) -> list[tuple[int, int, str, str]]:
     found_here = cloze_date.find_dates(text)
     nearby = story.dates(sentence.passage) if found_here else []
     for found in found_here:
+        if cloze_date.range_end(text, found.start):
+            continue  # "from 17 to 17 October": a range's end is no date of its own
         precision = cloze_date.precision(found.style)
+        rest = [d for d in found_here if d is not found]
         for other in nearby:
             if cloze_date.precision(other.style) != precision or other.date == found.date:
                 continue
+            if not cloze_date.consistent(other.date, answer=found, others=rest):
+                continue  # "arrested in June and shot in March" is absurd, not a confusion
             new = cloze_date.format_like(other.date, answer=found)
             if new != found.text and not contains_phrase(text, new):
                 swaps.append((found.start, found.end, found.text, new))
@@ -209,9 +229,10 @@ def supported_anywhere(*, corpus: CorpusSnapshot, statement: str, new_fact: str)
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
-    """Per passage, a false statement (one fact swapped) and a true one (a sentence that
-    has a fact to confuse, another sentence where possible): `balancing` keeps the one
-    the passage's lessons need."""
+    """Per fact sentence of a passage (one with a figure, date or person a student could
+    confuse), a false statement (one fact swapped) and a true one: `balancing` keeps one
+    version of a few sentences per passage, true or false as its lessons need. A sentence
+    that says "he" or "the decree" is stated with the sentence before it."""
     base = rng.random()
     pools = {
         "people": [t for t in corpus.terms if t.kind == GlossaryTerm.Kind.PERSON],
@@ -224,6 +245,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         r.shuffle(options)
         work_kind = corpus.work_of(passage).kind
         label = corpus.source_label(passage)
+        known = known_title(corpus, passage)
         # A sentence a correction note corrects is never stated (generation/corrections.py):
         # another sentence of the passage is asked instead.
         corrected = [
@@ -232,66 +254,91 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             if link.note.kind == EditorialNote.Kind.CORRECTION
         ]
         problem = ""
-        facts: list[tuple[Sentence, list]] = []
+        facts: list[tuple[Sentence, Sentence, list]] = []
         for sentence in options:
             text = sentence.text
             if any(contains_phrase(text, quote) for quote in corrected):
                 problem = "a correction note corrects it"
                 continue
-            problem = (
-                standalone_problem(
-                    text=text,
-                    passage=passage,
-                    start=sentence.start,
-                    terms=corpus.terms,
-                    work_kind=work_kind,
-                    statement=True,
-                )
-                or ("" if has_referent(text, corpus.terms) else "nothing definite to test")
-                or rhetoric(text)
-            )
+            shown, problem = _statement(corpus, sentence, work_kind=work_kind, known=known)
             if problem:
                 continue
-            swaps = _swaps(corpus, sentence, pools, r)
+            shift = sentence.start - shown.start
+            swaps = [
+                (a + shift, b + shift, old, new)
+                for a, b, old, new in _swaps(corpus, sentence, pools, r)
+            ]
             if not swaps:
                 problem = "no fact a student could confuse"
                 continue
-            facts.append((sentence, swaps))
+            facts.append((sentence, shown, swaps))
         if not facts:
             if problem:
                 yield Rejection(NAME, f"no sentence fit for true/false ({problem})", "", ref)
             continue
-        false_made = None
-        for sentence, swaps in facts:
+        for sentence, shown, swaps in facts:
+            text = shown.text
+            asked = normalise(sentence.text)
             start, end, original, new = r.choice(swaps)
-            text = sentence.text
             statement = text[:start] + new + text[end:]
             if supported_anywhere(corpus=corpus, statement=statement, new_fact=new):
                 yield Rejection(NAME, "false variant is supported by a passage", statement, ref)
-                continue
-            false_made = sentence
+            else:
+                yield _candidate(
+                    corpus,
+                    shown,
+                    statement=statement,
+                    answer="false",
+                    identity=(ref, asked, original, new),
+                    highlight=(start, end),
+                    explanation=f"False: {label} has “{original}”, not “{new}”.",
+                )
+            # The two versions of a sentence are alternatives: a student meets one.
             yield _candidate(
                 corpus,
-                sentence,
-                statement=statement,
-                answer="false",
-                identity=(ref, normalise(text), original, new),
-                highlight=(start, end),
-                explanation=f"False: {label} has “{original}”, not “{new}”.",
+                shown,
+                statement=text,
+                answer="true",
+                identity=(ref, asked),
+                highlight=None,
+                explanation=f"True: this is what {label} says.",
             )
-            break
-        # The true statement from another sentence where there is one: the two are
-        # alternatives, and a student never meets both versions of one sentence.
-        true_from = next((s for s, _ in facts if s is not false_made), facts[0][0])
-        yield _candidate(
-            corpus,
-            true_from,
-            statement=true_from.text,
-            answer="true",
-            identity=(ref, normalise(true_from.text)),
-            highlight=None,
-            explanation=f"True: this is what {label} says.",
+
+
+def _statement(
+    corpus: CorpusSnapshot, sentence: Sentence, *, work_kind: str, known: str
+) -> tuple[Sentence | None, str | None]:
+    """The text to state for `sentence` (it, or it with the sentence before it when that
+    says who "he" or what "the decree" is), or (None, why it cannot be stated)."""
+    passage = sentence.passage
+    shown = sentence
+    for attempt in range(2):
+        text = shown.text
+        problem = (
+            standalone_problem(
+                text=text,
+                passage=passage,
+                start=shown.start,
+                terms=corpus.terms,
+                work_kind=work_kind,
+                statement=True,
+                anaphoric=True,
+                known=known,
+            )
+            or ("" if has_referent(text, corpus.terms) else "nothing definite to test")
+            or rhetoric(text)
         )
+        if not problem:
+            return shown, None
+        if attempt or problem not in (ANAPHORA, "pronoun without antecedent"):
+            return None, problem
+        before = [(a, b) for a, b in split_sentences(passage.text) if b <= sentence.start]
+        if not before:
+            return None, problem
+        shown = Sentence(passage, before[-1][0], sentence.end)
+        if word_count(shown.text) > MAX_PAIR_WORDS:
+            return None, problem
+    return None, problem
 
 
 # Sentences that address the audience or exclaim are rhetoric, not facts to test.

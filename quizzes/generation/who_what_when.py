@@ -15,6 +15,7 @@ import random
 import re
 from collections.abc import Iterator
 
+from corpus.discovery import zipf
 from corpus.models import GlossaryTerm, TimelineEvent
 from quizzes.generation.candidates import (
     Candidate,
@@ -57,8 +58,12 @@ _YEAR = re.compile(r"\b1[89]\d\d\b|\b20\d\d\b")
 
 def _redact(text: str, spellings: list[str]) -> str:
     for spelling in spellings:  # longest first
-        text = re.sub(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", BLANK, text)
+        # A title goes with the name: "Marshal _____" would give the key away.
+        text = re.sub(rf"(?<![\w-])(?:{_TITLES}\s+)?{re.escape(spelling)}(?![\w-])", BLANK, text)
     return text
+
+
+_TITLES = r"(?:Marshal|General|Cardinal|Admiral|Colonel|Premier|President|Comrade)"
 
 
 def _describe(term: GlossaryTerm, *, sentences: int = 2) -> str:
@@ -68,10 +73,22 @@ def _describe(term: GlossaryTerm, *, sentences: int = 2) -> str:
     text = ""
     for start, end in spans[:sentences]:
         candidate = (text + " " + description[start:end]).strip()
-        if word_count(candidate) > 40:
+        # A first sentence that only sets the scene for the one naming the term (a
+        # proposal's quote: "Khrushchev opened the congress ... He condemned Albania")
+        # keeps it, up to a longer stem.
+        names_it = any(contains_phrase(description[start:end], s) for s in all_spellings(term))
+        limit = MAX_SCENE_WORDS if text and names_it and not _names(text, term) else 40
+        if word_count(candidate) > limit:
             break
         text = candidate
     return straighten_quotes(_redact(text, all_spellings(term)))
+
+
+MAX_SCENE_WORDS = 52
+
+
+def _names(text: str, term: GlossaryTerm) -> bool:
+    return any(contains_phrase(text, s) for s in all_spellings(term))
 
 
 _SPELLING_TALK = re.compile(r"\bspell|\([^()]*_____[^()]*\)", re.I)
@@ -267,6 +284,17 @@ def _is_person(word: str, corpus: CorpusSnapshot) -> bool:
     return any(t.kind == GlossaryTerm.Kind.PERSON and word in t.spellings for t in corpus.terms)
 
 
+COMMON_NOUN_ZIPF = 4.0  # "troops", "students": common nouns that open a headline
+
+
+def _base_verb(word: str, lower: set[str]) -> bool:
+    """Whether a lower-case word is a verb's base form the corpus also writes in the past
+    ("attack", "attacked"; "fire", "fired"), not a noun ("crowd")."""
+    if not word.isalpha() or not word.islower() or word.endswith("s"):
+        return False
+    return f"{word}ed" in lower or (word.endswith("e") and f"{word}d" in lower)
+
+
 def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
     """A timeline title as a question without its question mark, or None.
 
@@ -274,7 +302,8 @@ def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
     Secret Speech" -> "On what date did Khrushchev deliver the Secret Speech"; "Death of
     Stalin" -> "In which year did the death of Stalin take place".
     """
-    words = title.rstrip(".").split()
+    # A headline's "will" is the past's "would": "did Nagy announce that Hungary would leave".
+    words = title.rstrip(".").replace(" will ", " would ").split()
     if not words or " and is " in title or " and are " in title:
         return None
     lower = _lower_words(corpus)
@@ -292,12 +321,27 @@ def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
             return f"{when} {aux} {subject} {' '.join(words[i:])}".strip()
         if i == 1 and word in _PREPOSITIONS and _is_person(words[0], corpus):
             return f"{when} was {subject} {' '.join(words[i:])}".strip()
-        if i == 1 and words[0] == "The":
+        if i == 1 and words[0] in ("The", "A", "An"):
             continue  # "The speech ...": the subject needs its noun
+        # "Soviet forces attack Budapest", "Troops fire on the strikers": many do it, in
+        # the verb's base form (the corpus has its past, "attacked").
+        common = not previous[:1].isupper() or (
+            i == 1 and (previous.lower() in lower or zipf(previous.lower()) >= COMMON_NOUN_ZIPF)
+        )
+        if plural and common and _base_verb(word, lower):
+            if i == 1 and subject == previous:
+                subject = f"the {previous.lower()}"  # "Troops fire": "did the troops fire"
+            return f"{when} did {subject} {word} {rest}".strip()
+        if word.endswith("s") and _base_verb(words[i + 1] if i + 1 < len(words) else "", lower):
+            continue  # "forces" in "Soviet forces attack": still the subject
         followed_by_of = words[i + 1 : i + 2] == ["of"]
         # "Khrushchev's delegation flies": a possessive names the subject too; "The New
         # York Times prints": a capitalised "-s" word is a name, not a plural.
-        named = previous[:1].isupper() or words[0] == "The" or words[0].endswith(("'s", "’s"))
+        named = (
+            previous[:1].isupper()
+            or words[0] in ("The", "A", "An")
+            or words[0].endswith(("'s", "’s"))
+        )
         plural_noun = plural and not previous[:1].isupper()
         if word.endswith("s") and named and not plural_noun and not followed_by_of and i <= 4:
             return f"{when} did {subject} {_base_form(word)} {rest}".strip()

@@ -1,0 +1,286 @@
+"""Distractors for a name a new document gives: like for like, never a giveaway.
+
+`like_terms` (glossary_choice) picks terms of the key's role. What it cannot see, and
+a strict reader does, is decided here:
+
+* **The same sort of place.** A Soviet republic among Soviet republics (never the USSR
+  that holds it: "Ust-Kamenogorsk in the USSR" is true too), a region among regions
+  ("the far north of Kiev" is absurd), a city among cities; a country among countries
+  but never one whose people the passage names ("Hungarians fled to Hungary") or that
+  holds, or is held by, the key ("Stalino in the Soviet Union").
+* **People of the same sex** where a name tells it (Slavic forms: "Dora Lazurkina",
+  "Furtseva"): "Lenin had appeared to her" among three men gives the key away.
+* **People of the same document** for a name the glossary lacks: the men and women the
+  article names, then the glossary's people it names; never a name another document
+  happens to give (Engels beside Solzhenitsyn).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from corpus import discovery
+from corpus.models import GlossaryTerm
+from quizzes.generation.corpus_snapshot import DISCOVERED, CorpusSnapshot, is_discovered
+from quizzes.generation.glossary_choice import (
+    ROLE_FALLBACK_PENALTY,
+    all_spellings,
+    display,
+    like_terms,
+)
+from quizzes.generation.name_kinds import (
+    REPUBLIC_ROLE,
+    SOVIET_REPUBLICS,
+    UNION_NAMES,
+    republic_of,
+)
+from quizzes.generation.sentences import contains_phrase
+
+# Regions a distractor for a region may be (when the document names too few of its own).
+REGION_NAMES = ("Siberia", "the Urals", "the Caucasus", "Central Asia", "the Far East", "Kolyma")
+# Adjectives and peoples that do not start like their country's name.
+_IRREGULAR = {
+    "poland": ("Polish", "Pole"),
+    "france": ("French",),
+    "netherlands": ("Dutch",),
+    "united kingdom": ("British", "Briton", "English"),
+    "uk": ("British", "Briton", "English"),
+    "spain": ("Spanish", "Spaniard"),
+    "finland": ("Finnish", "Finn"),
+    "sweden": ("Swedish", "Swede"),
+    "denmark": ("Danish", "Dane"),
+    "turkey": ("Turkish", "Turk"),
+    "greece": ("Greek",),
+    "switzerland": ("Swiss",),
+    "china": ("Chinese",),
+    "ussr": ("Soviet",),
+    "soviet union": ("Soviet",),
+    "united states": ("American",),
+    "usa": ("American",),
+}
+
+
+def _republic_term(name: str) -> GlossaryTerm:
+    term = GlossaryTerm(
+        slug=f"republic-{name.lower()}",
+        name=name,
+        kind=GlossaryTerm.Kind.PLACE,
+        role=REPUBLIC_ROLE,
+        aliases=list(SOVIET_REPUBLICS[name]),
+    )
+    term.discovered = True
+    return term
+
+
+def _region_term(name: str) -> GlossaryTerm:
+    term = GlossaryTerm(slug=f"region-{name.lower()}", name=name, kind=GlossaryTerm.Kind.PLACE)
+    term.discovered = True
+    return term
+
+
+def peoples_named(country: GlossaryTerm, text: str) -> bool:
+    """Whether `text` names the country's people or uses its adjective: "Hungarians",
+    "Soviet troops", "Polish party"."""
+    name = country.name
+    folded = discovery.fold(name)
+    words = set(re.findall(r"\b[A-Z][\w'-]+", text))
+    forms = _IRREGULAR.get(folded, ())
+    if any(w.startswith(form) for w in words for form in forms):
+        return True
+    first = name.split()[0]
+    stem = first[: max(4, min(5, len(first) - 3))]
+    return any(w.startswith(stem) and w != first for w in words)
+
+
+def _union_or_within(key: GlossaryTerm, other: GlossaryTerm) -> bool:
+    """Whether one of the two holds the other or is another name of it (USSR / Soviet
+    Union; the USSR and a republic inside it)."""
+    a, b = discovery.fold(key.name), discovery.fold(other.name)
+    if a in UNION_NAMES and (b in UNION_NAMES or republic_of(other.name)):
+        return True
+    return b in UNION_NAMES and bool(republic_of(key.name))
+
+
+# --- sex ----------------------------------------------------------------------------------
+
+_FEMALE_SURNAME = re.compile(r"(?:ova|eva|yova|ina|yna|aya|skaya|tskaya|ska|cka)$")
+_MALE_SURNAME = re.compile(r"(?:ov|ev|yov|in|yn|sky|skiy|skii|ski|ich|enko|dze|shvili|yan|ian)$")
+_MALE_FIRST = {"ilya", "nikita", "kuzma", "foma", "savva", "lavrentiya"}
+
+
+def sex_of(name: str) -> str:
+    """ "f" or "m" when a Slavic name's form tells it ("Dora Lazurkina", "Furtseva",
+    "Molotov"), else "" (Mao Zedong, Tito, Enver Hoxha)."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    if not words:
+        return ""
+    surname = discovery.fold(words[-1])
+    first = discovery.fold(words[0]) if len(words) > 1 else ""
+    if first and first.endswith(("a", "ya")) and first not in _MALE_FIRST:
+        return "f"
+    if _FEMALE_SURNAME.search(surname):
+        return "f"
+    if _MALE_SURNAME.search(surname):
+        return "m"
+    return "m" if first and re.search(r"(?:i|ei|ii|y|iy|an|on|ir|el|or)$", first) else ""
+
+
+def same_sex(answer: GlossaryTerm, other: GlossaryTerm) -> bool:
+    """False only when the names' forms tell two sexes apart."""
+    a, b = sex_of(answer.name), sex_of(other.name)
+    return not (a and b and a != b)
+
+
+# --- life --------------------------------------------------------------------------------
+
+_DEATH = (
+    re.compile(
+        r"(?i:\b(?:he|she))\s+(?:was\s+)?(?:died|shot|executed|killed|murdered)\b[^.]{0,40}?\b(1[89]\d\d)\b"
+    ),
+    re.compile(r"(?i:\b(?:his|her))\s+death\b[,]?\s+(?:in\s+|on\s+)?[^.]{0,20}?\b(1[89]\d\d)\b"),
+    re.compile(r"\b(1[89]\d\d)\s+and\s+(?:was\s+)?(?:shot|executed)\b"),
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)\b")
+
+
+def death_year(term: GlossaryTerm) -> int | None:
+    """The year the glossary's description says the person died ("He died on 5 March
+    1953", "until his death in January 1924"), or None."""
+    description = " ".join((term.description or "").split())
+    first = description.split(". ")[0]
+    found = [int(m.group(1)) for pattern in _DEATH for m in pattern.finditer(description)]
+    if term.name.split()[-1] in first.split(",")[0] and (
+        m := re.search(r"\bshot\b[^.]*?\b(1[89]\d\d)\b", first)
+    ):
+        found.append(int(m.group(1)))  # "Sergei Kirov, ..., shot ... on 1 December 1934"
+    return min(found) if found else None
+
+
+def year_of(sentence: str, passage: str) -> int | None:
+    """The latest year the sentence gives, else the latest its passage gives: when what it
+    tells happened (a distractor dead by then is absurd)."""
+    for text in (sentence, passage):
+        years = [int(y) for y in _YEAR.findall(text)]
+        if years:
+            return max(years)
+    return None
+
+
+# --- picking --------------------------------------------------------------------------------
+
+
+def _named_in_work(corpus: CorpusSnapshot, term: GlossaryTerm, work_slug: str) -> bool:
+    """Whether a readable passage of the work names the term (computed once per snapshot)."""
+    works = corpus.__dict__.get("_term_works")
+    if works is None:
+        work_of = {f"{p.source.slug}:{p.key}": corpus.work_of(p).slug for p in corpus.passages}
+        works = {
+            slug: {work_of[ref] for ref in refs if ref in work_of}
+            for slug, refs in corpus.term_mentions.items()
+        }
+        corpus.__dict__["_term_works"] = works
+    return work_slug in works.get(term.slug, ())
+
+
+def choose(
+    *,
+    corpus: CorpusSnapshot,
+    answer: GlossaryTerm,
+    passage,
+    rng: random.Random,
+    short: bool,
+    count: int = 3,
+    ignore_calling: bool = False,
+    sentence: str = "",
+) -> tuple[list[GlossaryTerm], float]:
+    """`count` distractors for `answer` named in `passage` (see the module docstring), and
+    the score penalty for a widened choice; fewer than `count` when there are not enough."""
+    avoid = passage.text
+    work = corpus.work_of(passage).slug
+    role = answer.role
+    if ignore_calling and ":" in role:
+        # The title is blanked with the name: a marshal need not be among marshals.
+        role = re.sub(r":[a-z]+(?=-)", "", role)
+    if answer.kind == GlossaryTerm.Kind.PLACE and republic_of(answer.name):
+        pool = [_republic_term(n) for n in SOVIET_REPUBLICS if n != republic_of(answer.name)]
+        rng.shuffle(pool)
+        # Republics the document names first: a confusion it invites.
+        pool.sort(key=lambda t: not contains_phrase(_work_text(corpus, work), t.name))
+        chosen = [t for t in pool if not any(contains_phrase(avoid, s) for s in all_spellings(t))]
+        return chosen[:count], 0.0
+    searched = GlossaryTerm(
+        slug=answer.slug,
+        name=answer.name,
+        kind=answer.kind,
+        role=role,
+        aliases=answer.aliases,
+        same_as=getattr(answer, "same_as", None) or [],
+    )
+    others, _ = like_terms(
+        corpus=corpus,
+        answer=searched,
+        avoid_text=avoid,
+        rng=rng,
+        count=len(corpus.terms),
+        short=short,
+    )
+    if is_discovered(answer) and answer.kind == GlossaryTerm.Kind.PERSON:
+        # Only the people this document names: first those the glossary lacks, then the
+        # glossary's (a name another article gives is no confusion this one invites).
+        extra = [
+            t
+            for t in corpus.terms
+            if t.kind == GlossaryTerm.Kind.PERSON
+            and not is_discovered(t)
+            and t.slug != answer.slug
+            and _named_in_work(corpus, t, work)
+            and not any(contains_phrase(avoid, s) for s in all_spellings(t))
+        ]
+        rng.shuffle(extra)
+        others = [t for t in others if t.role == role] + extra
+    elif is_discovered(answer) and role.startswith(f"{DISCOVERED}.region"):
+        names = {t.name for t in others}
+        others = others + [
+            _region_term(n)
+            for n in REGION_NAMES
+            if n not in names and not contains_phrase(avoid, n.removeprefix("the "))
+        ]
+    if answer.kind == GlossaryTerm.Kind.PERSON:
+        others = [t for t in others if same_sex(answer, t)]
+        when = year_of(sentence, avoid)
+        if when:
+            # Lenin does not open a congress of 1961.
+            others = [t for t in others if (death_year(t) or when) >= when]
+        if is_discovered(answer) and len(display(answer, short=short).split()) > 1:
+            # Full names among full names (options formatted alike).
+            others = [t for t in others if len(display(t, short=short).split()) > 1]
+        if not is_discovered(answer):
+            # The glossary's people this document names first: a congress of 1961 is
+            # opened by one of the men it names, not by Lenin.
+            others.sort(key=lambda t: not _named_in_work(corpus, t, work))
+    elif answer.kind == GlossaryTerm.Kind.PLACE:
+        others = [
+            t for t in others if not _union_or_within(answer, t) and not peoples_named(t, avoid)
+        ]
+        # The glossary's places (chosen by an editor for these texts), then the document's
+        # own, then any other: Spain beside Albania in a quarrel of communists is absurd.
+        others.sort(
+            key=lambda t: 0 if not is_discovered(t) else 1 if _named_in_work(corpus, t, work) else 2
+        )
+    else:
+        work_text = _work_text(corpus, work)
+        # A body the document names first: a confusion it invites.
+        others.sort(key=lambda t: not any(contains_phrase(work_text, s) for s in t.spellings))
+    chosen = others[:count]
+    widened = any(t.role != role for t in chosen)
+    return chosen, ROLE_FALLBACK_PENALTY if widened else 0.0
+
+
+def _work_text(corpus: CorpusSnapshot, work_slug: str) -> str:
+    cache = corpus.__dict__.setdefault("_work_texts", {})
+    if work_slug not in cache:
+        cache[work_slug] = " ".join(
+            p.text for p in corpus.passages if corpus.work_of(p).slug == work_slug
+        )
+    return cache[work_slug]
