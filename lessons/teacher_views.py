@@ -29,6 +29,7 @@ from lessons.curation import module_group
 from lessons.forms import AccommodationForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
 from lessons.gradebook import gradebook, gradebook_csv, gradebook_rows_html
 from lessons.item_analysis import item_analysis
+from lessons.lti import grades as lti_grades
 from lessons.models import Assignment, SchoolClass
 from lessons.roster import MAX_BYTES, check_roster, create_roster_accounts
 from quizzes.building import question_pool
@@ -425,12 +426,20 @@ def retake_allow(
 @teacher_required
 @require_GET
 def gradebook_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school_class = _class(request, pk)
+    # With its LMS course link, if any, in the same query (the LMS grades' line, lessons/lti).
+    school_class = get_object_or_404(
+        request.user.taught_classes.select_related("lti_course"), pk=pk
+    )
     book = gradebook(school_class=school_class, now=timezone.now())
     return render(
         request,
         "lessons/teacher/gradebook.html",
-        {"school_class": school_class, "book": book, "rows_html": gradebook_rows_html(book=book)},
+        {
+            "school_class": school_class,
+            "book": book,
+            "rows_html": gradebook_rows_html(book=book),
+            "lms_scores": lti_grades.class_scores(school_class=school_class),
+        },
     )
 
 

@@ -108,7 +108,10 @@ def response_jwt(*, launch, placement: Placement, launch_url: str) -> str:
 
     assignment = placement.assignment
     quiz = assignment.quiz
-    maximum = quiz.draw_count or quiz.items.count() or 1
+    # What each student is asked: the draw, or the whole pool when it is smaller. A student
+    # asked fewer (a pool that runs short for them) sends their own maximum with the score.
+    pool = quiz.items.count()
+    maximum = max(min(quiz.draw_count, pool) if quiz.draw_count else pool, 1)
     line_item = (
         LineItem()
         .set_label(assignment.title[:255])

@@ -233,14 +233,15 @@ class ClassScores:
 
 
 def class_scores(*, school_class) -> ClassScores | None:
-    """The class's LMS scores in two queries, or None (no query beyond one) for a class
-    that is no LMS course's."""
+    """The class's LMS scores (two queries), or None without a query for a class that is no
+    LMS course's when the caller loaded it with `select_related("lti_course")`."""
     from lessons.lti.models import CourseLink
 
-    link = CourseLink.objects.filter(school_class=school_class).values_list("pk", flat=True)
-    if not link:
+    try:
+        link = school_class.lti_course
+    except CourseLink.DoesNotExist:
         return None
-    rows = LmsScore.objects.filter(placement__course_id=link[0])
+    rows = LmsScore.objects.filter(placement__course=link)
     counts = rows.aggregate(
         sent=Count("pk", filter=Q(status=LmsScore.Status.SENT)),
         pending=Count("pk", filter=Q(status=LmsScore.Status.PENDING)),

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lessons.lti import deep_linking, grades, registration, roster
+from lessons.lti import deep_linking, registration, roster
 from lessons.lti.forms import PickForm, PlatformForm
 from lessons.lti.framing import allow_framing, origin_of, remember_lms
 from lessons.lti.launch import (
@@ -265,8 +265,3 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def key_rotate(request: HttpRequest) -> HttpResponse:
     registration.rotate_key(now=timezone.now(), user=request.user)
     return redirect(reverse("lti_platforms") + "#keys")
-
-
-def gradebook_status(*, school_class) -> grades.ClassScores | None:
-    """The class's LMS grades for its gradebook (None for a class no LMS course links)."""
-    return grades.class_scores(school_class=school_class)

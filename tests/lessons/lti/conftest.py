@@ -41,9 +41,12 @@ def registered(db, platform):
     return registration
 
 
-def form_of(page: str) -> tuple[str, dict]:
-    """The action and hidden fields of the (first) form of an HTML page."""
+def form_of(page: str, form_id: str = "") -> tuple[str, dict]:
+    """The action and hidden fields of the form `form_id` (or the first form) of a page."""
+    start = page.index(f'id="{form_id}"') if form_id else 0
+    page = page[page.rindex("<form", 0, start + 1) if form_id else 0 :]
     action = re.search(r'<form[^>]*action="([^"]+)"', page)[1]
+    page = page[: page.index("</form>")]
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
     return action.replace("&amp;", "&"), fields
 
