@@ -103,6 +103,7 @@ class World:
     work_slug: str = ""
     proposal: int = 0  # a proposed glossary term (corpus.proposals) waiting for a curator
     task_step: int = 0  # a step of the lesson's source-analysis task (lessons.source_analysis)
+    lti_platform: int = 0  # an LMS registered with Thaw (lessons.lti.registration)
     # One object of each model in the admin ("app.model" -> pk), the private one where
     # there is one (class A, the student's attempt, their accommodation).
     admin_objects: dict[str, str] = field(default_factory=dict)
@@ -797,6 +798,51 @@ CURATION = [
     ),
 ]
 
+def _platform_data(w: World) -> dict:
+    return {
+        "name": "Matrix LMS",
+        "issuer": "https://lms.example.org",
+        "client_id": "matrix-client",
+        "auth_url": "https://lms.example.org/auth",
+        "token_url": "https://lms.example.org/token",
+        "keyset_url": "https://lms.example.org/jwks",
+        "deployment_ids": "matrix-deployment",
+    }
+
+
+# Thaw as an LTI tool (lessons/lti, docs/lti.md). The login and launch are the LMS's to open:
+# they answer anyone alike, refusing what no registered LMS signed (a page, never a sign-in);
+# the picker opens only in a teacher's deep-linking launch; the platforms are curators'.
+LMS_CURATOR = roles(FORBIDDEN, anonymous=LOGIN, curator=OK)
+LTI = [
+    Row("lti_login", roles("400"), methods=("GET", "POST"), writes=NOBODY),
+    Row("lti_launch", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
+    Row("lti_jwks", PUBLIC),
+    Row(
+        "lti_pick",
+        roles(FORBIDDEN, anonymous=LOGIN),
+        methods=("GET", "POST"),
+        data=lambda w: {"choice": f"lesson:{w.module_slug}", "mode": "test"},
+        writes=NOBODY,
+    ),
+    Row(
+        "lti_platforms",
+        LMS_CURATOR,
+        methods=("GET", "POST"),
+        data=_platform_data,
+        writes=_only("curator"),
+    ),
+    Row(
+        "lti_platform",
+        LMS_CURATOR,
+        methods=("GET", "POST"),
+        kwargs=lambda w: {"pk": w.lti_platform},
+        data=_platform_data,
+        writes=_only("curator"),
+    ),
+    Row("lti_key_rotate", LMS_CURATOR, methods=("POST",), writes=_only("curator")),
+]
+
 ACCOUNTS = [
     Row(
         "login",
@@ -929,6 +975,7 @@ SECTIONS = [
     ("Taking quizzes", QUIZZES),
     ("Teachers' pages", TEACHING),
     ("Curation", CURATION),
+    ("Inside an LMS (LTI 1.3)", LTI),
     ("Accounts (Django's auth views)", ACCOUNTS),
     ("The admin", ADMIN),
 ]
@@ -1196,6 +1243,21 @@ def build_world() -> World:
             step=step, student=owner, text=OWNER_TASK_ANSWER, updated_at=moment, submitted_at=moment
         )
 
+    # An LMS registered with Thaw (which also makes Thaw's first LTI key).
+    from lessons.lti.registration import PlatformFields, register_platform
+
+    lti_platform = register_platform(
+        fields=PlatformFields(
+            name="Registered LMS",
+            issuer="https://registered-lms.example.org",
+            client_id="registered-client",
+            auth_url="https://registered-lms.example.org/auth",
+            token_url="https://registered-lms.example.org/token",
+            keyset_url="https://registered-lms.example.org/jwks",
+            deployment_ids=("registered-deployment",),
+        )
+    )
+
     admin_objects = _admin_objects(
         owner=owner,
         class_a=class_a,
@@ -1260,6 +1322,7 @@ def build_world() -> World:
         work_slug=work.slug,
         proposal=proposal.pk,
         task_step=steps[0].pk,
+        lti_platform=lti_platform.pk,
         admin_objects=admin_objects,
     )
 
@@ -1274,7 +1337,7 @@ def _admin_objects(**world) -> dict[str, str]:
     from corpus import audit
     from corpus.models import EditorialDeletion
     from lessons.models import PasswordChangeRequired
-    from quizzes.curation import snapshot
+    from quizzes.revision import snapshot
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride
     from quizzes.review import schedule_answers
     from tests.factories import make_user
