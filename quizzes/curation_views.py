@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from corpus import audit
 from corpus.models import AuditEntry, Proposal, Source
 from corpus.proposals import ProposalError
 from quizzes import curation, curation_proposals, exchange, passage_groups, reports, statistics
@@ -79,7 +80,8 @@ def _row(request: HttpRequest, question: Question, **extra) -> HttpResponse:
     question = curation.filter_queue(
         filters=curation.QueueFilters(), queryset=Question.objects.filter(pk=question.pk)
     ).select_related("passage", "source", "statistics")[0]
-    return render(request, "curation/_row.html", {"q": question, "next": _back(request), **extra})
+    context = {"q": question, "next": _back(request), "min_responses": statistics.MIN_RESPONSES}
+    return render(request, "curation/_row.html", {**context, **extra})
 
 
 @curator_required
@@ -101,6 +103,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "query": _query(request),
         "next": request.get_full_path(),
+        "min_responses": statistics.MIN_RESPONSES,  # flags wait for this many answers
     }
     return render(request, "curation/queue.html", context)
 
@@ -318,6 +321,8 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(AuditEntry.objects.all(), 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.lines = audit.change_lines(entry.changes)  # field, before → after
     return render(request, "curation/audit.html", {"page": page})
 
 
