@@ -73,7 +73,6 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
                 "name an LMS registered in Thaw. An administrator registers the LMS first "
                 "(docs/lti.md).",
                 reason=f"OIDC login refused: {error}",
-                status=400,
             ),
         )
 

@@ -815,7 +815,7 @@ def _platform_data(w: World) -> dict:
 # the picker opens only in a teacher's deep-linking launch; the platforms are curators'.
 LMS_CURATOR = roles(FORBIDDEN, anonymous=LOGIN, curator=OK)
 LTI = [
-    Row("lti_login", roles("400"), methods=("GET", "POST"), writes=NOBODY),
+    Row("lti_login", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
     Row("lti_launch", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
     Row("lti_jwks", PUBLIC),
     Row(

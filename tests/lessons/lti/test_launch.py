@@ -192,7 +192,7 @@ def test_a_launch_without_the_browsers_state_cookie_is_refused(
 def test_a_launch_from_an_unregistered_lms_is_refused_at_the_login_step(client, platform, caplog):
     caplog.set_level(logging.WARNING, logger="thaw.lti")
     response = client.get("/lti/login/", platform.login_params(sub="s-1"))
-    assert response.status_code == 400 and b"registered in Thaw" in response.content
+    assert response.status_code == 403 and b"registered in Thaw" in response.content
     assert "OIDC login refused" in caplog.text
 
 
