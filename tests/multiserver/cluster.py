@@ -98,8 +98,10 @@ def haproxy_config(
         if name in servers:
             text = _replace(text, f" {example}", f" 127.0.0.1:{servers[name]}")
         else:  # fewer servers than the example (the benchmark's two)
-            text = "\n".join(
-                line for line in text.splitlines() if not line.strip().startswith(f"server {name} ")
+            text = "".join(
+                line
+                for line in text.splitlines(keepends=True)
+                if not line.strip().startswith(f"server {name} ")
             )
     return text
 
@@ -237,7 +239,7 @@ class Balancer:
         return f"https://127.0.0.1:{self.https_port}"
 
     def start(self) -> None:
-        check = subprocess.run(["haproxy", "-c", "-q", "-f", str(self.config)], capture_output=True)
+        check = subprocess.run(["haproxy", "-c", "-f", str(self.config)], capture_output=True)
         assert check.returncode == 0, check.stderr.decode() + check.stdout.decode()
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
