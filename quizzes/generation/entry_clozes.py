@@ -209,7 +209,7 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
             passage=None,
             explanation=f"The answer is {answer_text}.",
             quote=sentence,
-            highlight=(start, match.end()),
+            highlight=None,  # the feedback shows the whole entry, not this sentence
             identity=(ref, term.slug, shown),
             option_kind="person" if term.kind == GlossaryTerm.Kind.PERSON else str(term.kind),
             support_text=sentence,

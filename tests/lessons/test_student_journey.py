@@ -73,6 +73,10 @@ def test_a_new_student_learns_practises_and_comes_back_for_review(client, loaded
                 HTTP_HX_REQUEST="true",
             )
             html = feedback.content.decode()
+            if question.passage is None:
+                # What happened: the timeline or glossary entry it rests on, with its sources.
+                assert "evidence-entry" in html and "Sources:" in html
+                continue
             if question.highlight_start is not None:
                 assert "<mark" in html  # the answer highlighted in the quoted passage
             assert question.passage.get_absolute_url() in html  # read it in context
