@@ -140,7 +140,7 @@ def test_new_student_reads_lesson_one_and_masters_its_quiz_by_keyboard(sized_pag
         lesson_row.scroll_into_view_if_needed()
         retake = lesson_row.get_by_role("button", name=re.compile("Retake quiz"))
         expect(retake).to_be_in_viewport(ratio=1)
-        page.locator(".mastery-table").evaluate("e => e.scrollIntoView()")
+        page.locator("#mastery-heading").evaluate("e => e.scrollIntoView()")
         save_screenshot(page, "phone-dashboard")
     else:
         page.locator(".dashboard-stats").evaluate("e => e.scrollIntoView()")
