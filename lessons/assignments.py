@@ -355,9 +355,23 @@ class StudentAssignment:
     def is_late(self) -> bool:
         return self.state in ("late", "missed")
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the student can still work on it (its quiz takes attempts by the date)."""
+        return self.state in ("todo", "in_progress")
 
-def student_assignments(*, user: User, now: datetime.datetime) -> list[StudentAssignment]:
-    """The user's assignments in every class they are in, soonest due first.
+
+class StudentAssignments(list):
+    """The assignments a student sees, and how many closed before they joined the class:
+    those are not theirs to do, so they are neither listed nor late, only counted."""
+
+    closed_before_joining: int = 0
+
+
+def student_assignments(*, user: User, now: datetime.datetime) -> StudentAssignments:
+    """The user's assignments in every class they are in: what they can still do first,
+    soonest due first. An assignment whose due date (their own) passed before they
+    joined its class, with nothing handed in, is left out and counted instead.
 
     Two queries; one when there are none."""
     # No DISTINCT: a student is in a class once (Membership's unique constraint).
@@ -373,11 +387,17 @@ def student_assignments(*, user: User, now: datetime.datetime) -> list[StudentAs
                 QuizOverride.objects.filter(
                     quiz=OuterRef("quiz"), user=user, due_at__isnull=False
                 ).values("due_at")[:1]
-            )
+            ),
+            joined_at=Subquery(
+                Membership.objects.filter(
+                    school_class=OuterRef("school_class"), student=user
+                ).values("joined_at")[:1]
+            ),
         )
     )
+    result = StudentAssignments()
     if not assignments:
-        return []
+        return result
     quiz_ids = [a.quiz_id for a in assignments]
     stats = {
         row["quiz_id"]: row
@@ -392,7 +412,6 @@ def student_assignments(*, user: User, now: datetime.datetime) -> list[StudentAs
         )
         .order_by()
     }
-    result = []
     for assignment in assignments:
         due = assignment.quiz.due_at
         # A later due date extends the quiz's; it never adds one (as Quiz.rules_for says).
@@ -404,6 +423,10 @@ def student_assignments(*, user: User, now: datetime.datetime) -> list[StudentAs
         if finished:
             state = "late" if due and row["first_done"] and row["first_done"] > due else "done"
         elif due and now > due:
+            if not open_ and assignment.joined_at and assignment.joined_at >= due:
+                # Closed before they were in the class: not theirs to do, and not late.
+                result.closed_before_joining += 1
+                continue
             state = "missed"
         else:
             state = "in_progress" if open_ else "todo"
@@ -419,7 +442,8 @@ def student_assignments(*, user: User, now: datetime.datetime) -> list[StudentAs
             )
         )
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    result.sort(key=lambda s: (s.state in ("done", "late"), s.due_at or far))
+    # What the student can still do first; then what is over (done, late or missed).
+    result.sort(key=lambda s: (not s.is_open, s.due_at or far))
     return result
 
 

@@ -1,12 +1,15 @@
 """A student's progress by lesson module, composed from the quizzes' per-question results.
 
 `quizzes.progress` knows questions, attempts and responses but not modules;
-this module groups its results by module. A module's *mastery* is the share of
-its end-of-lesson quiz's questions (the questions `quiz_for_passages` chose
-from the passages the module cites) that the student answered correctly on
-their latest try, in any quiz: a spaced review that re-asks a question updates
-the module it belongs to. Until the module's quiz is built (the first time
-anyone opens it) the module has no questions and shows "Not started".
+this module groups its results by module. A module's *mastery* is the share of the
+lesson's questions the student has answered that they got right on their latest try,
+in any quiz: the lesson's own end-of-lesson quiz and the tests their classes set on the
+lesson (their questions drawn from its pool), and the spaced review that asks either
+again. So a test's score and the lesson's mastery agree: 2 of 10 on a test of a lesson
+never practised is 20 %, not 0 % from the two test questions that the public quiz
+happens to share. A test counts once its results show the answers (quizzes.progress).
+Until the module's quiz is built (the first time anyone opens it) and no class has set
+the lesson, the module has no questions and shows "Not started".
 
 Every function runs a fixed number of queries, whatever the number of modules,
 attempts or responses.
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from lessons.assignments import student_assignments, student_retakes
 from lessons.charts import BarChart, horizontal_bar_chart
@@ -37,9 +40,10 @@ def module_quiz_key(module: Module) -> str:
 @dataclass(frozen=True)
 class Mastery:
     module: Module
-    correct: int
-    answered: int
-    total: int
+    correct: int  # right on the latest try, of those answered
+    answered: int  # the lesson's questions answered (revealed)
+    total: int  # the lesson's questions the student can meet: its quiz, their classes' tests
+    to_practise: int = 0  # questions of the lesson's own quiz not answered yet
 
     @property
     def started(self) -> bool:
@@ -47,10 +51,10 @@ class Mastery:
 
     @property
     def percent(self) -> int | None:
-        """Mastery as a whole percentage, or None before any question is answered."""
-        if not self.started or not self.total:
+        """Mastery as a whole percentage of the questions answered, or None before any."""
+        if not self.started:
             return None
-        return round(100 * self.correct / self.total)
+        return round(100 * self.correct / self.answered)
 
 
 def module_mastery(
@@ -63,21 +67,36 @@ def module_mastery(
     """Mastery of each module, in the order given. Two queries (one if `latest` is passed)."""
     if latest is None:
         latest = latest_results(user=user, now=now)
-    by_key = {module_quiz_key(module): module for module in modules}
-    questions: dict[int, set[int]] = defaultdict(set)
-    # No ORDER BY: QuizItem's default ordering would join and sort for a set.
-    for key, question_id in (
-        QuizItem.objects.filter(quiz__key__in=by_key)
-        .values_list("quiz__key", "question_id")
+    by_key = {module_quiz_key(module): module.pk for module in modules}
+    own: dict[int, set[int]] = defaultdict(set)  # the lesson's own quiz
+    questions: dict[int, set[int]] = defaultdict(set)  # and its tests in the user's classes
+    # One query for both: the lessons' quizzes, and the quizzes (pools) of the
+    # assignments of these lessons to the user's classes. No ORDER BY: QuizItem's
+    # default ordering would join and sort for a set.
+    set_to_user = Q(
+        quiz__assignment__module_id__in=list(by_key.values()),
+        quiz__assignment__school_class__memberships__student=user,
+    )
+    for key, module_id, question_id in (
+        QuizItem.objects.filter(Q(quiz__key__in=by_key) | set_to_user)
+        .values_list("quiz__key", "quiz__assignment__module_id", "question_id")
         .order_by()
     ):
-        questions[by_key[key].pk].add(question_id)
+        if key in by_key:
+            own[by_key[key]].add(question_id)
+        questions[by_key.get(key) or module_id].add(question_id)
     result = []
     for module in modules:
         asked = questions[module.pk]
         answered = [latest[q] for q in asked if q in latest]
         result.append(
-            Mastery(module=module, correct=sum(answered), answered=len(answered), total=len(asked))
+            Mastery(
+                module=module,
+                correct=sum(answered),
+                answered=len(answered),
+                total=len(asked),
+                to_practise=sum(1 for q in own[module.pk] if q not in latest),
+            )
         )
     return result
 
@@ -99,11 +118,12 @@ class StudentDashboard:
 
     @property
     def next_module(self) -> Module | None:
-        """The first module with questions the student has not answered yet.
+        """The first module whose own quiz has questions the student has not answered yet.
 
         Not "not started": lessons share some questions, so finishing lesson 1's quiz
-        also answers a few of lesson 2's, and lesson 2 must still come next."""
-        return next((m.module for m in self.mastery if m.answered < m.total), None)
+        also answers a few of lesson 2's, and lesson 2 must still come next. Nor every
+        question of the lesson: a class's test may hold questions practice never shows."""
+        return next((m.module for m in self.mastery if m.to_practise), None)
 
 
 def student_classes(*, user) -> list[SchoolClass]:

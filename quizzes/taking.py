@@ -171,17 +171,11 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
     if current is not None:
         finish_attempt(attempt=current, now=now, by_deadline=True)
         taken += 1
-    if quiz.opens_at and now < quiz.opens_at:
-        raise QuizUnavailable(f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
     # The attempt just closed has read them already (when the quiz has a due date).
     rules = current.rules() if current is not None else quiz.rules_for(user)
-    if is_past(rules.due_at, now=now, quiz=quiz):
-        raise QuizUnavailable(f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
-    if rules.attempts_allowed is not None and taken >= rules.attempts_allowed:
-        raise QuizUnavailable(
-            f"You have used all {rules.attempts_allowed} attempt"
-            f"{'s' if rules.attempts_allowed != 1 else ''} this quiz allows."
-        )
+    refused = why_not_start(quiz=quiz, rules=rules, taken=taken, now=now)
+    if refused is not None:
+        raise QuizUnavailable(refused.message)
     number = taken + 1
     # The draw and the orders are stored on the attempt, so they need no seed; an
     # unpredictable source means the code being public tells no one anything.
@@ -233,11 +227,46 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
 
 @dataclass(frozen=True)
 class StartState:
-    """What the quiz page offers: "resume", "start", or "none" with the reason."""
+    """What the quiz page offers: "resume", "start", or "none" with the reason (one of
+    OPENS_LATER, CLOSED, EMPTY, USED_UP) and a message for the student."""
 
     action: str
     message: str = ""
     attempt: Attempt | None = None
+    reason: str = ""
+
+
+OPENS_LATER = "opens_later"
+CLOSED = "closed"  # its due date (the student's own) has passed
+EMPTY = "empty"
+USED_UP = "used_up"
+
+
+def why_not_start(
+    *,
+    quiz: Quiz,
+    rules: QuizRules,
+    taken: int,
+    now: datetime.datetime,
+    question_count: int | None = None,
+) -> StartState | None:
+    """Why no new attempt may start now ("none", with its reason), or None if one may.
+    The one home of these rules: start_attempt and the quiz page both ask it. `taken`:
+    attempts used; `question_count`: when known (the page), 0 refuses at once."""
+    if quiz.opens_at and now < quiz.opens_at:
+        when = f"{quiz.opens_at:%-d %B %Y at %H:%M}"
+        return StartState("none", f"This quiz opens on {when}.", reason=OPENS_LATER)
+    if is_past(rules.due_at, now=now, quiz=quiz):
+        when = f"{rules.due_at:%-d %B %Y at %H:%M}"
+        return StartState("none", f"This quiz closed on {when}.", reason=CLOSED)
+    if question_count == 0:
+        return StartState("none", "This quiz has no questions yet.", reason=EMPTY)
+    allowed = rules.attempts_allowed
+    if allowed is not None and taken >= allowed:
+        plural = "s" if allowed != 1 else ""
+        message = f"You have used all {allowed} attempt{plural} this quiz allows."
+        return StartState("none", message, reason=USED_UP)
+    return None
 
 
 def start_state(
@@ -247,15 +276,14 @@ def start_state(
     current = next((a for a in attempts if not a.is_finished), None)
     if current is not None and not is_overdue(attempt=current, now=now, rules=rules):
         return StartState("resume", attempt=current)
-    if quiz.opens_at and now < quiz.opens_at:
-        return StartState("none", f"This quiz opens on {quiz.opens_at:%-d %B %Y at %H:%M}.")
-    if is_past(rules.due_at, now=now, quiz=quiz):
-        return StartState("none", f"This quiz closed on {rules.due_at:%-d %B %Y at %H:%M}.")
-    if not getattr(quiz, "question_count", 1):
-        return StartState("none", "This quiz has no questions yet.")
-    if rules.attempts_allowed is not None and len(attempts) >= rules.attempts_allowed:
-        return StartState("none", "You have used all the attempts this quiz allows.")
-    return StartState("start")
+    refused = why_not_start(
+        quiz=quiz,
+        rules=rules,
+        taken=len(attempts),
+        now=now,
+        question_count=getattr(quiz, "question_count", None),
+    )
+    return refused or StartState("start")
 
 
 # --- Answering ----------------------------------------------------------------------

@@ -4,6 +4,10 @@ Views are glue (parse, call quizzes.taking / review / building, render). Every
 attempt comes from `request.user.attempts`, so another student's attempt is a
 404. One view serves a page and its fragment: an htmx request gets the partial
 (`template#partial`), a plain POST redirects, so everything works without JavaScript.
+
+The quiz flow's pages are never stored by the browser (`never_cache`: Cache-Control
+no-store): Back or Forward must ask the server again, or it would show a question
+already answered as if it were still open, with a form that records nothing.
 """
 
 from django.contrib import messages
@@ -13,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -45,6 +50,7 @@ def _attempt_or_404(request: HttpRequest, pk: int):
     return attempt
 
 
+@never_cache
 @require_GET
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quizzes = Quiz.objects.available_to(request.user).annotate(question_count=Count("items"))
@@ -75,6 +81,7 @@ def quiz_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _go(request, attempt.get_absolute_url())
 
 
+@never_cache
 @login_required
 @require_GET
 def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
@@ -90,6 +97,7 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"attempt": attempt, "card": card})
 
 
+@never_cache
 @login_required
 @require_POST
 def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,6 +126,7 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
     return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
 
 
+@never_cache
 @login_required
 @require_GET
 def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:

@@ -98,4 +98,14 @@
   }
 
   document.querySelectorAll(".quiz-timer[data-deadline]").forEach(startCountdown);
+
+  // Back or Forward may bring this page back from the browser's memory (the back/forward
+  // cache) as it was when the student left it, with a question answered since still
+  // open on it. The server sends no-store, which keeps it out of most such caches; if
+  // one restores it anyway, ask the server for the card as it is now.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.getElementById("question-card")) {
+      window.location.reload();
+    }
+  });
 })();
