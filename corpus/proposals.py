@@ -276,7 +276,8 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
         clause = comma.group(0) if comma else clause
     # The main verb comes within the first few words: "(Mátyás Rákosi) had been replaced",
     # not "cases in which confessions had been forced".
-    head = " ".join(clause.split()[:6])
+    # ("Nagy and his defence minister, Pál Maléter, were tried": a longer subject.)
+    head = " ".join(clause.split()[:9])
     passive = bool(_PASSIVE.search(head) or re.search(r"\bhad been\s", head))
     if re.search(r"\bhad been\s", head):
         clause = re.sub(r"\bhad been\s+(?=[a-z]+(?:ed|en|wn)\b)", "", clause, count=1)

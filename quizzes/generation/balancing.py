@@ -3,11 +3,10 @@
 Three rules, each about the bank as a student meets it, lesson by lesson (a lesson is a
 group of passages, `quizzes.passage_groups`; the whole bank counts as one more group):
 
-* `select_fillers`: true/false and source attribution fill gaps. True/false statements of
-  up to `STATEMENTS_PER_PASSAGE` different sentences of a passage (one where other
-  questions already cite it `WELL_COVERED` times), each true or false as the passage's
-  lessons are short of; source attribution only where no statement is and the passage
-  is not well covered.
+* `select_fillers`: true/false statements of up to `STATEMENTS_PER_PASSAGE` different
+  sentences of a passage, each true or false as the passage's lessons are short of;
+  source attribution fills a gap only where no statement is and other questions cite
+  the passage fewer than `WELL_COVERED` times.
 * `balance_true_false`: between 40 and 60 % of a lesson's true/false questions are true
   (or as near as an odd count allows), so answering "false" every time scores no better
   than chance. Surplus statements wait for a curator.
@@ -34,8 +33,8 @@ FILLER_TYPES = ("true_false", "source_attribution")
 CAPPED = "capped: the passage already has questions"
 FILLERS_PER_PASSAGE = 1
 WELL_COVERED = 3
-# True/false statements of different sentences a passage may have (one if it is well
-# covered by other questions): a paragraph of dated facts is worth more than one.
+# True/false statements of different sentences a passage may have, however well other
+# questions cover it: a paragraph of dated facts is worth more than one.
 STATEMENTS_PER_PASSAGE = 2
 TRUE_SHARE = (0.4, 0.6)
 HELD_TRUE_FALSE = "held: keeps true and false statements balanced in its lesson"
@@ -83,9 +82,8 @@ def select_fillers(
     *,
     threshold: float = DEFAULT_PUBLISH_THRESHOLD,
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """(kept, capped): per passage, statements of up to `STATEMENTS_PER_PASSAGE` sentences
-    (one where other published questions cite the passage `WELL_COVERED` times), one
-    version of each, true or false as the passage's lessons need; else one source
+    """(kept, capped): per passage, statements of up to `STATEMENTS_PER_PASSAGE` sentences,
+    one version of each, true or false as the passage's lessons need; else one source
     attribution where the passage is not well covered."""
     substantive: Counter[str] = Counter()
     for c in accepted:
@@ -105,10 +103,9 @@ def select_fillers(
         statements = [c for c in options if c.type == "true_false"]
         chosen: list[Candidate] = []
         if statements:
-            # A statement tests a fact of its own sentence, so a well-covered passage may
-            # have one too: one version of each of a few sentences, as the lessons need.
-            wanted = STATEMENTS_PER_PASSAGE if substantive[ref] < WELL_COVERED else 1
-            wanted = min(wanted, _fact_sentences(statements))
+            # A statement tests a fact of its own sentence, so a well-covered passage has
+            # them too: one version of each of a few sentences, as the lessons need.
+            wanted = min(STATEMENTS_PER_PASSAGE, _fact_sentences(statements))
             member = memberships(statements[0], groups)
             said: set[str] = set()
             while len(chosen) < wanted:

@@ -129,7 +129,10 @@ def in_context(
         return None, problem
     start = before[-1][0]
     pair = Sentence(sentence.passage, start, sentence.end)
-    if word_count(pair.text) > MAX_PAIR_WORDS:
+    # Room in a stem of at most 60 words beside "Which figure completes these sentences
+    # from <the work's title>, about ...?"
+    room = min(MAX_PAIR_WORDS, 60 - word_count(corpus.source_label(sentence.passage)) - 12)
+    if word_count(pair.text) > room:
         return None, problem
     shift = sentence.start - start
     if standalone(corpus=corpus, sentence=pair, persons=[p + shift for p in persons]):

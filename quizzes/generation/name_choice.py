@@ -134,37 +134,71 @@ def same_sex(answer: GlossaryTerm, other: GlossaryTerm) -> bool:
 
 # --- life --------------------------------------------------------------------------------
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WHEN = rf"(?:(?:\d{{1,2}}\s+)?(?P<month>{_MONTHS})\s+(?:\d{{1,2}},?\s+)?)?(?P<year>1[89]\d\d)\b"
 _DEATH = (
     re.compile(
-        r"(?i:\b(?:he|she))\s+(?:was\s+)?(?:died|shot|executed|killed|murdered)\b[^.]{0,40}?\b(1[89]\d\d)\b"
+        rf"(?i:\b(?:he|she))\s+(?:was\s+)?(?:died|shot|executed|killed|murdered)\b[^.]{{0,40}}?\b{_WHEN}"
     ),
-    re.compile(r"(?i:\b(?:his|her))\s+death\b[,]?\s+(?:in\s+|on\s+)?[^.]{0,20}?\b(1[89]\d\d)\b"),
-    re.compile(r"\b(1[89]\d\d)\s+and\s+(?:was\s+)?(?:shot|executed)\b"),
+    re.compile(rf"(?i:\b(?:his|her))\s+death\b[,]?\s+(?:in\s+|on\s+)?[^.]{{0,20}}?\b{_WHEN}"),
+    re.compile(rf"\b{_WHEN}\s+and\s+(?:was\s+)?(?:shot|executed)\b"),
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)\b")
+_DATE = re.compile(rf"\b{_WHEN}")
+_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\s+(?P<month>{_MONTHS})\b(?!,?\s+\d{{4}})")
+
+Moment = tuple[int, int]  # (year, month); month 0 when only the year is known
 
 
-def death_year(term: GlossaryTerm) -> int | None:
-    """The year the glossary's description says the person died ("He died on 5 March
-    1953", "until his death in January 1924"), or None."""
+def _moment(m: re.Match[str]) -> Moment:
+    month = m.group("month")
+    return int(m.group("year")), (_MONTHS.split("|").index(month) + 1 if month else 0)
+
+
+def death_of(term: GlossaryTerm) -> Moment | None:
+    """When the glossary's description says the person died ("He died on 5 March 1953",
+    "until his death in January 1924"), or None."""
     description = " ".join((term.description or "").split())
     first = description.split(". ")[0]
-    found = [int(m.group(1)) for pattern in _DEATH for m in pattern.finditer(description)]
+    found = [_moment(m) for pattern in _DEATH for m in pattern.finditer(description)]
     if term.name.split()[-1] in first.split(",")[0] and (
-        m := re.search(r"\bshot\b[^.]*?\b(1[89]\d\d)\b", first)
+        m := re.search(rf"\bshot\b[^.]*?\b{_WHEN}", first)
     ):
-        found.append(int(m.group(1)))  # "Sergei Kirov, ..., shot ... on 1 December 1934"
+        found.append(_moment(m))  # "Sergei Kirov, ..., shot ... on 1 December 1934"
     return min(found) if found else None
 
 
-def year_of(sentence: str, passage: str) -> int | None:
-    """The latest year the sentence gives, else the latest its passage gives: when what it
-    tells happened (a distractor dead by then is absurd)."""
+def death_year(term: GlossaryTerm) -> int | None:
+    died = death_of(term)
+    return died[0] if died else None
+
+
+def moment_of(sentence: str, passage: str) -> Moment | None:
+    """The latest date the sentence gives (a day without its year takes the passage's
+    latest year: "On 25 October" of 1956), else the latest its passage gives: when what
+    it tells happened, so that no one dead by then is an option."""
+    years = [_moment(m) for m in _DATE.finditer(passage)]
     for text in (sentence, passage):
-        years = [int(y) for y in _YEAR.findall(text)]
-        if years:
-            return max(years)
+        found = [_moment(m) for m in _DATE.finditer(text)]
+        if text is sentence and years:
+            latest = max(y for y, _ in years)
+            found += [(latest, _moment_month(m)) for m in _DAY_MONTH.finditer(text)]
+        if found:
+            return max(found)
     return None
+
+
+def _moment_month(m: re.Match[str]) -> int:
+    return _MONTHS.split("|").index(m.group("month")) + 1
+
+
+def dead_by(term: GlossaryTerm, when: Moment | None) -> bool:
+    """Whether the person had died before `when` (at the precision both are known)."""
+    died = death_of(term)
+    if died is None or when is None:
+        return False
+    if died[0] != when[0]:
+        return died[0] < when[0]
+    return bool(died[1] and when[1]) and died[1] < when[1]
 
 
 # --- picking --------------------------------------------------------------------------------
@@ -225,7 +259,7 @@ def choose(
         count=len(corpus.terms),
         short=short,
     )
-    if is_discovered(answer) and answer.kind == GlossaryTerm.Kind.PERSON:
+    if answer.role.startswith(DISCOVERED) and answer.kind == GlossaryTerm.Kind.PERSON:
         # Only the people this document names: first those the glossary lacks, then the
         # glossary's (a name another article gives is no confusion this one invites).
         extra = [
@@ -239,7 +273,7 @@ def choose(
         ]
         rng.shuffle(extra)
         others = [t for t in others if t.role == role] + extra
-    elif is_discovered(answer) and role.startswith(f"{DISCOVERED}.region"):
+    elif role.startswith(f"{DISCOVERED}.region"):  # found as a region, approved or not
         names = {t.name for t in others}
         others = others + [
             _region_term(n)
@@ -248,10 +282,10 @@ def choose(
         ]
     if answer.kind == GlossaryTerm.Kind.PERSON:
         others = [t for t in others if same_sex(answer, t)]
-        when = year_of(sentence, avoid)
-        if when:
-            # Lenin does not open a congress of 1961.
-            others = [t for t in others if (death_year(t) or when) >= when]
+        # Lenin does not open a congress of 1961, nor Bierut, dead in March 1956, replace
+        # a Hungarian leader that October.
+        when = moment_of(sentence, avoid)
+        others = [t for t in others if not dead_by(t, when)]
         if is_discovered(answer) and len(display(answer, short=short).split()) > 1:
             # Full names among full names (options formatted alike).
             others = [t for t in others if len(display(t, short=short).split()) > 1]

@@ -122,10 +122,12 @@ _ANAPHORIC_GROUPS = (
     ("strike", "strikers", "uprising", "revolt", "rebellion", "rising", "protest",
      "protests", "demonstration", "demonstrators", "rebels", "crowd", "crowds"),
     ("body", "coffin", "remains", "grave", "corpse"),
-    ("camp", "guards", "camps"),
-    ("vote", "count", "results", "change", "challenge", "crisis", "trial", "campaign"),
+    ("camp", "guards"),
+    ("vote", "count", "change", "challenge", "crisis", "trial", "campaign"),
 )  # fmt: skip
 _ANAPHORIC = {word: group for group in _ANAPHORIC_GROUPS for word in group}
+# What a clause before it in the sentence can be: a decision taken, a change made.
+_EVENT_GROUPS = (_ANAPHORIC_GROUPS[0], _ANAPHORIC_GROUPS[-1])
 _THE_NOUN = re.compile(
     r"\b[Tt]he\s+(?:[a-z]+\s+){0,2}?(?P<noun>[a-z]+)\b(?=(?P<after>[^.;]{0,25}))"
 )
@@ -166,6 +168,9 @@ def anaphora(text: str, *, known: str = "") -> str | None:
         group = _ANAPHORIC.get(m.group("noun"))
         if not group or _QUALIFIED.match(m.group("after")):
             continue
+        clause = re.split(r"[.!?]\s+", bare[: m.start()])[-1]  # the sentence so far
+        if group in _EVENT_GROUPS and re.search(r",\s+(?:and|but)\s+", clause):
+            continue  # "... was renamed Volgograd, and Pravda reported the change"
         before = set(re.findall(r"[a-z]+", bare[: m.start()].lower()))
         if not (before | known_words) & set(group):
             return ANAPHORA

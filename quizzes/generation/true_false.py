@@ -39,6 +39,7 @@ from quizzes.generation.cloze import (
 )
 from quizzes.generation.corpus_snapshot import NEARBY, CorpusSnapshot
 from quizzes.generation.glossary_choice import all_spellings, display, like_terms
+from quizzes.generation.name_choice import dead_by, moment_of
 from quizzes.generation.sentences import (
     contains_phrase,
     normalise,
@@ -65,7 +66,13 @@ OPTIONS = [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
 
 
 def plausible_replacements(
-    *, corpus: CorpusSnapshot, term: GlossaryTerm, passage, r: random.Random, short: bool
+    *,
+    corpus: CorpusSnapshot,
+    term: GlossaryTerm,
+    passage,
+    r: random.Random,
+    short: bool,
+    sentence: str = "",
 ) -> list[GlossaryTerm]:
     """Terms that could stand where `term` stands, as a plausible mistake (see module doc)."""
     work = corpus.work_of(passage)
@@ -82,12 +89,15 @@ def plausible_replacements(
     )
     needed = max(1, math.ceil(PROMINENCE_SHARE * corpus.mentions_in_work(term, work)))
     nearby = corpus.nearby_text(passage)
+    when = moment_of(sentence, passage.text)
     return [
         t
         for t in others
         if t.role == term.role
         and corpus.mentions_in_work(t, work) >= needed
         and any(contains_phrase(nearby, s) for s in all_spellings(t))
+        # "On 1 November Bierut announced ...": he had died in March; no confusion
+        and not dead_by(t, when)
     ]
 
 
@@ -197,7 +207,7 @@ def _name_swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
                 break  # "the cult of Vladimir Lenin" is absurd, not a plausible mistake
             short = not initials and len(spelling.split()) == 1
             others = plausible_replacements(
-                corpus=corpus, term=term, passage=sentence.passage, r=r, short=short
+                corpus=corpus, term=term, passage=sentence.passage, r=r, short=short, sentence=text
             )
             if others:
                 swaps.append(

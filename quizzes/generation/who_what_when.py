@@ -317,7 +317,8 @@ def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
         if not (word.isalpha() and word.islower()):
             continue  # still the subject: "20th", "Party", "Shin Bet"
         if word in _PARTICIPLES or word.endswith("ed"):
-            aux = "were" if plural else "was"
+            # "Nagy and his defence minister, Pál Maléter, tried": two people, "were"
+            aux = "were" if plural or "and" in words[:i] else "was"
             return f"{when} {aux} {subject} {' '.join(words[i:])}".strip()
         if i == 1 and word in _PREPOSITIONS and _is_person(words[0], corpus):
             return f"{when} was {subject} {' '.join(words[i:])}".strip()

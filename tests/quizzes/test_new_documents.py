@@ -20,7 +20,7 @@ from quizzes.generation.balancing import select_fillers
 from quizzes.generation.candidates import Candidate
 from quizzes.generation.corpus_snapshot import add_discovered
 from quizzes.generation.gates import check
-from quizzes.generation.name_choice import death_year, sex_of
+from quizzes.generation.name_choice import dead_by, death_year, moment_of, sex_of
 from tests.quizzes.conftest import passage, snapshot, source, term
 
 ARTICLE = Work(
@@ -138,6 +138,15 @@ def test_a_dead_man_is_no_distractor_for_what_happened_after_his_death():
     made, _ = run(cloze_name, corpus)
     (question,) = [c for c in made if keyed(c) == "Kaganovich"]
     assert "Lenin" not in options(question)
+
+
+def test_dead_by_the_month_when_the_description_says_it():
+    bierut = term("Bolesław Bierut", "Bierut", role="foreign-communist-leader")
+    bierut.description = "Polish leader. He died of a heart attack on 12 March 1956 in Moscow."
+    october = moment_of("On 25 October Kádár replaced Gerő.", "In October 1956 the party ...")
+    assert october == (1956, 10)
+    assert dead_by(bierut, october)
+    assert not dead_by(bierut, moment_of("In March 1956 Bierut died.", ""))
 
 
 def test_a_date_option_keeps_its_order_with_the_other_dates_of_the_sentence():
