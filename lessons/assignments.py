@@ -277,6 +277,145 @@ def describe_draw(*, report: PoolReport, names: dict[int, str]) -> list[str]:
     return lines
 
 
+# --- Changing an assignment: its rules, an extension for everyone, deleting it ------------
+
+# The rules a teacher may change once an assignment is set (the content stays: students
+# may have drawn from its pool already).
+EDITABLE_RULES = (
+    "opens_at",
+    "due_at",
+    "mode",
+    "reveal_answers",
+    "attempts_allowed",
+    "time_limit_minutes",
+)
+
+
+@transaction.atomic
+def update_assignment(*, assignment: Assignment, title: str, rules: dict) -> list[str]:
+    """Change the title and rules (EDITABLE_RULES) of an assignment; returns what changed,
+    as phrases for the teacher. Attempts already started keep their mode and time limit
+    (fixed at their start); a later due date reaches them too (`_move_due_date`).
+
+    Raises AssignmentError (nothing written) when practice would show a question kept
+    for tests: practice shows every answer."""
+    quiz = assignment.quiz
+    changed = {k: v for k, v in rules.items() if k in EDITABLE_RULES and getattr(quiz, k) != v}
+    title = title.strip() or assignment.title
+    if changed.get("mode") == Quiz.Mode.PRACTICE:
+        # The test-only share is a hash of each question's sentence (Question.is_test_only).
+        kept = sum(question.is_test_only for question in quiz.questions.all())
+        if kept:
+            raise AssignmentError(
+                f"Practice shows the answers, and {kept} of this assignment's questions are "
+                "kept for tests, so it cannot become practice. Set a new practice "
+                "assignment instead."
+            )
+    if "due_at" in changed:
+        _move_due_date(quiz=quiz, due_at=changed["due_at"])
+    for field, value in changed.items():
+        setattr(quiz, field, value)
+    said = [_RULE_NAMES[field] for field in changed]
+    if title != assignment.title:
+        assignment.title = quiz.title = title
+        assignment.save(update_fields=["title"])
+        said.insert(0, "title")
+    quiz.save(update_fields=[*changed, "title"])
+    return said
+
+
+_RULE_NAMES = {
+    "opens_at": "opening date",
+    "due_at": "due date",
+    "mode": "mode",
+    "reveal_answers": "when answers are shown",
+    "attempts_allowed": "attempts allowed",
+    "time_limit_minutes": "time limit",
+}
+
+
+@transaction.atomic
+def extend_assignment(*, assignment: Assignment, due_at: datetime.datetime) -> int:
+    """Give the whole class a later due date; returns how many students it lets back in
+    (in the class, nothing handed in, and the old date passed). A student's own later
+    date (an accommodation) still counts where it is later still."""
+    quiz = assignment.quiz
+    if quiz.due_at is not None and due_at <= quiz.due_at:
+        raise AssignmentError("An extension must be later than the current due date.")
+    reopened = 0
+    if quiz.due_at is not None and quiz.due_at < timezone.now():
+        finished = Attempt.objects.finished().filter(quiz=quiz).values("user_id")
+        reopened = (
+            assignment.school_class.memberships.exclude(student_id__in=finished)
+            .values("student_id")
+            .count()
+        )
+    _move_due_date(quiz=quiz, due_at=due_at)
+    quiz.due_at = due_at
+    quiz.save(update_fields=["due_at"])
+    return reopened
+
+
+def _move_due_date(*, quiz: Quiz, due_at: datetime.datetime | None) -> None:
+    """Open attempts whose deadline was the old due date get their own time limit (or
+    none) instead: the due date itself is read live (Attempt.effective_deadline), but
+    an attempt's stored deadline would still stop it at the old date."""
+    if quiz.due_at is None:
+        return
+    for attempt in Attempt.objects.in_progress().filter(quiz=quiz, deadline_at=quiz.due_at):
+        limit = quiz.rules_for_user_id(attempt.user_id).time_limit_minutes
+        attempt.deadline_at = (
+            attempt.started_at + datetime.timedelta(minutes=limit) if limit else None
+        )
+        if due_at is not None and attempt.deadline_at is not None:
+            attempt.deadline_at = min(attempt.deadline_at, due_at)
+        elif due_at is not None and attempt.deadline_at is None:
+            attempt.deadline_at = due_at
+        attempt.save(update_fields=["deadline_at"])
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    """What deleting an assignment takes with it, said to the teacher before they confirm."""
+
+    students: int  # who started it
+    finished: int  # finished attempts (scores in the gradebook)
+    open: int  # attempts still in progress
+    retakes: int
+    accommodations: int
+
+    @property
+    def any_work(self) -> bool:
+        return bool(self.students or self.retakes)
+
+
+def deletion_impact(*, assignment: Assignment) -> DeletionImpact:
+    """Two queries."""
+    work = Attempt.objects.filter(quiz=assignment.quiz).aggregate(
+        students=Count("user", distinct=True),
+        finished=Count("pk", filter=Q(finished_at__isnull=False)),
+        open=Count("pk", filter=Q(finished_at__isnull=True)),
+    )
+    return DeletionImpact(
+        students=work["students"],
+        finished=work["finished"],
+        open=work["open"],
+        retakes=assignment.retakes.count(),
+        accommodations=QuizOverride.objects.filter(quiz=assignment.quiz).count(),
+    )
+
+
+@transaction.atomic
+def delete_assignment(*, assignment: Assignment) -> DeletionImpact:
+    """Delete the assignment with its quiz and everything done on it: attempts and their
+    answers, accommodations, retakes (and their quizzes). Students' spaced review keeps
+    the questions they were shown. Returns what went."""
+    impact = deletion_impact(assignment=assignment)
+    Quiz.objects.filter(retake__assignment=assignment).delete()
+    assignment.quiz.delete()  # cascades to the assignment, attempts, answers, overrides
+    return impact
+
+
 # --- Accommodations and retakes ---------------------------------------------------------
 
 

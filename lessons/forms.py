@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from corpus.plain_text import PlainCharField
 from lessons import login_throttle, usernames
@@ -154,7 +155,36 @@ class RosterForm(forms.Form):
     )
 
 
-class AssignmentForm(forms.Form):
+def confirm_past_due(form: forms.Form, data: dict) -> None:
+    """A due date already past closes the quiz at once and makes every student late: ask
+    before accepting it (a second press of the form's button with `past_due_ok`), unless
+    the date was not changed (editing the title of a finished assignment)."""
+    due = data.get("due_at")
+    if not due or due > timezone.now() or data.get("past_due_ok"):
+        return
+    if "due_at" not in form.changed_data:
+        return
+    when = f"{timezone.localtime(due):%-d %B %Y at %H:%M}"
+    form.add_error(
+        "due_at",
+        forms.ValidationError(
+            f"{when} has already passed: the quiz would be closed at once and every "
+            "student who has not handed it in would be late. Check the date, or confirm "
+            "that you mean it.",
+            code="past",
+        ),
+    )
+
+
+class PastDueMixin:
+    """A form with a due date in the past asks to confirm it (`confirm_past_due`)."""
+
+    @property
+    def asks_to_confirm_past_due(self) -> bool:
+        return self.has_error("due_at", code="past")
+
+
+class AssignmentForm(PastDueMixin, forms.Form):
     """What to assign and its rules. `what` picks the content; the other content fields
     apply to it (a lesson → module; a source quiz → source; picked/drawn → filters)."""
 
@@ -234,6 +264,8 @@ class AssignmentForm(forms.Form):
         "test-only: the lesson and source quizzes and practice never show it. "
         "Practice always draws from the rest.",
     )
+    # Set by the "Yes, use this date" button when the due date has passed (confirm_past_due).
+    past_due_ok = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, pool=None, **kwargs) -> None:
         from corpus.models import Source
@@ -266,6 +298,7 @@ class AssignmentForm(forms.Form):
         if what == "drawn" and not data.get("count"):
             self.add_error("count", "Say how many questions to draw.")
         data["draw_from"] = data.get("draw_from") or "unseen"
+        confirm_past_due(self, data)
         return data
 
     def rules(self) -> dict:
@@ -308,6 +341,108 @@ class AccommodationForm(forms.Form):
         validators=[within_five_years],
     )
     note = PlainCharField(label="Note (only teachers see it)", max_length=200, required=False)
+
+
+class AssignmentEditForm(PastDueMixin, forms.Form):
+    """The rules of an assignment already set (lessons.assignments.update_assignment)."""
+
+    title = PlainCharField(label="Title", max_length=300)
+    opens_at = AssignmentForm.base_fields["opens_at"]
+    due_at = AssignmentForm.base_fields["due_at"]
+    mode = forms.ChoiceField(
+        label="Mode",
+        choices=[],
+        help_text="Attempts already started keep the mode and time limit they began with.",
+    )
+    reveal_answers = forms.ChoiceField(label="Show the correct answers", choices=[])
+    attempts_allowed = AssignmentForm.base_fields["attempts_allowed"]
+    time_limit_minutes = AssignmentForm.base_fields["time_limit_minutes"]
+    past_due_ok = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from quizzes.models import Quiz
+
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = Quiz.Mode.choices
+        self.fields["reveal_answers"].choices = Quiz.Reveal.choices
+
+    @classmethod
+    def initial_for(cls, assignment) -> dict:
+        quiz = assignment.quiz
+        # To the minute, as the date input shows it: otherwise every save "changes" them.
+        local = {
+            f: getattr(quiz, f)
+            and timezone.localtime(getattr(quiz, f)).replace(second=0, microsecond=0)
+            for f in _DATES
+        }
+        return {
+            "title": assignment.title,
+            **local,
+            **{f: getattr(quiz, f) for f in _EDITED if f not in _DATES},
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        opens, due = data.get("opens_at"), data.get("due_at")
+        if opens and due and due <= opens:
+            self.add_error("due_at", "The due date must be after the opening date.")
+        confirm_past_due(self, data)
+        return data
+
+    def rules(self) -> dict:
+        """The rules the teacher changed (a date left alone keeps its seconds)."""
+        return {f: self.cleaned_data.get(f) for f in _EDITED if f in self.changed_data}
+
+
+_DATES = ("opens_at", "due_at")
+_EDITED = ("opens_at", "due_at", "mode", "reveal_answers", "attempts_allowed", "time_limit_minutes")
+
+
+class ExtendForm(forms.Form):
+    """A later due date for the whole class."""
+
+    due_at = forms.DateTimeField(
+        label="New due date",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+        validators=[within_five_years],
+        error_messages={"required": "Choose the new due date."},
+    )
+
+    def __init__(self, *args, current=None, **kwargs) -> None:
+        self.current = current  # the due date now, if any
+        super().__init__(*args, **kwargs)
+
+    def clean_due_at(self):
+        due = self.cleaned_data["due_at"]
+        if due <= timezone.now():
+            raise forms.ValidationError("Choose a date still to come.")
+        if self.current is not None and due <= self.current:
+            raise forms.ValidationError("An extension must be later than the current due date.")
+        return due
+
+
+class StudentAddForm(forms.Form):
+    """One student, by hand: checked as a roster line is (lessons.roster.check_student)."""
+
+    username = PlainCharField(
+        label="Username",
+        max_length=150,
+        help_text="Letters, digits and @ . + - _ only; they log in with it.",
+        error_messages={"required": "Enter a username."},
+    )
+    display_name = PlainCharField(
+        label="Display name",
+        max_length=150,
+        help_text="How you and their classmates see them, e.g. Anna K.",
+        error_messages={"required": "Enter the name you will see."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Typed as it is: no capital letter or correction from a phone's keyboard.
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"}
+        )
 
 
 # --- Logging in ------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def _attempt(attempt: Attempt, responses: list[Response], versions: dict, now) -
 
 def _response(response: Response, version: QuestionVersion | None, marks_shown: bool) -> dict:
     # The stored wording when the question changed after this answer (as
-    # quizzes.curation.version_for does), else the question as it is.
+    # quizzes.revision.version_for does), else the question as it is.
     changed = response.question_version != response.question.version
     seen = version if changed and version is not None else response.question
     return {

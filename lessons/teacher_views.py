@@ -26,12 +26,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lessons import assignments as teaching
 from lessons import login_throttle
 from lessons.curation import module_group
-from lessons.forms import AccommodationForm, AssignmentForm, ClassForm, CoTeacherForm, RosterForm
+from lessons.forms import (
+    AccommodationForm,
+    AssignmentForm,
+    ClassForm,
+    CoTeacherForm,
+    RosterForm,
+    StudentAddForm,
+)
 from lessons.gradebook import gradebook, gradebook_csv, gradebook_rows_html
 from lessons.item_analysis import item_analysis
 from lessons.lti import grades as lti_grades
 from lessons.models import Assignment, SchoolClass
-from lessons.roster import MAX_BYTES, check_roster, create_roster_accounts
+from lessons.roster import MAX_BYTES, check_roster, check_student, create_roster_accounts
 from quizzes.building import question_pool
 from quizzes.models import Attempt, QuizOverride
 from quizzes.taking import review_rows
@@ -183,10 +190,15 @@ def student_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
     if request.htmx:
         # The row becomes this message, focused (htmx focuses [autofocus] after a swap)
         # and announced, so the keyboard does not fall back to the top of the page.
+        # The heading's count comes along, swapped out of band (the partial says how).
         return render(
             request,
             "lessons/teacher/class_detail.html#member-removed",
-            {"student_id": student.pk, "message": message},
+            {
+                "student_id": student.pk,
+                "message": message,
+                "student_count": school_class.memberships.count(),
+            },
         )
     messages.success(request, message)
     return redirect("teacher_class", pk=school_class.pk)
@@ -244,6 +256,37 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         "lessons/teacher/roster_import.html",
         {"school_class": school_class, "form": form, "roster": roster},
         status=400 if form.errors or (roster and not roster.ok) else 200,
+    )
+
+
+@never_cache
+@teacher_required
+@require_http_methods(["GET", "POST"])
+def student_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add one student by hand: an account with a one-time password, shown on this
+    response only, as a roster import makes (and checked by the same rules)."""
+    school_class = _class(request, pk)
+    form = StudentAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        roster = check_student(**form.cleaned_data)
+        if roster.problems:
+            form.add_error(None, roster.problems[0][1])
+        else:
+            try:
+                created = create_roster_accounts(school_class=school_class, rows=roster.rows)
+            except IntegrityError:
+                form.add_error("username", "That username was taken a moment ago. Try another.")
+            else:
+                return render(
+                    request,
+                    "lessons/teacher/roster_passwords.html",
+                    {"school_class": school_class, "created": created},
+                )
+    return render(
+        request,
+        "lessons/teacher/student_add.html",
+        {"school_class": school_class, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

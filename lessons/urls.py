@@ -90,3 +90,25 @@ urlpatterns += [
         name="teacher_written_answers",
     ),
 ]
+
+# Changing an assignment already set, and adding one student by hand (issue 16 part 3).
+from lessons import assignment_views  # noqa: E402
+
+urlpatterns += [
+    path("teach/classes/<int:pk>/students/add/", teach.student_add, name="teacher_student_add"),
+    path(
+        "teach/classes/<int:pk>/assignments/<int:assignment_pk>/edit/",
+        assignment_views.assignment_edit,
+        name="teacher_assignment_edit",
+    ),
+    path(
+        "teach/classes/<int:pk>/assignments/<int:assignment_pk>/extend/",
+        assignment_views.assignment_extend,
+        name="teacher_assignment_extend",
+    ),
+    path(
+        "teach/classes/<int:pk>/assignments/<int:assignment_pk>/delete/",
+        assignment_views.assignment_delete,
+        name="teacher_assignment_delete",
+    ),
+]

@@ -473,7 +473,66 @@ TEACHING = [
         kwargs=lambda w: {"pk": w.class_b, "assignment_pk": w.assignment_a, "student_pk": w.owner},
         writes=NOBODY,
     ),
+    Row(
+        "teacher_student_add",
+        CLASS_TEACHER,
+        methods=("GET", "POST"),
+        kwargs=_class,
+        data=lambda w: {"username": "matrix-newcomer", "display_name": "Matrix Newcomer"},
+        writes=_only("teacher"),
+    ),
+    *(
+        row
+        for name, data in (
+            (
+                "teacher_assignment_edit",
+                lambda w: {"title": "Edited", "mode": "test", "reveal_answers": "immediately"},
+            ),
+            ("teacher_assignment_extend", lambda w: {"due_at": _in_a_week()}),
+            ("teacher_assignment_delete", lambda w: {}),
+        )
+        for row in (
+            Row(
+                name,
+                CLASS_TEACHER,
+                methods=("GET", "POST"),
+                kwargs=lambda w: {"pk": w.class_a, "assignment_pk": w.assignment_a},
+                data=data,
+                writes=_only("teacher"),
+            ),
+            Row(
+                name,
+                NOT_IN_CLASS,
+                label="another class's assignment",
+                methods=("GET", "POST"),
+                kwargs=lambda w: {"pk": w.class_a, "assignment_pk": w.assignment_b},
+                data=data,
+                writes=NOBODY,
+            ),
+            Row(
+                name,
+                NOT_IN_CLASS,
+                label=UNDER_CLASS_B,
+                methods=("GET", "POST"),
+                kwargs=lambda w: {"pk": w.class_b, "assignment_pk": w.assignment_a},
+                data=data,
+                writes=NOBODY,
+            ),
+        )
+    ),
 ]
+
+
+def _in_a_week() -> str:
+    """A due date as the form's date input sends it."""
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.localtime(timezone.now() + datetime.timedelta(days=7)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+
 
 # A class's assignment quiz: its students and teachers only (quizzes.Audience).
 ASSIGNMENT_AUDIENCE = roles(NOT_FOUND, student=OK, teacher=OK)
@@ -797,6 +856,7 @@ CURATION = [
         writes=NOBODY,
     ),
 ]
+
 
 def _platform_data(w: World) -> dict:
     return {
@@ -1337,9 +1397,9 @@ def _admin_objects(**world) -> dict[str, str]:
     from corpus import audit
     from corpus.models import EditorialDeletion
     from lessons.models import PasswordChangeRequired
-    from quizzes.revision import snapshot
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride
     from quizzes.review import schedule_answers
+    from quizzes.revision import snapshot
     from tests.factories import make_user
 
     owner, question = world["owner"], world["question"]
