@@ -34,27 +34,16 @@ from quizzes.models import Quiz
 class Choice:
     value: str  # "lesson:3", "quiz:3", "source:7"
     label: str
-    hint: str
 
 
 def choices() -> list[Choice]:
     """What a teacher can place: each lesson, each lesson's quiz, each source's quiz. Two queries."""
     found = []
     for module in Module.objects.order_by("ordinal", "title"):
-        found.append(
-            Choice(
-                f"lesson:{module.pk}",
-                f"Lesson: {module.title}",
-                "Students read the lesson, then take its quiz.",
-            )
-        )
-        found.append(Choice(f"quiz:{module.pk}", f"Quiz: {module.title}", "The lesson's quiz."))
+        found.append(Choice(f"lesson:{module.pk}", f"Lesson: {module.title}"))
+        found.append(Choice(f"quiz:{module.pk}", f"Quiz: {module.title}"))
     for source in Source.objects.order_by("title"):
-        found.append(
-            Choice(
-                f"source:{source.pk}", f"Source quiz: {source.title}", "Questions on the source."
-            )
-        )
+        found.append(Choice(f"source:{source.pk}", f"Source quiz: {source.title}"))
     return found
 
 
