@@ -1,13 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 
 from lessons.views import LoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Before Django's auth URLs: the same log-in page, landing each role on its start page.
+    # Django's log-in page, landing each role on its own start page; Django's other
+    # account pages as they are (one pattern per name: nothing shadowed).
     path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include([p for p in auth_urls.urlpatterns if p.name != "login"])),
     path("curation/", include("quizzes.curation_urls")),
     # Thaw as an LTI 1.3 tool inside a school's LMS (lessons/lti, docs/lti.md).
     path("lti/", include("lessons.lti.urls")),
