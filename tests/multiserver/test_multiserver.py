@@ -442,7 +442,7 @@ def test_an_app_server_killed_mid_run_loses_no_answer(cluster: Cluster):
         f"answered through the balancer ({in_flight_at_kill[0]} of its requests in flight): "
         f"HAProxy retried {retries['retried']} requests and redispatched "
         f"{retries['redispatched']} to another server, the students' browsers pressed again "
-        f"{outcome.resubmitted} times; "
+        f"{outcome.resubmitted} time{'s' if outcome.resubmitted != 1 else ''}; "
         f"{counts['attempts']} attempts, {counts['acked']} answers acknowledged, "
         f"{counts['stored']} stored, {counts['duplicates']} duplicated, {counts['lost']} lost "
         f"({counts['requests']} requests in {elapsed:.1f} s).",
