@@ -10,7 +10,9 @@
 
 Only addresses, ports and paths differ from the files in deploy/ (`haproxy_config`,
 `AppServer.command`); a file whose lines have moved fails here loudly, so the tests
-cannot drift from what a deployment runs. Logging in works as in tests/reliability:
+cannot drift from what a deployment runs. The environment differs in one more value:
+THAW_WORKERS is 2 (this machine has two cores) where the balancer's maxconn is 4, so up
+to two requests per server wait in gunicorn's backlog rather than in HAProxy's queue. Logging in works as in tests/reliability:
 sessions written straight into the session table by the seed (the PBKDF2 cost of fifty
 real logins is not under test), real logins where a test is about them.
 """
