@@ -45,4 +45,10 @@ def test_thaw_models_are_all_in_the_admin():
         ("corpus", "notepassage"),
         ("corpus", "notelessontarget"),
         ("corpus", "referencecitation"),
+        # LTI (lessons/lti): curators see platforms on /lti/platforms/, teachers the LMS
+        # grades on the gradebook; the links, the score outbox and used nonces are plumbing.
+        ("lessons", "courselink"),
+        ("lessons", "placement"),
+        ("lessons", "lmsscore"),
+        ("lessons", "usednonce"),
     }
