@@ -225,6 +225,11 @@ def delete_student_account(*, curator: User, student_id: int) -> DeletedAccount:
         content_type=ContentType.objects.get_for_model(User), object_id=str(student.pk)
     ).delete()
     _delete_login_records(student.username)
+    # Their LMS identity (lessons/lti): the platform's id for them would outlive the account
+    # (django-lti's foreign key to the user is SET_NULL); a later launch makes a new account.
+    from lti_tool.models import LtiUser
+
+    LtiUser.objects.filter(auth_user=student).delete()
     _, rows = student.delete()
     rows = {label: count for label, count in sorted(rows.items()) if count}
     audit.record(

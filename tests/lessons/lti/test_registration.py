@@ -113,3 +113,19 @@ def test_rotating_keys_signs_with_the_new_key_and_keeps_recent_ones_in_the_jwks(
 def test_the_jwks_is_public_json(client):
     response = client.get(reverse("lti_jwks"))
     assert response.status_code == 200 and response.json()["keys"][0]["kty"] == "RSA"
+
+
+def test_deleting_a_students_account_deletes_their_lms_identity_too(client, platform, registered):
+    from django.contrib.auth.models import User
+    from lti_tool.models import LtiUser
+
+    from lessons.privacy import delete_student_account
+    from tests.lessons.lti.conftest import launch
+
+    launch(client, platform, sub="s-1")
+    student = User.objects.get(first_name="Sasha Student")
+    curator = make_user(username="kostya", is_staff=True)
+    curator.groups.add(ensure_role_groups()[CURATORS])
+    delete_student_account(curator=curator, student_id=student.pk)
+    assert not LtiUser.objects.filter(sub="s-1").exists()
+    assert LtiUser.objects.filter(sub="s-2").exists()  # a classmate's stays
