@@ -22,8 +22,8 @@ class CourseLink(models.Model):
         SchoolClass, on_delete=models.CASCADE, related_name="lti_course"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # The last roster synchronisation (NRPS) that reached the LMS, and what went wrong
-    # with the last one that did not (shown to the teacher; empty when it worked).
+    # When the roster (NRPS) was last synchronised or tried (a launch claims the next try
+    # by setting it), and what went wrong with the last try (empty when it worked).
     roster_synced_at = models.DateTimeField(null=True, blank=True)
     roster_problem = models.CharField(max_length=500, blank=True)
 
