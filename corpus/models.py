@@ -219,6 +219,13 @@ class GlossaryTerm(models.Model):
         help_text="Slugs of glossary terms that are the same body, person or place under "
         "another name (the Presidium and the Political Bureau).",
     )
+    # When a person died, at the precision known ("1948-08-31", "1938-03", "1938"): a dead
+    # man is no option for a later deed (quizzes.generation.name_choice.death_of).
+    died = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="A person's date of death: YYYY, YYYY-MM or YYYY-MM-DD; blank if unknown.",
+    )
     description = models.TextField(help_text="Short description written from the sources.")
     citations = models.ManyToManyField(
         Passage,

@@ -181,6 +181,7 @@ class TermEntry:
     citations: tuple[Citation, ...]
     references: tuple[RefEntry, ...] = ()
     same_as: tuple[str, ...] = ()  # other glossary terms naming the same thing
+    died: str = ""  # a person's date of death: "1948", "1948-08" or "1948-08-31"
 
     @property
     def spellings(self) -> list[str]:
@@ -241,6 +242,31 @@ class _Entry:
         if value and value not in choices.values:
             self.problem(f"has {key} {value!r}, not one of {sorted(choices.values)}")
         return value
+
+    def life_date(self, key: str) -> str:
+        """An optional date at the precision known: a TOML date (1948-08-31), a year (1948)
+        or text ("1948-08"); "" when absent. Kept as "YYYY", "YYYY-MM" or "YYYY-MM-DD"."""
+        value = self.raw.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value.isoformat()
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(text, str) and re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", text.strip()):
+            text = text.strip()
+            parts = [int(p) for p in text.split("-")]
+            try:
+                datetime.date(
+                    parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+                )
+            except ValueError:
+                pass
+            else:
+                return text
+        self.problem(
+            f'has {key} {value!r}, not a date (1948-08-31), a month ("1948-08") or a year (1948)'
+        )
+        return ""
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.raw.get(key, [])
@@ -322,7 +348,7 @@ def parse_glossary(path: Path) -> list[TermEntry]:
     """The [[term]] tables of a glossary file; ReferenceDataError lists every problem."""
     allowed = {
         "slug", "name", "kind", "role", "aliases", "same_as", "description", "citations",
-        "references",
+        "references", "died",
     }  # fmt: skip
     entries, problems = [], []
     for number, raw in enumerate(_read_toml(path, table="term"), start=1):
@@ -337,6 +363,7 @@ def parse_glossary(path: Path) -> list[TermEntry]:
             citations=entry.citations(),
             references=entry.references(),
             same_as=entry.strings("same_as"),
+            died=entry.life_date("died"),
         )
         problems += entry.problems
         entries.append(term)
@@ -536,6 +563,7 @@ def load_reference_data(
                 "role": t.role,
                 "aliases": list(t.aliases),
                 "same_as": list(t.same_as),
+                "died": t.died,
                 "description": t.description,
             }
             for t in term_entries
