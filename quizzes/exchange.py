@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from corpus.models import EditorialNote, Passage
+from corpus.models import EditorialNote, GlossaryTerm, Passage, ReferenceCitation, TimelineEvent
 from quizzes import revision, validation
 from quizzes.models import Question
 
@@ -52,11 +53,19 @@ class ImportPreview:
 
 
 def question_to_dict(
-    question: Question, *, also_cites: list[dict] | None = None, notes: list[str] | None = None
+    question: Question,
+    *,
+    also_cites: list[dict] | None = None,
+    notes: list[str] | None = None,
+    events: list[str] | None = None,
+    terms: list[str] | None = None,
+    evidence: str = "",
 ) -> dict:
-    """`also_cites` (the other passages it cites, {source, key}) and `notes` (the slugs of
-    the editorial notes it rests on or whose correction it shows) round-trip in JSON: a
-    question setting two sources side by side needs both passages."""
+    """`also_cites` (the other passages it cites, {source, key}), `notes` (the slugs of
+    the editorial notes it rests on or whose correction it shows), `events` and `terms`
+    (the timeline and glossary entries it rests on) round-trip in JSON: a question setting
+    two sources side by side needs both passages, and one about an entry needs the entry.
+    `evidence` is everything it cites as a reader sees it, for a reviewer; never read back."""
     passage = question.passage
     return {
         "id": question.fingerprint,
@@ -91,6 +100,9 @@ def question_to_dict(
         "version": question.version,
         "also_cites": also_cites or [],
         "notes": notes or [],
+        "events": events or [],
+        "terms": terms or [],
+        "evidence": evidence,
     }
 
 
@@ -225,8 +237,17 @@ def export_questions(*, questions: Iterable[Question], fmt: str) -> str:
         "question_id", "editorialnote__slug"
     ):
         notes.setdefault(question_id, []).append(slug)
+    events, terms, evidence = _entries_and_evidence(questions)
     items = [
-        question_to_dict(q, also_cites=also.get(q.pk), notes=notes.get(q.pk)) for q in questions
+        question_to_dict(
+            q,
+            also_cites=also.get(q.pk),
+            notes=notes.get(q.pk),
+            events=[e.slug for e in events.get(q.pk, [])],
+            terms=[t.slug for t in terms.get(q.pk, [])],
+            evidence=evidence.get(q.pk, ""),
+        )
+        for q in questions
     ]
     if fmt == "json":
         return export_json(items=items)
@@ -235,6 +256,66 @@ def export_questions(*, questions: Iterable[Question], fmt: str) -> str:
     if fmt == "moodle-xml":
         return export_moodle_xml(items=items)
     raise ExchangeError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+
+
+def _entries_and_evidence(questions: list[Question]):
+    """The timeline events and glossary terms each question rests on, and the text of
+    everything it cites (passages with their source, entries with their reference works,
+    notes), in a constant number of queries."""
+    ids = [q.pk for q in questions]
+    events: dict[int, list[TimelineEvent]] = {}
+    rows = Question.events.through.objects.filter(question_id__in=ids).select_related(
+        "timelineevent"
+    )
+    for row in rows.order_by("pk"):
+        events.setdefault(row.question_id, []).append(row.timelineevent)
+    terms: dict[int, list[GlossaryTerm]] = {}
+    rows = Question.terms.through.objects.filter(question_id__in=ids).select_related("glossaryterm")
+    for row in rows.order_by("pk"):
+        terms.setdefault(row.question_id, []).append(row.glossaryterm)
+    passages: dict[int, list[Passage]] = {}
+    rows = Question.extra_citations.through.objects.filter(question_id__in=ids).select_related(
+        "passage__source"
+    )
+    for row in rows.order_by("pk"):
+        passages.setdefault(row.question_id, []).append(row.passage)
+    noted: dict[int, list[EditorialNote]] = {}
+    rows = Question.notes.through.objects.filter(question_id__in=ids).select_related(
+        "editorialnote"
+    )
+    for row in rows.order_by("pk"):
+        noted.setdefault(row.question_id, []).append(row.editorialnote)
+    refs: dict[tuple[str, int], list[str]] = {}
+    cited = ReferenceCitation.objects.filter(
+        Q(event__in={e.pk for es in events.values() for e in es})
+        | Q(term__in={t.pk for ts in terms.values() for t in ts})
+    ).select_related("work")
+    for citation in cited:
+        owner = ("event", citation.event_id) if citation.event_id else ("term", citation.term_id)
+        refs.setdefault(owner, []).append(citation.work.cite(citation.at))
+
+    def evidence(question: Question) -> str:
+        parts = []
+        for passage in [question.passage, *passages.get(question.pk, [])]:
+            if passage is not None:
+                parts.append(f"[{passage.source.title}] {passage.text}")
+        for event in events.get(question.pk, []):
+            cites = "; ".join(refs.get(("event", event.pk), []))
+            parts.append(
+                f"[Timeline: {event.date_label}] {event.title}. {event.description}"
+                + (f" (Sources: {cites})" if cites else "")
+            )
+        for term in terms.get(question.pk, []):
+            cites = "; ".join(refs.get(("term", term.pk), []))
+            parts.append(
+                f"[Glossary: {term.name}] {term.description}"
+                + (f" (Sources: {cites})" if cites else "")
+            )
+        for note in noted.get(question.pk, []):
+            parts.append(f"[Editorial note: {note.title}] {note.body}")
+        return "\n\n".join(" ".join(part.split()) for part in parts)
+
+    return events, terms, {q.pk: evidence(q) for q in questions}
 
 
 # ---- parse --------------------------------------------------------------------------------
@@ -499,6 +580,10 @@ def _set_links(question: Question, item: dict) -> None:
     slugs = item.get("notes") or []
     if slugs:
         question.notes.set(EditorialNote.objects.filter(slug__in=slugs))
+    if slugs := item.get("events") or []:
+        question.events.set(TimelineEvent.objects.filter(slug__in=slugs))
+    if slugs := item.get("terms") or []:
+        question.terms.set(GlossaryTerm.objects.filter(slug__in=slugs))
 
 
 def _passage_ref(item: dict) -> tuple[str, str] | None:

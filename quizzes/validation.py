@@ -111,13 +111,16 @@ def _passage_problem(item: dict) -> str | None:
 
 
 def _links_problem(item: dict) -> str | None:
-    """ "also_cites" is a list of {source, key}, "notes" a list of note slugs; both optional."""
-    also, notes = item.get("also_cites", []), item.get("notes", [])
+    """ "also_cites" is a list of {source, key}; "notes", "events" and "terms" lists of
+    slugs; all optional."""
+    also = item.get("also_cites", [])
     if not isinstance(also, list) or not all(
         isinstance(a, dict) and isinstance(a.get("source"), str) and isinstance(a.get("key"), str)
         for a in also
     ):
         return "also_cites must be a list of objects with a text source and key"
-    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-        return "notes must be a list of note slugs"
+    for name, what in (("notes", "note"), ("events", "timeline event"), ("terms", "glossary term")):
+        slugs = item.get(name, [])
+        if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
+            return f"{name} must be a list of {what} slugs"
     return None

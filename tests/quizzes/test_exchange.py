@@ -15,7 +15,7 @@ from quizzes.exchange import (
     parse,
 )
 from quizzes.models import Question
-from tests.factories import make_question
+from tests.factories import make_event, make_question, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,26 @@ def test_export_command_writes_a_file(tmp_path):
 def test_parsing_arbitrary_bytes_never_crashes(data):
     with contextlib.suppress(ExchangeError):
         parse(data=data)
+
+
+def test_a_question_resting_on_entries_keeps_them_through_json_and_shows_its_evidence():
+    event = make_event(slug="bierut-dies", title="Bierut dies in Moscow", description="He died.")
+    term = make_term(slug="bierut", name="Bolesław Bierut", description="Polish party leader.")
+    question = make_question(passage=None, stem="On what date did Bierut die in Moscow?")
+    question.events.set([event])
+    question.terms.set([term])
+    exported = json.loads(export_questions(questions=[question], fmt="json"))["questions"][0]
+    assert exported["events"] == ["bierut-dies"]
+    assert exported["terms"] == ["bierut"]
+    assert "Bierut dies in Moscow" in exported["evidence"]
+    assert "Polish party leader." in exported["evidence"]
+
+    question.events.clear()
+    question.terms.clear()
+    exported["stem"] = "On what date did Bolesław Bierut die in Moscow?"
+    data = json.dumps({"format": "thaw-questions", "version": 1, "questions": [exported]})
+    preview = import_questions(data=data.encode(), fmt="json")
+    assert len(preview.updated) == 1
+    question.refresh_from_db()
+    assert list(question.events.values_list("slug", flat=True)) == ["bierut-dies"]
+    assert list(question.terms.values_list("slug", flat=True)) == ["bierut"]
