@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.benchmarks import load
+from tests.benchmarks import balanced, load
 from tests.benchmarks.batch_jobs import measure_batch_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -341,8 +341,8 @@ METHOD = """## How these figures are measured
    data; `time.process_time()` per request (median). `--profile` prints cProfile's top
    functions; that is how the hot spots below were found.
 
-The SQLite and PostgreSQL parts each take about four minutes; the whole of `make bench`
-stays under 10 minutes. Other work on the same machine (a test suite running beside the
+The SQLite and PostgreSQL parts each take about four minutes, and the comparison through
+the balancer (tests/benchmarks/balanced.py) about four more. Other work on the same machine (a test suite running beside the
 benchmark) takes CPU from both client and server: compare runs on a quiet machine only.
 
 ## What the profile showed, and what was changed
@@ -418,6 +418,14 @@ def main() -> None:
     if not postgres:
         sections.append("## PostgreSQL\n\nNot measured: `bash .ci/postgres-up` failed.")
         misses.append("PostgreSQL not measured")
+    else:
+        # Two app servers behind HAProxy beside one, on the same prepared database.
+        load_before = os.getloadavg()
+        sections.append(
+            balanced.section(
+                balanced.measure(postgres_url=PG_URL), date=date, load_before=load_before
+            )
+        )
     summary = (
         "Every target below was met."
         if not misses
