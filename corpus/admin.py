@@ -12,6 +12,7 @@ from corpus.models import (
     NoteLessonTarget,
     NotePassage,
     Passage,
+    Proposal,
     ReferenceCitation,
     ReferenceWork,
     Source,
@@ -177,3 +178,12 @@ class EditorialDeletionAdmin(_ReadOnly):
     list_display = ["what", "slug", "deleted_at"]
     list_filter = ["what"]
     search_fields = ["slug"]
+
+
+# Proposals are decided on the curators' proposals page (corpus.proposals: approving one
+# writes its entry and makes its questions, audited); here they are only browsed.
+@admin.register(Proposal)
+class ProposalAdmin(_ReadOnly):
+    list_display = ["name", "kind", "status", "source"]
+    list_filter = ["status", "kind", "source"]
+    search_fields = ["name", "quote"]

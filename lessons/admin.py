@@ -21,6 +21,10 @@ from lessons.models import (
     Retake,
     SchoolClass,
     Section,
+    SourceTask,
+    TaskAnswer,
+    TaskDocument,
+    TaskStep,
 )
 from lessons.rendering import LessonContentError, render_section_body
 
@@ -172,3 +176,55 @@ class PasswordChangeRequiredAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
     list_select_related = ["user"]
+
+
+# Source-analysis tasks are data files (lessons/content/tasks/*.toml) that load_lessons
+# loads, validated as a whole: browsed here, never edited, so a file and its task agree.
+class _ReadOnlyTaskInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TaskDocumentInline(_ReadOnlyTaskInline):
+    model = TaskDocument
+    fields = ["ordinal", "heading", "note", "passage"]
+
+
+class TaskStepInline(_ReadOnlyTaskInline):
+    model = TaskStep
+    fields = ["ordinal", "kind", "question", "hints"]
+
+
+@admin.register(SourceTask)
+class SourceTaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "module", "source_file"]
+    search_fields = ["title", "intro"]
+    inlines = [TaskDocumentInline, TaskStepInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# A student's written answers: their teachers read them on the class page.
+@admin.register(TaskAnswer)
+class TaskAnswerAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    list_display = ["student", "step", "submitted_at"]
+    search_fields = ["student__username"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -43,6 +43,9 @@ def test_thaw_models_are_all_in_the_admin():
         ("lessons", "membership"),
         # Shown inline on their note, glossary term or timeline event.
         ("corpus", "notepassage"),
+        # Shown inline on their source-analysis task.
+        ("lessons", "taskdocument"),
+        ("lessons", "taskstep"),
         ("corpus", "notelessontarget"),
         ("corpus", "referencecitation"),
         # LTI (lessons/lti): curators see platforms on /lti/platforms/, teachers the LMS

@@ -959,7 +959,8 @@ CURATOR_ADMIN: dict[str, frozenset[str]] = {
     "corpus.editorialnote": READ,
     "corpus.referencework": READ,
     "corpus.editorialdeletion": READ,
-    "corpus.auditentry": READ,  # the record of curators' changes: not theirs to delete
+    "corpus.auditentry": READ,
+    "corpus.proposal": READ,  # decided on the proposals page, which writes and audits  # the record of curators' changes: not theirs to delete
     # A question the student answered: deleting it would delete their answers with it.
     "quizzes.question": READ,
     "quizzes.questionversion": READ,  # a question's history, like the audit log
@@ -972,8 +973,12 @@ CURATOR_ADMIN: dict[str, frozenset[str]] = {
     "quizzes.response": NONE,
     "quizzes.reviewcard": NONE,
     "quizzes.quizoverride": NONE,
-    "lessons.module": EDIT,
+    # The world's lesson has students' written answers to its source-analysis task: the
+    # admin refuses a delete that would take them along (they are superusers' to delete).
+    "lessons.module": READ,
     "lessons.section": EDIT,
+    "lessons.sourcetask": READ,  # a data file loaded by load_lessons
+    "lessons.taskanswer": NONE,  # a student's written work
     "lessons.schoolclass": NONE,
     "lessons.assignment": NONE,
     "lessons.retake": NONE,
