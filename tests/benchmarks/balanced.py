@@ -159,6 +159,12 @@ def section(measured: dict, *, date: datetime.date, load_before: tuple[float, ..
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     sat, school = load.SATURATION.key, load.SCHOOL.key
+    errors = [
+        f"- error ({setup}, {key}): {failure}"
+        for setup in ("single", "balanced")
+        for key, result in measured[setup].items()
+        for failure in result.failures[:5]
+    ]
     lines = [
         START,
         "## Several app servers: two behind HAProxy (PostgreSQL and Redis)",
@@ -195,13 +201,8 @@ def section(measured: dict, *, date: datetime.date, load_before: tuple[float, ..
         _row("one app server, all requests", single[school], "Aggregated"),
         _row("two behind HAProxy, all requests", balanced[school], "Aggregated"),
         "",
-        *[
-            f"- error ({setup}, {key}): {failure}"
-            for setup in ("single", "balanced")
-            for key, result in measured[setup].items()
-            for failure in result.failures[:5]
-        ],
-        "",
+        *errors,
+        *([""] if errors else []),
         f"Requests HAProxy sent again over both scenarios: {measured['retries']['retried']} "
         f"(none are expected: no server failed). "
         + (
