@@ -249,11 +249,20 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
         clause = clause[lead.end() :]
     elif tail:
         clause = clause[: tail.start()]
+        # "the leaders who tried to remove him ... in June 1957": a date after a relative
+        # clause still open dates that clause, not what the sentence's subject did.
+        if _OPEN_RELATIVE.search(clause):
+            return ""
     else:
+        return ""
+    # "The Anti-Party Group was the name Khrushchev gave to ...": a state, not an event.
+    if _COPULA.match(clause):
         return ""
     # "after an official visit to Yugoslavia, he was dismissed": the opening phrase says
     # when or why, the headline what happened.
     clause = _OPENING_PHRASE.sub("", clause, count=1)
+    # "the trust, which had run the camps, was dissolved": the relative clause goes.
+    clause = _INNER_RELATIVE.sub(" ", clause)
     for cut in _CLAUSE_END.finditer(clause):
         if cut.group(0).strip() == "as" and not _AS_CLAUSE.match(clause, cut.end()):
             continue  # "replaced as party leader by Gerő": a role, not "as troops moved"
@@ -321,6 +330,12 @@ _OPENING_PHRASE = re.compile(
     r"at the start of)\b[^,]{0,80},\s+",
     re.I,
 )
+_OPEN_RELATIVE = re.compile(r"\b(?:who|whom|whose|which|that)\b[^,;:]*$")
+# The main verb is "was"/"is" before a noun or an adjective: what something was, no deed.
+_COPULA = re.compile(
+    r"^(?:[^\s,]+\s+){1,7}?(?:was|were|is|are)\s+(?:the|a|an|one|among|not|no|still|only)\b"
+)
+_INNER_RELATIVE = re.compile(r",\s+(?:which|who)\s+[^,;]{3,80},\s+(?=[a-z])")
 _INNER_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+[^,]{3,60},\s+")
 _SAYING = r"announced|said|declared|promised|warned|argued|told|claimed|insisted|reported|wrote"
 _RELATIVE = re.compile(r"(?:\s+(?:in|of|to|by|for|with|from|on|at))?\s+(?:that|which|who|whose)\s+")

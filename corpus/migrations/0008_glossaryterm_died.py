@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('corpus', '0007_glossaryterm_same_as'),
+        ("corpus", "0007_glossaryterm_same_as"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='glossaryterm',
-            name='died',
-            field=models.CharField(blank=True, help_text="A person's date of death: YYYY, YYYY-MM or YYYY-MM-DD; blank if unknown.", max_length=10),
+            model_name="glossaryterm",
+            name="died",
+            field=models.CharField(
+                blank=True,
+                help_text="A person's date of death: YYYY, YYYY-MM or YYYY-MM-DD; blank if unknown.",
+                max_length=10,
+            ),
         ),
     ]

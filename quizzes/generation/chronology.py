@@ -25,6 +25,7 @@ from corpus.models import TimelineEvent
 from quizzes.generation.candidates import OPTION_IDS, Candidate, Rejection, item_rng
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.dating import Evidence, date_evidence
+from quizzes.generation.who_what_when import title_problem
 from quizzes.models import Question
 
 NAME = "chronology"
@@ -71,6 +72,8 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             yield Rejection(NAME, UNDATED, event.slug)
         elif _DATED_TITLE.search(event.title):
             yield Rejection(NAME, "event title gives its date away", event.slug)
+        elif title_problem(corpus, event):
+            yield Rejection(NAME, "event title needs a sentence it does not give", event.slug)
         else:
             evidence[event.slug] = found
             usable.append(event)

@@ -29,7 +29,7 @@ from quizzes.generation.cloze import (
     sentences,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.sentences import contains_phrase
+from quizzes.generation.sentences import contains_phrase, split_sentences
 from quizzes.models import Question
 
 NAME = "cloze_date"
@@ -154,6 +154,153 @@ def consistent(value: datetime.date, *, answer: FoundDate, others: list[FoundDat
     return True
 
 
+# --- periods the stem names ------------------------------------------------------------------
+#
+# "The Anti-Party Group crisis of June 1957": a stem naming a period tells a reader the key
+# is likely in it, so a key inside it must not be the only option inside it (two of the
+# three distractors are); "While the delegates were still sitting, ... on _____": the
+# congress's own days (from 17 to 31 October 1961), which every option must be within.
+
+Period = tuple[datetime.date, datetime.date]
+_Y = r"1[89]\d\d|20[0-2]\d"
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+_SEASON = re.compile(rf"\b(?P<season>spring|summer|autumn|fall)\s+of\s+(?P<year>{_Y})\b", re.I)
+_YEARS = re.compile(rf"\b(?P<a>{_Y})\s*[–-]\s*(?P<b>{_Y})\b")
+_BARE_YEAR = re.compile(rf"(?<![\d–-])\b(?P<year>{_Y})\b(?!\s*[–-]\s*\d)")
+# What a meeting is called, and the sentence that gives its days.
+_MEETING = r"congress|plenum|meeting|session|conference|summit|talks|delegates|presidium"
+_DURING = re.compile(rf"\b(?:while|during|as)\b[^.;]{{0,40}}?\b(?:{_MEETING})\b", re.I)
+_SPANS = (
+    re.compile(
+        rf"\bfrom\s+(?P<d1>\d{{1,2}})\s+to\s+(?P<d2>\d{{1,2}})\s+(?P<m>{_M}),?\s+(?P<y>{_Y})"
+    ),
+    re.compile(
+        rf"\bfrom\s+(?P<d1>\d{{1,2}})\s+(?P<m1>{_M})\s+to\s+(?P<d2>\d{{1,2}})\s+(?P<m>{_M}),?\s+(?P<y>{_Y})"
+    ),
+    re.compile(rf"\b(?P<d1>\d{{1,2}})\s*[–-]\s*(?P<d2>\d{{1,2}})\s+(?P<m>{_M}),?\s+(?P<y>{_Y})"),
+    re.compile(
+        rf"\bopened\s+on\s+(?P<d1>\d{{1,2}})\s+(?P<m1>{_M}),?\s+(?P<y>{_Y})\b[^.]{{0,80}}?"
+        rf"\b(?:until|to|till)\s+(?P<d2>\d{{1,2}})(?:\s+(?P<m>{_M}))?"
+    ),
+)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def span_of(value: datetime.date, style: str) -> Period:
+    """The days a date written at its precision covers."""
+    if style == "y":
+        return datetime.date(value.year, 1, 1), datetime.date(value.year, 12, 31)
+    if style == "my":
+        return value.replace(day=1), _month_end(value.year, value.month)
+    return value, value
+
+
+def named_periods(text: str) -> list[Period]:
+    """The periods a title or stem names: a day, a month, a season or a year, or a span of
+    years ("1953–1956")."""
+    found: list[Period] = []
+    for date in find_dates(text):
+        found.append(span_of(date.date, date.style))
+    for m in _SEASON.finditer(text):
+        first, last = _SEASONS[m.group("season").lower()]
+        year = int(m.group("year"))
+        found.append((datetime.date(year, first, 1), _month_end(year, last)))
+    for m in _YEARS.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a <= b:
+            found.append((datetime.date(a, 1, 1), datetime.date(b, 12, 31)))
+    # A year standing alone ("... Congress of 1961"), not one of a date or a season above.
+    masked = text
+    for m in [*_DATE.finditer(text), *_SEASON.finditer(text), *_YEARS.finditer(text)]:
+        masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end() :]
+    for m in _BARE_YEAR.finditer(masked):
+        year = int(m.group("year"))
+        found.append((datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    return found
+
+
+def meeting_span(sentence: str, document: str) -> Period | None:
+    """The days of the meeting the sentence says something happened during ("while the
+    delegates were still sitting"), as the document gives them ("met ... from 17 to 31
+    October 1961"), or None."""
+    if not _DURING.search(sentence):
+        return None
+    for start, end in split_sentences(document):
+        text = document[start:end]
+        if not re.search(rf"\b(?:{_MEETING})\b", text, re.I):
+            continue
+        for pattern in _SPANS:
+            m = pattern.search(text)
+            if not m:
+                continue
+            year = int(m.group("y"))
+            last_month = MONTHS.index(m.group("m") or m.group("m1")) + 1
+            first_month = MONTHS.index(m.groupdict().get("m1") or m.group("m")) + 1
+            try:
+                first = datetime.date(year, first_month, int(m.group("d1")))
+                last = datetime.date(year, last_month, int(m.group("d2")))
+            except ValueError:
+                continue
+            if first < last:
+                return first, last
+    return None
+
+
+def _inside(span: Period, period: Period) -> bool:
+    return period[0] <= span[0] and span[1] <= period[1]
+
+
+def period_rules(
+    answer: FoundDate, *, titles: str, sentence: str = "", document: str = ""
+) -> tuple[list[tuple[Period, int]], bool]:
+    """([(period, how many distractors must fall in it)], whether the stem gives the key
+    away): a period the title names around the key needs two of three distractors in it;
+    the meeting the sentence happens during needs all three; a title naming the key's own
+    day, month or year gives it away."""
+    key = span_of(answer.date, answer.style)
+    rules: list[tuple[Period, int]] = []
+    for period in named_periods(titles):
+        if period == key:
+            return [], True
+        if _inside(key, period):
+            rules.append((period, 2))
+    meeting = meeting_span(sentence, document) if sentence else None
+    if meeting is not None and _inside(key, meeting):
+        rules.append((meeting, 3))
+    return rules, False
+
+
+def within(
+    value: datetime.date, style: str, period: Period, rng: random.Random
+) -> list[datetime.date]:
+    """Dates written at `style`'s precision inside `period`, other than `value`, shuffled."""
+    first, last = period
+    out: list[datetime.date] = []
+    if style in ("mdy", "dmy"):
+        days = (last - first).days
+        step = max(1, days // 40)
+        out = [first + datetime.timedelta(days=n) for n in range(0, days + 1, step)]
+        out = [d for d in out if abs((d - value).days) >= 2]
+    elif style == "my":
+        month = first.replace(day=1)
+        while month <= last:
+            if (month.year, month.month) != (value.year, value.month):
+                out.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+    else:
+        out = [datetime.date(y, 1, 1) for y in range(first.year, last.year + 1) if y != value.year]
+    rng.shuffle(out)
+    return out
+
+
+def inside(value: datetime.date, style: str, period: Period) -> bool:
+    """Whether a date written at `style`'s precision falls wholly in `period`."""
+    return _inside(span_of(value, style), period)
+
+
 def distractors_for(
     *,
     answer: FoundDate,
@@ -161,10 +308,13 @@ def distractors_for(
     passage_text: str,
     rng: random.Random,
     others: list[FoundDate] = (),
+    periods: list[tuple[Period, int]] = (),
 ) -> tuple[list[str], int]:
     """Three dates for `answer`; how many were derived from it rather than the corpus.
-    `others` are the sentence's other dates: every distractor keeps its order with them."""
+    `others` are the sentence's other dates: every distractor keeps its order with them.
+    `periods` (`period_rules`): how many distractors each period around the key must hold."""
     texts: list[str] = []
+    values: list[datetime.date] = []
     derived = 0
 
     def take(value: datetime.date) -> bool:
@@ -175,20 +325,42 @@ def distractors_for(
             return False
         if not consistent(value, answer=answer, others=list(others)):
             return False
+        if any(need == 3 and not _inside(span_of(value, answer.style), p) for p, need in periods):
+            return False
         texts.append(text)
+        values.append(value)
         return True
 
     corpus_dates = sorted(pool[precision(answer.style)])
     rng.shuffle(corpus_dates)
+    # The narrowest period first: its dates are inside the wider ones too.
+    for period, need in sorted(periods, key=lambda pn: pn[0][1] - pn[0][0]):
+        in_corpus = [d for d in corpus_dates if _inside(span_of(d, answer.style), period)]
+        have = sum(_inside(span_of(v, answer.style), period) for v in values)
+        for value in in_corpus + within(answer.date, answer.style, period, rng):
+            if have >= need:
+                break
+            if take(value):
+                have += 1
+                derived += value not in in_corpus
     for value in corpus_dates:
-        if len(texts) == 2:  # keep room for one derived date close to the answer
+        if len(texts) >= 2:  # keep room for one derived date close to the answer
             break
         take(value)
     for value in _shifted(answer, rng):
         if len(texts) >= 3:
             break
         derived += take(value)
-    return texts, derived
+    return texts[:3], derived
+
+
+def _document_text(corpus: CorpusSnapshot, passage) -> str:
+    """The text of the passage's source, read once per snapshot: where a meeting's days are."""
+    cache = corpus.__dict__.setdefault("_source_texts", {})
+    slug = passage.source.slug
+    if slug not in cache:
+        cache[slug] = "\n".join(p.text for p in corpus.passages if p.source.slug == slug)
+    return cache[slug]
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
@@ -208,6 +380,15 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 if range_end(sentence.text, found.start):
                     yield Rejection(NAME, "the end of a range of days", found.text, ref)
                     continue
+                periods, given_away = period_rules(
+                    found,
+                    titles=corpus.source_label(passage),
+                    sentence=shown.text,
+                    document=_document_text(corpus, passage),
+                )
+                if given_away:
+                    yield Rejection(NAME, "the title names the date", found.text, ref)
+                    continue
                 r = item_rng(base, ref, str(sentence.start), found.text)
                 distractors, derived = distractors_for(
                     answer=found,
@@ -217,6 +398,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     # the sentence's other dates, and those of the sentence shown before
                     # it: "sent a draft on 26 March ... The decree was issued on _____"
                     others=[d for d in dates if d is not found] + context_dates,
+                    periods=periods,
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", found.text, ref)

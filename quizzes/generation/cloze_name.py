@@ -143,6 +143,11 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             initials = INITIALS.search(sentence.text[:start])
             if initials:
                 start = initials.start()
+            if name_choice.reported_by_many(
+                term, sentence.text[:start], sentence.text[match.end() :]
+            ):
+                yield Rejection(NAME, "other newspapers could be the answer", term.slug, ref)
+                continue
             shown_in_text = sentence.text[start : match.end()]
             is_person = term.kind == GlossaryTerm.Kind.PERSON
             shown, problem = in_context(

@@ -21,11 +21,13 @@ one of the others, the stem leaves the percentage out ("98 persons … were arre
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -129,6 +131,43 @@ def find_figures(text: str) -> list[Figure]:
             continue
         found.append(Figure(m.start(), m.end(), value, percent, m.group(0), _noun(text, m.end())))
     return found
+
+
+# Counts written as words ("Seven of the Presidium's 11 full members"): never asked, but
+# a distractor must be possible beside them as beside any figure of the sentence.
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "nineteen", "twenty"],
+        start=2,
+    )
+}  # fmt: skip
+_NUMBER_WORD = re.compile(rf"\b(?i:{'|'.join(_NUMBER_WORDS)})\b(?!-)")
+
+
+def word_figures(text: str) -> list[Figure]:
+    """Counts the sentence writes in words ("Seven of the ..."): figures to be consistent
+    with, not to ask."""
+    return [
+        Figure(m.start(), m.end(), _NUMBER_WORDS[m.group(0).lower()], False, m.group(0),
+               _noun(text, m.end()))
+        for m in _NUMBER_WORD.finditer(text)
+    ]  # fmt: skip
+
+
+def least_total(answer: Figure, others: list[Figure], people: Callable[[], int]) -> int:
+    """The smallest total the sentence allows for `answer` when it is the whole its other
+    counts of people are parts of: the largest part and the people the sentence names
+    beside it ("Seven of the _____ members voted against him; only Mikoyan, Suslov and
+    Kirichenko stood with him": 7 + Khrushchev and three = 11, so never 10). When the
+    names cannot all be outside the part (the key is smaller), the part alone."""
+    parts = [o.value for o in others if _counts(answer, o) and o.value < answer.value]
+    if not parts:
+        return 0
+    floor = max(parts) + people()
+    return floor if floor <= answer.value else max(parts) + 1
 
 
 def format_like(value: int, *, answer: Figure) -> str:
@@ -246,12 +285,16 @@ def distractors_for(
     rng: random.Random,
     subject: str = "",
     others: list[Figure] = (),
+    floor: int = 0,
 ) -> tuple[list[str], int]:
     """Three figures; how many had to be derived from the answer rather than the corpus.
-    `others` are the other figures of the sentence: every distractor is consistent with them."""
+    `others` are the other figures of the sentence: every distractor is consistent with them;
+    `floor` is the least total the sentence allows (`least_total`)."""
 
     def acceptable(value: int) -> bool:
         if value == answer.value or value < 3 or (answer.percent and value >= 100):
+            return False
+        if value < floor:
             return False
         if not consistent(value, answer=answer, others=list(others)):
             return False
@@ -301,6 +344,16 @@ def distractors_for(
     return [format_like(v, answer=answer) for v in chosen], derived
 
 
+def _people_named(corpus: CorpusSnapshot, text: str) -> int:
+    """How many different people the sentence names (a glossary or discovered person)."""
+    return sum(
+        1
+        for t in corpus.terms
+        if t.kind == GlossaryTerm.Kind.PERSON
+        and any(contains_phrase(text, s) for s in t.spellings if s)
+    )
+
+
 FOLLOWS = "figure follows from the other figures in the sentence"
 
 
@@ -346,13 +399,17 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     yield Rejection(NAME, "figure without what it counts", sentence.text, ref)
                     continue
                 r = item_rng(base, ref, str(sentence.start), figure.text)
+                beside = [f for f in others if f is not tie] + word_figures(sentence.text)
                 distractors, derived = distractors_for(
                     answer=figure,
                     pool=pool,
                     passage_text=passage.text,
                     rng=r,
                     subject=subject,
-                    others=[f for f in others if f is not tie],
+                    others=beside,
+                    floor=least_total(
+                        figure, beside, functools.partial(_people_named, corpus, sentence.text)
+                    ),
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", figure.text, ref)

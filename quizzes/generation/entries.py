@@ -35,6 +35,7 @@ from quizzes.generation.who_what_when import (
     _lower_words,
     _subject,
     event_question,
+    title_problem,
 )
 
 # Prefer the question citing a passage (the speech's own date) when both exist: same
@@ -95,6 +96,9 @@ def datable(corpus: CorpusSnapshot, event: TimelineEvent) -> str | None:
         return "answer given away in the stem"
     if _TWO_ACTS.search(event.title):
         return "the title names two things done at different times"
+    problem = title_problem(corpus, event)
+    if problem:
+        return f"timeline title {problem}"
     if not reference_backed(corpus, event=event):
         return NO_REFERENCE
     return None
@@ -280,9 +284,16 @@ _DEATH_OF = re.compile(r"^Death of (.+?)\.?$")
 
 
 def deaths(corpus: CorpusSnapshot) -> dict[str, datetime.date]:
-    """When the people whose death the timeline dates died ("Bolesław Bierut dies in Moscow",
-    "Imre Nagy is hanged"), by term slug: a dead man is no option for a later deed."""
+    """When people died, by term slug: the glossary's date of death (`died`, or what the
+    description says) and the timeline's deaths ("Bolesław Bierut dies in Moscow", "Imre
+    Nagy is hanged"): a dead man is no option for a later deed."""
+    from quizzes.generation.name_choice import death_of  # name_choice needs no entries
+
     found: dict[str, datetime.date] = {}
+    for term in corpus.terms:
+        died = death_of(term)
+        if died is not None:
+            found[term.slug] = datetime.date(died[0], died[1] or 1, 1)
     for event in corpus.events:
         clause = past_clause(event.title, corpus)
         death_of = _DEATH_OF.match(event.title)

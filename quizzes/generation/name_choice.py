@@ -102,6 +102,35 @@ def _union_or_within(key: GlossaryTerm, other: GlossaryTerm) -> bool:
     return b in UNION_NAMES and bool(republic_of(key.name))
 
 
+def place_fits(answer: GlossaryTerm, other: GlossaryTerm, text: str) -> bool:
+    """Whether `other` may be offered for the place `answer` in `text`: not holding it or
+    held by it, not a country whose people or adjective `text` uses, and never the Soviet
+    Union for a foreign country: the country whose leaders act in these documents is no
+    place they visit or condemn ("he condemned the leaders of _____", "after a visit to
+    Yugoslavia and _____")."""
+    if _union_or_within(answer, other) or peoples_named(other, text):
+        return False
+    return not (
+        discovery.fold(other.name) in UNION_NAMES and discovery.fold(answer.name) not in UNION_NAMES
+    )
+
+
+# Newspapers that report, print or announce the same news: "_____ reported the change the
+# next day" has several defensible answers unless the sentence tells the paper apart.
+_REPORTS = re.compile(
+    r"^(?:\s+\w+){0,2}?\s+(?:reported|printed|published|announced|carried|headlined|reports|"
+    r"prints|publishes|announces|carries)\b"
+)
+_PAPER_BEFORE = re.compile(r"\b(?:paper|newspaper|magazine|daily|weekly|organ)\s+$")
+
+
+def reported_by_many(term: GlossaryTerm, before: str, after: str) -> bool:
+    """Whether a newspaper named between `before` and `after` is the subject of a verb of
+    reporting that other papers could be the subject of too."""
+    press = term.role == "press" or term.role.endswith(".press")
+    return press and bool(_REPORTS.match(after)) and not _PAPER_BEFORE.search(before)
+
+
 # --- sex ----------------------------------------------------------------------------------
 
 _FEMALE_SURNAME = re.compile(r"(?:ova|eva|yova|ina|yna|aya|skaya|tskaya|ska|cka)$")
@@ -126,8 +155,28 @@ def sex_of(name: str) -> str:
     return "m" if first and re.search(r"(?:i|ei|ii|y|iy|an|on|ir|el|or)$", first) else ""
 
 
+# A description that says "she" and never "he", or someone's wife or widow: a woman.
+_SHE = re.compile(r"\b(?:she|her|hers)\b", re.I)
+_HE = re.compile(r"\b(?:he|his|him)\b", re.I)
+_SOMEONES = re.compile(r"\w['’]s (?:wife|widow|daughter|mother|sister)\b", re.I)
+
+
+def is_female(term: GlossaryTerm) -> bool:
+    """Whether the name's form or the entry says the person is a woman."""
+    if sex_of(term.name) == "f":
+        return True
+    text = term.description or ""
+    return bool(_SOMEONES.search(text) or (_SHE.search(text) and not _HE.search(text)))
+
+
 def same_sex(answer: GlossaryTerm, other: GlossaryTerm) -> bool:
-    """False only when the names' forms tell two sexes apart."""
+    """Options of the key's sex: for a woman only women the name or entry tells (nearly
+    everyone else these documents name is a man: Hoxha beside Lazurkina gives her away);
+    for anyone else, never a woman, and never a name of the other form."""
+    if is_female(answer):
+        return is_female(other)
+    if is_female(other):
+        return False
     a, b = sex_of(answer.name), sex_of(other.name)
     return not (a and b and a != b)
 
@@ -138,7 +187,12 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _WHEN = rf"(?:(?:\d{{1,2}}\s+)?(?P<month>{_MONTHS})\s+(?:\d{{1,2}},?\s+)?)?(?P<year>1[89]\d\d)\b"
 _DEATH = (
     re.compile(
-        rf"(?i:\b(?:he|she))\s+(?:was\s+)?(?:died|shot|executed|killed|murdered)\b[^.]{{0,40}}?\b{_WHEN}"
+        rf"(?i:\b(?:he|she|who))\s+(?:was\s+)?(?:died|shot|executed|hanged|killed|murdered)\b"
+        rf"[^.]{{0,40}}?\b{_WHEN}"
+    ),
+    # "After the Soviet attack he was arrested, tried in secret and hanged on 16 June 1958"
+    re.compile(
+        rf"(?i:\b(?:he|she))\s+was\s+[^.]{{0,60}}?\b(?:shot|executed|hanged)\s+(?:on|in)\s+{_WHEN}"
     ),
     re.compile(rf"(?i:\b(?:his|her))\s+death\b[,]?\s+(?:in\s+|on\s+)?[^.]{{0,20}}?\b{_WHEN}"),
     re.compile(rf"\b{_WHEN}\s+and\s+(?:was\s+)?(?:shot|executed)\b"),
@@ -155,8 +209,12 @@ def _moment(m: re.Match[str]) -> Moment:
 
 
 def death_of(term: GlossaryTerm) -> Moment | None:
-    """When the glossary's description says the person died ("He died on 5 March 1953",
-    "until his death in January 1924"), or None."""
+    """When the person died: the glossary's `died` date, else what its description says
+    ("He died on 5 March 1953", "until his death in January 1924"), or None."""
+    died = getattr(term, "died", "")
+    if died:
+        year, *rest = (int(part) for part in died.split("-"))
+        return year, (rest[0] if rest else 0)
     description = " ".join((term.description or "").split())
     first = description.split(". ")[0]
     found = [_moment(m) for pattern in _DEATH for m in pattern.finditer(description)]
@@ -201,10 +259,38 @@ def dead_by(term: GlossaryTerm, when: Moment | None) -> bool:
     return bool(died[1] and when[1]) and died[1] < when[1]
 
 
+# A person the timeline names only in events more than this many years from a deed was
+# about at another time (Zhdanov, whose events end in 1936, opens no congress of 1961).
+ERA_YEARS = 5
+
+
+def _event_years(corpus: CorpusSnapshot) -> dict[str, list[int]]:
+    """The years of the timeline events naming each term (computed once per snapshot)."""
+    years = corpus.__dict__.get("_event_years")
+    if years is None:
+        years = {}
+        for event in corpus.events:
+            for slug in corpus.event_terms.get(event.slug, []):
+                years.setdefault(slug, []).append(event.date.year)
+        corpus.__dict__["_event_years"] = years
+    return years
+
+
+def of_the_time(corpus: CorpusSnapshot, term: GlossaryTerm, when: Moment | None) -> bool:
+    """Whether a person could have done what a sentence dated `when` says: not dead by then
+    (`dead_by`) and, when timeline events name them, named by one within `ERA_YEARS`."""
+    if when is None:
+        return True
+    if dead_by(term, when):
+        return False
+    years = _event_years(corpus).get(term.slug)
+    return not years or min(abs(y - when[0]) for y in years) <= ERA_YEARS
+
+
 # --- picking --------------------------------------------------------------------------------
 
 
-def _named_in_work(corpus: CorpusSnapshot, term: GlossaryTerm, work_slug: str) -> bool:
+def named_in_work(corpus: CorpusSnapshot, term: GlossaryTerm, work_slug: str) -> bool:
     """Whether a readable passage of the work names the term (computed once per snapshot)."""
     works = corpus.__dict__.get("_term_works")
     if works is None:
@@ -268,7 +354,7 @@ def choose(
             if t.kind == GlossaryTerm.Kind.PERSON
             and not is_discovered(t)
             and t.slug != answer.slug
-            and _named_in_work(corpus, t, work)
+            and named_in_work(corpus, t, work)
             and not any(contains_phrase(avoid, s) for s in all_spellings(t))
         ]
         rng.shuffle(extra)
@@ -285,22 +371,25 @@ def choose(
         # Lenin does not open a congress of 1961, nor Bierut, dead in March 1956, replace
         # a Hungarian leader that October.
         when = moment_of(sentence, avoid)
-        others = [t for t in others if not dead_by(t, when)]
+        if dead_by(answer, when):
+            # "Stalin's body lay beside _____'s": the sentence speaks of a dead man, and
+            # only he of the men then living could be meant; the options are dead too.
+            others = [t for t in others if dead_by(t, when)]
+        else:
+            others = [t for t in others if of_the_time(corpus, t, when)]
         if is_discovered(answer) and len(display(answer, short=short).split()) > 1:
             # Full names among full names (options formatted alike).
             others = [t for t in others if len(display(t, short=short).split()) > 1]
         if not is_discovered(answer):
             # The glossary's people this document names first: a congress of 1961 is
             # opened by one of the men it names, not by Lenin.
-            others.sort(key=lambda t: not _named_in_work(corpus, t, work))
+            others.sort(key=lambda t: not named_in_work(corpus, t, work))
     elif answer.kind == GlossaryTerm.Kind.PLACE:
-        others = [
-            t for t in others if not _union_or_within(answer, t) and not peoples_named(t, avoid)
-        ]
+        others = [t for t in others if place_fits(answer, t, avoid)]
         # The glossary's places (chosen by an editor for these texts), then the document's
         # own, then any other: Spain beside Albania in a quarrel of communists is absurd.
         others.sort(
-            key=lambda t: 0 if not is_discovered(t) else 1 if _named_in_work(corpus, t, work) else 2
+            key=lambda t: 0 if not is_discovered(t) else 1 if named_in_work(corpus, t, work) else 2
         )
     else:
         work_text = _work_text(corpus, work)

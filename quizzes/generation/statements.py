@@ -201,9 +201,7 @@ def dangling_pronoun(text: str) -> str | None:
             names = [w for w in _CAPITALISED.findall(before) if w not in _FUNCTION_CAPS]
             if not names and "_____" not in before and not _PERSON_NOUN.search(before):
                 return "pronoun without antecedent"
-        elif person_problem(text=before + m.group(0), persons=[], work_kind="") and not (
-            _CAPITALISED.search(before)
-        ):
+        elif not plural_antecedent(before, pronoun=low):
             return "pronoun without antecedent"
     return None
 
@@ -248,19 +246,60 @@ def person_problem(
             before = text[:at]
             if not any(p < at for p in named) and not _PERSON_NOUN.search(before):
                 return "pronoun without antecedent"
-        elif low in PLURAL:
-            before = text[:at]
-            plural_before = any(
-                w.lower() not in _NOT_PLURAL
-                and len(w) > 3
-                and w.lower().endswith("s")
-                and "'" not in w  # "Lenin's" is a possessive, not a plural
-                for w in _WORD.findall(before)
-            )
-            # one person named before "them" is not its antecedent
-            if not (plural_before or _COLLECTIVE.search(before)):
-                return "pronoun without antecedent"
+        elif low in PLURAL and not plural_antecedent(text[:at], pronoun=low):
+            return "pronoun without antecedent"
     return None
+
+
+# A collective noun before another noun modifies it ("a Central Committee secretary",
+# "the party leadership" is a body, "party members" are people): only the last one counts.
+_MODIFIED = re.compile(
+    r"^\s+(?!(?:of|and|or|in|on|at|to|by|for|from|with|that|which|who|was|"
+    r"were|is|are|had|has|have|met|[a-z]+ed)\b)[a-z]{3,}\b"
+)
+# Where the clause holding the pronoun begins: "them" is never the clause's own subject.
+_CLAUSE_START = re.compile(
+    r"[.;:!?]\s+|,\s+(?:and|but|while|when|after|before|so)\s+|"
+    r"\b(?:who|which|that|because|although|whereas)\s+"
+)
+_NAME_LIST = re.compile(r"\b[A-Z][\w'’-]+(?:,\s+[A-Z][\w'’-]+)*,?\s+and\s+[A-Z][\w'’-]+")
+
+
+def _plural_words(text: str) -> bool:
+    """Whether `text` names several people or things: a plural noun, a collective noun that
+    is not a modifier of the noun after it, or a list of names ("Molotov and Kaganovich")."""
+    if _NAME_LIST.search(text):
+        return True
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        if _COLLECTIVE.fullmatch(low) and not _MODIFIED.match(text[m.end() :]):
+            return True
+        if (
+            low not in _NOT_PLURAL
+            and len(word) > 3
+            and low.endswith("s")
+            and not low.endswith("ss")
+            and "'" not in word  # "Lenin's" is a possessive, not a plural
+        ):
+            return True
+    return False
+
+
+def plural_antecedent(before: str, *, pronoun: str) -> bool:
+    """Whether something plural comes before a "they"/"them" that it can be: not one person
+    named before it, not a collective noun modifying another ("a Central Committee
+    secretary ... sided with them"), and for "them" never the subject of its own clause
+    ("Shepilov, a Central Committee secretary, also sided with them": with whom?)."""
+    if pronoun != "them":
+        return _plural_words(before)
+    starts = [m.end() for m in _CLAUSE_START.finditer(before)]
+    start = starts[-1] if starts else 0
+    clause = before[start:]
+    verb = _VERB.search(clause)
+    # The clause's subject (up to its verb) cannot be what "them" points to.
+    object_part = clause[verb.start() :] if verb else ""
+    return _plural_words(before[:start]) or _plural_words(object_part)
 
 
 def person_offsets(text: str, terms: Iterable[GlossaryTerm]) -> list[int]:

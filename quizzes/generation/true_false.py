@@ -39,7 +39,7 @@ from quizzes.generation.cloze import (
 )
 from quizzes.generation.corpus_snapshot import NEARBY, CorpusSnapshot
 from quizzes.generation.glossary_choice import all_spellings, display, like_terms
-from quizzes.generation.name_choice import dead_by, moment_of
+from quizzes.generation.name_choice import dead_by, moment_of, of_the_time, same_sex
 from quizzes.generation.sentences import (
     contains_phrase,
     normalise,
@@ -90,6 +90,7 @@ def plausible_replacements(
     needed = max(1, math.ceil(PROMINENCE_SHARE * corpus.mentions_in_work(term, work)))
     nearby = corpus.nearby_text(passage)
     when = moment_of(sentence, passage.text)
+    dead = dead_by(term, when)  # "beside Lenin's [body]": a dead man for a dead man
     return [
         t
         for t in others
@@ -97,7 +98,10 @@ def plausible_replacements(
         and corpus.mentions_in_work(t, work) >= needed
         and any(contains_phrase(nearby, s) for s in all_spellings(t))
         # "On 1 November Bierut announced ...": he had died in March; no confusion
-        and not dead_by(t, when)
+        and (dead_by(t, when) if dead else of_the_time(corpus, t, when))
+        # "Enver Hoxha, an old Bolshevik ..., said Lenin had appeared to her": a man for a
+        # woman is absurd, not a confusion
+        and same_sex(term, t)
     ]
 
 
@@ -205,6 +209,8 @@ def _name_swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
                 start = initials.start()  # "J. V. Stalin" is swapped whole, never "J. V. Molotov"
             if in_cult_phrase(text, start, match.end()):
                 break  # "the cult of Vladimir Lenin" is absurd, not a plausible mistake
+            if _RELATIONS.match(text, match.end()):
+                break  # "Molotov's critics noticed ...": he had critics too; not surely false
             short = not initials and len(spelling.split()) == 1
             others = plausible_replacements(
                 corpus=corpus, term=term, passage=sentence.passage, r=r, short=short, sentence=text
@@ -215,6 +221,13 @@ def _name_swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
                 )
             break
     return swaps
+
+
+# People everyone has: a possessor swapped before them makes a statement that may be true.
+_RELATIONS = re.compile(
+    r"['’]s\s+(?:\w+\s+)?(?:critics|supporters|allies|opponents|enemies|friends|colleagues|"
+    r"followers|admirers|rivals|heirs|men|circle|entourage|associates|family|relatives)\b"
+)
 
 
 def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:

@@ -17,13 +17,14 @@ from collections.abc import Iterator
 
 from corpus.discovery import zipf
 from corpus.models import GlossaryTerm, TimelineEvent
+from quizzes.generation import cloze_date, name_choice
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
     item_rng,
     shuffled_options,
 )
-from quizzes.generation.cloze import BLANK, trivial_penalty
+from quizzes.generation.cloze import BLANK, known_title, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.dating import date_evidence
 from quizzes.generation.glossary_choice import all_spellings, like_terms
@@ -33,6 +34,7 @@ from quizzes.generation.sentences import (
     straighten_quotes,
     word_count,
 )
+from quizzes.generation.statements import anaphora, dangling_pronoun
 from quizzes.models import Question
 
 NAME = "who_what_when"
@@ -54,6 +56,11 @@ _WHEN = {
     TimelineEvent.Precision.YEAR: "In which year",
 }
 _YEAR = re.compile(r"\b1[89]\d\d\b|\b20\d\d\b")
+_STYLE = {
+    TimelineEvent.Precision.DAY: "dmy",
+    TimelineEvent.Precision.MONTH: "my",
+    TimelineEvent.Precision.YEAR: "y",
+}
 
 
 def _redact(text: str, spellings: list[str]) -> str:
@@ -137,6 +144,12 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         if problem:
             yield Rejection(NAME, problem, term.slug)
             continue
+        blank_at = description.find(BLANK)
+        if blank_at >= 0 and name_choice.reported_by_many(
+            term, description[:blank_at], description[blank_at + len(BLANK) :]
+        ):
+            yield Rejection(NAME, "other newspapers could be the answer", term.slug)
+            continue
         if BLANK in description and description.startswith(BLANK):
             description = description.replace(BLANK, "This " + _ASK[term.kind][1], 1)
         r = item_rng(base, "term", term.slug)
@@ -187,16 +200,32 @@ def _misdated(corpus: CorpusSnapshot, event: TimelineEvent) -> bool:
 
 
 def _like_people(corpus: CorpusSnapshot, term: GlossaryTerm, r: random.Random):
-    """`like_terms` for a description; for a person, none a woman beside a man and none of
-    another era (Lenin beside an ally of Khrushchev's): `entries.is_woman`, `same_era`."""
-    if term.kind != GlossaryTerm.Kind.PERSON:
+    """`like_terms` for a description, picked as a name in a sentence is (`name_choice`):
+    for a person, of the key's sex (women for a woman, never a woman beside a man) and of
+    the key's era (not Lenin beside an ally of Khrushchev's: `entries.same_era`); for a
+    place, none holding it or held by it, none whose people the description names, never
+    the Soviet Union for the foreign country its leaders visit."""
+    if term.kind not in (GlossaryTerm.Kind.PERSON, GlossaryTerm.Kind.PLACE):
         return like_terms(corpus=corpus, answer=term, avoid_text=term.description, rng=r)
     from quizzes.generation.entries import is_woman, same_era  # entries builds on this module
 
     everyone, penalty = like_terms(
         corpus=corpus, answer=term, avoid_text=term.description, rng=r, count=len(corpus.terms)
     )
-    fit = [t for t in everyone if not is_woman(t) and same_era(corpus, term, t)][:3]
+    if term.kind == GlossaryTerm.Kind.PLACE:
+        fit = [t for t in everyone if name_choice.place_fits(term, t, term.description)]
+        # Places the same documents name first: a confusion they invite (China beside
+        # Albania in a quarrel of communists, not the United Kingdom).
+        works = {corpus.work_of(p).slug for p in corpus.term_citations.get(term.slug, [])}
+        fit.sort(key=lambda t: not any(name_choice.named_in_work(corpus, t, w) for w in works))
+        fit = fit[:3]
+    else:
+        woman = is_woman(term) or name_choice.is_female(term)
+        fit = [
+            t
+            for t in everyone
+            if (is_woman(t) or name_choice.is_female(t)) == woman and same_era(corpus, term, t)
+        ][:3]
     return fit, (penalty if any(t.role != term.role for t in fit) else 0.0)
 
 
@@ -358,11 +387,36 @@ def event_question(title: str, when: str, corpus: CorpusSnapshot) -> str | None:
     return f"{when} did {phrase} take place"
 
 
+def title_problem(corpus: CorpusSnapshot, event: TimelineEvent) -> str | None:
+    """Why the event's title cannot stand in a question or an option on its own, or None:
+    it points back ("Pravda announces the decision": which decision? "The congress votes
+    to remove the body": whose?) to something neither its glossary terms nor the works
+    citing it name ("Mikoyan criticises Stalin at the congress" links the 20th Congress)."""
+    names = [
+        s for slug in corpus.event_terms.get(event.slug, []) for s in _term_spellings(corpus, slug)
+    ]
+    cited = corpus.event_citations.get(event.slug, [])
+    known = " ".join([*names, *(known_title(corpus, p) for p in cited)])
+    return anaphora(event.title, known=known) or dangling_pronoun(event.title)
+
+
+def _term_spellings(corpus: CorpusSnapshot, slug: str) -> list[str]:
+    by_slug = corpus.__dict__.get("_terms_by_slug")
+    if by_slug is None:
+        by_slug = corpus.__dict__["_terms_by_slug"] = {t.slug: t for t in corpus.terms}
+    term = by_slug.get(slug)
+    return all_spellings(term) if term is not None else []
+
+
 def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | Rejection]:
     readable = {id(p) for p in corpus.passages}
     for event in corpus.events:
         if event.precision not in _WHEN:
             yield Rejection(NAME, "approximate date", event.slug)
+            continue
+        problem = title_problem(corpus, event)
+        if problem:
+            yield Rejection(NAME, f"timeline title {problem}", event.slug)
             continue
         citations = [p for p in corpus.event_citations.get(event.slug, []) if id(p) in readable]
         if not citations:
@@ -389,19 +443,32 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         r.shuffle(pool)
         shifted = _shifted(event)
         r.shuffle(shifted)
+        # "..., according to “Poland and Hungary in the autumn of 1956”?": a key inside the
+        # period the title names is not the only option inside it (`cloze_date.period_rules`).
+        dated = evidence.passages[0]
+        style = _STYLE[event.precision]
+        key = cloze_date.FoundDate(0, 0, event.date, style, answer_text)
+        periods, given_away = cloze_date.period_rules(key, titles=corpus.source_label(dated))
+        if given_away:
+            yield Rejection(NAME, "the title names the date", event.slug)
+            continue
+        early: list[datetime.date] = []
+        for period, _ in periods:
+            known = [p for p in pool if p != event.date and cloze_date.inside(p, style, period)]
+            early += (known + cloze_date.within(event.date, style, period, r))[:2]
         distractors: list[str] = []
         derived = 0
-        for i, date in enumerate(pool[:2] + shifted):
+        for date in early + pool[:2] + shifted:
             label = _label(date, event.precision)
             if label != answer_text and label not in distractors and len(distractors) < 3:
                 distractors.append(label)
-                derived += i >= 2
+                derived += date not in pool
         question = event_question(event.title, _WHEN[event.precision], corpus)
         if question is None:
             yield Rejection(NAME, "timeline title cannot be phrased as a question", event.slug)
             continue
         # The question cites what dates the event, and names whose words those are.
-        dated, *also = evidence.passages
+        _, *also = evidence.passages
         support = " ".join(p.text for p in evidence.passages)
         stem = f"{question}, according to {corpus.source_label(dated)}?"
         options, answer = shuffled_options(rng=r, answer=answer_text, distractors=distractors)
