@@ -785,6 +785,13 @@ def submit(*, attempt: Attempt, data, now: datetime.datetime) -> Submission:
     except InvalidAnswer:
         order = default_order
     if data.get("move"):
+        if Response.objects.filter(attempt=attempt, question=question).exists():
+            # A move sent for a question answered since (the browser's Back sending an old
+            # ordering form again): show its answer, never the question open once more.
+            position = attempt.question_ids.index(question.pk) + 1
+            notice = "You have already answered this question: here is your answer."
+            card = card_for(attempt=attempt, position=position, notice=notice)
+            return Submission(card, _question_url(attempt, position), notice)
         return _move(attempt=attempt, question=question, order=order, action=data["move"])
     given = data.getlist("order") if is_ordering(question.type) else data.getlist("choice")
     try:

@@ -166,3 +166,28 @@ def test_the_quiz_flow_pages_are_never_kept_by_the_browser(client, name):
     response = client.get(reverse(name, kwargs={"pk": pk}))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def test_an_old_ordering_form_sent_again_shows_the_answer_not_the_question(client):
+    """Back, without JavaScript, sends an ordering move again (a POST page in history)
+    after the question was answered: the answer is shown, not the question reopened."""
+    from quizzes.models import Question
+    from quizzes.taking import start_attempt
+
+    options = [{"id": k, "text": f"Event {k}"} for k in "abc"]
+    ordering = make_question(type=Question.Type.CHRONOLOGY, options=options, answer=["a", "b", "c"])
+    student = make_user()
+    attempt = start_attempt(
+        quiz=make_quiz(questions=[ordering, make_question()]), user=student, now=NOW
+    )
+    client.force_login(student)
+    url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    moved = client.post(url, {"question": ordering.pk, "order": ["a", "b", "c"], "move": "down:a"})
+    assert moved.status_code == 200 and 'class="question-form' in moved.content.decode()
+    client.post(url, {"question": ordering.pk, "order": ["a", "b", "c"]})  # answered
+    again = client.post(
+        url, {"question": ordering.pk, "order": ["a", "b", "c"], "move": "down:a"}, follow=True
+    )
+    html = again.content.decode()
+    assert "You have already answered this question" in html
+    assert 'class="question-form' not in html and "Question 1" in html
