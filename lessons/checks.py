@@ -1,7 +1,8 @@
 """Checks for understanding: one or two questions at the end of each lesson section.
 
-Chosen from the question bank (published questions citing a passage the section cites or
-excerpts), deterministically: the best first, never two that give each other away
+Chosen from the lesson's pool of the question bank (published questions citing a passage
+the section cites or excerpts, or resting on a timeline event or glossary term of that
+section: lessons.curation), deterministically: the best first, never two that give each other away
 anywhere on the page (`quizzes.building.question_facts`), and only from the share of the
 bank that practice may show (`practice_questions`: tests keep the rest for themselves).
 Ordering questions are left to the quizzes (moving items about needs a card of its own),
@@ -23,16 +24,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
 
-from lessons.models import Citation, Module
-from quizzes.building import practice_share, question_facts, question_pool, select_questions
+from lessons.curation import module_group
+from lessons.models import Module
+from quizzes.building import (
+    practice_share,
+    question_facts,
+    section_members,
+    select_questions,
+)
 from quizzes.editorial import notes_by_question
 from quizzes.grading import is_ordering
 from quizzes.models import Question, Quiz, QuizItem, Response
 from quizzes.taking import Feedback, Stem, finish_attempt, record_answer, start_attempt
 
 CHECKS_PER_SECTION = 2
+# A safety net: the stamps in the key already change with the lesson and the bank.
+CHECKS_CACHE_SECONDS = 3600
 # Words of the workshop, not the classroom: a question using them is not shown in a lesson.
 JARGON = re.compile(r"\b(corpus|cloze|renderings?|passage ids?)\b", re.IGNORECASE)
 
@@ -57,11 +68,10 @@ def choose_checks(
     lesson: str,
     sections: Sequence[tuple[str, set[int]]],
     questions: Iterable[Question],
-    cited: Mapping[int, set[int]],
     per_section: int = CHECKS_PER_SECTION,
 ) -> dict[str, list[Question]]:
-    """For each (section slug, passage ids it cites), up to `per_section` questions citing
-    one of those passages (`cited`: question id -> the passages it cites). Pure.
+    """For each (section slug, ids of the questions it holds), up to `per_section` of
+    those questions. Pure.
 
     Sections are served in order; a question, or one sharing a fact with a question
     already chosen, is not chosen again."""
@@ -69,13 +79,9 @@ def choose_checks(
     chosen: dict[str, list[Question]] = {}
     taken: set[int] = set()
     seen: set[tuple[str, str]] = set()
-    for slug, passage_ids in sections:
+    for slug, held in sections:
         candidates = [
-            q
-            for q in pool
-            if q.pk not in taken
-            and cited.get(q.pk, set()) & passage_ids
-            and not question_facts(q) & seen
+            q for q in pool if q.pk not in taken and q.pk in held and not question_facts(q) & seen
         ]
         picked = select_questions(
             key=f"checks:{lesson}:{slug}", questions=candidates, size=per_section
@@ -87,26 +93,49 @@ def choose_checks(
     return chosen
 
 
-def section_passages(section) -> set[int]:
-    """The passages a section cites or excerpts (its citations prefetched: no query)."""
-    return {c.passage_id for c in section.citations.all() if c.kind != Citation.Kind.REF}
-
-
 def lesson_checks(*, module: Module, sections: Sequence) -> dict[str, list[Question]]:
-    """The checks of every section (`sections` with citations prefetched). Two queries:
-    the questions citing the lesson's passages, and which passages each cites."""
-    passages = [(section.slug, section_passages(section)) for section in sections]
-    every = sorted(set().union(*(ids for _, ids in passages))) if passages else []
-    if not every:
-        return {slug: [] for slug, _ in passages}
-    questions = list(question_pool(passage_ids=every).select_related("passage__source"))
-    cited: dict[int, set[int]] = {q.pk: {q.passage_id} for q in questions}
-    through = Question.extra_citations.through.objects.filter(
-        question_id__in=list(cited), passage_id__in=every
+    """The checks of every section of `module`: the questions each section holds in the
+    lesson's pool (what it cites, the timeline events placed in it and the glossary terms
+    it links: lessons.curation.module_group), so a section that tells what happened from
+    reference works is checked too.
+
+    Choosing reads the lesson's whole pool (a dozen queries), and the choice changes only
+    when the lesson or the bank does: it is kept in the cache under both their stamps, so
+    a page costs two queries (the bank's stamp, the chosen questions)."""
+    bank = Question.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    key = ":".join(
+        (
+            "lesson-checks",
+            module.slug,
+            f"{module.updated_at:%Y%m%d%H%M%S%f}",
+            f"{bank['changed']:%Y%m%d%H%M%S%f}" if bank["changed"] else "-",
+            str(bank["count"]),
+        )
     )
-    for question_id, passage_id in through.values_list("question_id", "passage_id"):
-        cited[question_id].add(passage_id)
-    return choose_checks(lesson=module.slug, sections=passages, questions=questions, cited=cited)
+    kept = cache.get(key)
+    if kept is not None:
+        ids = {pk for pks in kept.values() for pk in pks}
+        found = Question.objects.published().filter(pk__in=ids).select_related("passage__source")
+        by_id = {q.pk: q for q in found}
+        return {
+            section.slug: [by_id[pk] for pk in kept.get(section.slug, []) if pk in by_id]
+            for section in sections
+        }
+    chosen = _choose_for_lesson(module=module, sections=sections)
+    cache.set(key, {slug: [q.pk for q in qs] for slug, qs in chosen.items()}, CHECKS_CACHE_SECONDS)
+    return chosen
+
+
+def _choose_for_lesson(*, module: Module, sections: Sequence) -> dict[str, list[Question]]:
+    group = module_group(module)
+    questions = practice_questions(group.questions().select_related("passage__source"))
+    members = section_members(group=group, questions=questions) if group.sections else []
+    held = {part.key: ids for part, ids in zip(group.sections, members, strict=True)}
+    return choose_checks(
+        lesson=module.slug,
+        sections=[(section.slug, held.get(section.slug, set())) for section in sections],
+        questions=questions,
+    )
 
 
 # --- what a check shows --------------------------------------------------------------

@@ -24,9 +24,10 @@ def question(passage, *, quality=0.5, sentence="", test_only=None, **kwargs):
     return make_question(passage=passage, quality_score=quality, test_only=test_only, **kwargs)
 
 
-def choose(sections, questions, **kwargs):
-    cited = {q.pk: {q.passage_id} for q in questions}
-    return choose_checks(lesson="lesson", sections=sections, questions=questions, cited=cited)
+def choose(sections, questions):
+    """Sections given by the passages they cite: each holds the questions citing one."""
+    held = [(slug, {q.pk for q in questions if q.passage_id in ids}) for slug, ids in sections]
+    return choose_checks(lesson="lesson", sections=held, questions=questions)
 
 
 def test_a_section_gets_its_two_best_questions_on_the_passages_it_cites(passages):
@@ -62,10 +63,7 @@ def test_questions_on_one_sentence_are_never_both_on_the_page(passages):
 def test_a_question_citing_two_sections_passages_is_asked_once(passages):
     shared = question(passages[0], quality=0.9, sentence="Shared sentence.")
     chosen = choose_checks(
-        lesson="lesson",
-        sections=[("a", {passages[0].pk}), ("b", {passages[1].pk})],
-        questions=[shared],
-        cited={shared.pk: {passages[0].pk, passages[1].pk}},
+        lesson="lesson", sections=[("a", {shared.pk}), ("b", {shared.pk})], questions=[shared]
     )
     assert [q.pk for q in chosen["a"]] == [shared.pk] and chosen["b"] == []
 

@@ -139,11 +139,16 @@ def test_lesson_page_runs_a_fixed_number_of_queries(
     client, source, django_assert_num_queries, sections, citations
 ):
     build_module(source, sections=sections, citations=citations)
-    # module, sections, citations (with passages and sources), the excerpts'
+    # The first view chooses the sections' checks from the lesson's whole pool
+    # (lessons.checks: the lesson's group, its pool and which section holds what) and
+    # keeps the choice in the cache.
+    with django_assert_num_queries(18):
+        assert client.get("/lessons/speech/").status_code == 200
+    # Then: module, sections, citations (with passages and sources), the excerpts'
     # glossary terms, timeline events, the course for previous/next, the editorial
     # notes on its sentences and excerpts (none here; with notes see
-    # tests/lessons/test_editorial_notes.py), the questions its checks may ask (none here;
-    # with checks see tests/lessons/test_work_views.py), its source-analysis task.
+    # tests/lessons/test_editorial_notes.py), the bank's stamp for the kept checks (none
+    # here; with checks see tests/lessons/test_work_views.py), its source-analysis task.
     with django_assert_num_queries(9):
         assert client.get("/lessons/speech/").status_code == 200
 
