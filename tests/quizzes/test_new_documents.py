@@ -448,3 +448,24 @@ def test_a_possessor_of_critics_is_not_swapped_into_a_false_statement():
     )
     made, _ = run(true_false, corpus)
     assert not [c for c in made if c.answer == ["false"] and "'s critics" in c.stem]
+
+
+def test_a_timeline_date_asked_according_to_a_document_keeps_the_titles_period_too():
+    work = Work(slug="autumn", title="Poland in the autumn of 1956", kind="other", ordinal=9)
+    doc = source(work, "autumn")
+    said = passage(doc, "On 21 October 1956 Gomułka was elected First Secretary of the party.")
+    elected = event("elected", datetime.date(1956, 10, 21), "Gomułka elected First Secretary")
+    earlier = [
+        event(f"e{n}", datetime.date(1956, month, 2), f"Event number {n} takes place")
+        for n, month in enumerate((2, 3, 5, 6))
+    ]
+    corpus = snapshot([said], events=[elected, *earlier], event_citations={"elected": [said]})
+    corpus.works = [work]
+    made, _ = run(who_what_when, corpus)
+    (question,) = [c for c in made if c.identity == ("event", "elected")]
+    autumn = [
+        d
+        for d in _dates_in(options(question))
+        if datetime.date(1956, 9, 1) <= d <= datetime.date(1956, 11, 30)
+    ]
+    assert len(autumn) >= 3, options(question)
