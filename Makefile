@@ -48,16 +48,17 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The browser tests refresh the README's screenshots (docs/screenshots/) only when asked.
+# The browser tests refresh the README's screenshots (docs/screenshots/) and the reliability
+# tests their figures (docs/reliability.md) only when asked: a plain pytest changes no tracked file.
 test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
-	THAW_WRITE_SCREENSHOTS=1 $(BIN)/pytest -q --ignore=tests/multiserver
+	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q --ignore=tests/multiserver
 
 # The browser suite runs once, against SQLite; everything else runs on PostgreSQL too.
 
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/multiserver
+	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/multiserver
 
 # Three app servers behind HAProxy, with PostgreSQL and Redis, run from the files in deploy/
 # (docs/deployment.md); the tests start and stop the app servers and the balancer.
@@ -65,7 +66,7 @@ test-multiserver: $(INSTALLED)
 	bash .ci/postgres-up
 	bash .ci/redis-up
 	bash .ci/haproxy-install
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q tests/multiserver
+	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q tests/multiserver
 
 # The whole suite, on the embedded default (SQLite) and on PostgreSQL, then several servers.
 test: lint test-sqlite test-postgres test-multiserver

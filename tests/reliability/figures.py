@@ -4,7 +4,8 @@ Each test owns one section per database engine: `record("concurrency", lines, ti
 SQLite replaces everything between `<!-- figures:concurrency-sqlite -->` and
 `<!-- /figures:concurrency-sqlite -->` (appending a heading and the pair at the end of the
 document the first time). The document then always shows the last run's numbers,
-written by the command that produced them (`make test`), never typed by hand.
+written by the command that produced them (`make test`, which sets THAW_WRITE_FIGURES=1),
+never typed by hand; a plain `pytest` leaves the tracked file alone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ RELIABILITY_DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md
 
 def record(section: str, lines: list[str], *, title: str = "") -> None:
     """Replace `section`'s figures in docs/reliability.md with `lines` (Markdown)."""
-    if os.environ.get("THAW_NO_FIGURES"):
+    if not os.environ.get("THAW_WRITE_FIGURES"):
         return
     # The suite runs on both engines: each keeps its own figures.
     engine = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
