@@ -390,7 +390,7 @@ class DeletionImpact:
 
 
 def deletion_impact(*, assignment: Assignment) -> DeletionImpact:
-    """Two queries."""
+    """Three queries, however much work there is."""
     work = Attempt.objects.filter(quiz=assignment.quiz).aggregate(
         students=Count("user", distinct=True),
         finished=Count("pk", filter=Q(finished_at__isnull=False)),

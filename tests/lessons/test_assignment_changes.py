@@ -326,3 +326,22 @@ def test_removing_a_student_by_htmx_updates_the_count_out_of_band(tclient, schoo
     fragment = response.content.decode()
     assert 'id="student-count" hx-swap-oob="true">(2)</span>' in fragment
     assert "<template>" in fragment  # beside a table row, the parser keeps only a template
+
+
+def test_the_delete_page_costs_the_same_queries_however_much_work_there_is(
+    tclient, school_class, django_assert_num_queries
+):
+    quiz = make_quiz(count=1)
+    assignment = make_assignment(school_class=school_class, quiz=quiz)
+    url = _url("teacher_assignment_delete", assignment)
+    question = quiz.questions.get()
+    make_finished_attempt(quiz=quiz, user=make_user(), results=[(question, True)])
+    tclient.get(url)
+    # the user, their permissions (2), the class, the assignment, what deleting takes (3)
+    with django_assert_num_queries(8) as few:
+        tclient.get(url)
+    for _ in range(5):
+        make_finished_attempt(quiz=quiz, user=make_user(), results=[(question, False)])
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = tclient.get(url).content.decode()
+    assert "6 students have started it: 6 finished attempts" in page
