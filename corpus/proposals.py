@@ -286,6 +286,10 @@ def headline(sentence: str, date_text: str, *, subject: str = "") -> str:
     # The main verb comes within the first few words: "(Mátyás Rákosi) had been replaced",
     # not "cases in which confessions had been forced".
     # ("Nagy and his defence minister, Pál Maléter, were tried": a longer subject.)
+    # "had already been abolished": the adverb says when against the text around it.
+    clause = re.sub(
+        r"\b(had|has|have)\s+(?:already|also|since|long|just)\s+been\b", r"\1 been", clause
+    )
     head = " ".join(clause.split()[:9])
     passive = bool(_PASSIVE.search(head) or re.search(r"\bhad been\s", head))
     if re.search(r"\bhad been\s", head):

@@ -354,6 +354,15 @@ def distractors_for(
     return texts[:3], derived
 
 
+def _story_so_far(answer: FoundDate, earlier: list[FoundDate]) -> list[FoundDate]:
+    """The passage's dates before the sentence, when the key comes after every one of them
+    (the story told in order up to it); none when the sentence goes back in time."""
+    key = _order_key(answer.date, answer.style)
+    if earlier and all(_compare(key, _order_key(d.date, d.style)) > 0 for d in earlier):
+        return earlier
+    return []
+
+
 def _document_text(corpus: CorpusSnapshot, passage) -> str:
     """The text of the passage's source, read once per snapshot: where a meeting's days are."""
     cache = corpus.__dict__.setdefault("_source_texts", {})
@@ -373,6 +382,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             shown, problem = in_context(corpus=corpus, sentence=sentence) if dates else (None, "")
             shift = sentence.start - shown.start if shown else 0
             context_dates = find_dates(shown.text[:shift]) if shift else []
+            earlier = find_dates(passage.text[: sentence.start]) if dates else []
             for found in dates:
                 if problem:
                     yield Rejection(NAME, problem, sentence.text[:120], ref)
@@ -396,8 +406,13 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     passage_text=passage.text,
                     rng=r,
                     # the sentence's other dates, and those of the sentence shown before
-                    # it: "sent a draft on 26 March ... The decree was issued on _____"
-                    others=[d for d in dates if d is not found] + context_dates,
+                    # it: "sent a draft on 26 March ... The decree was issued on _____"; and
+                    # when the story has reached the key, the passage's dates before it
+                    # ("On 4 November 1956 Soviet forces attacked ... Nagy ... executed on
+                    # _____" offers no day before November 1956)
+                    others=[d for d in dates if d is not found]
+                    + context_dates
+                    + _story_so_far(found, earlier),
                     periods=periods,
                 )
                 if len(distractors) < 3:

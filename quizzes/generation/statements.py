@@ -82,6 +82,19 @@ _OUTSIDE_REFERENCE = re.compile(
     re.I,
 )
 _SUCH = re.compile(r"\bsuch\b(?P<rest>(?:\s+\S+){0,8})", re.I)
+# "The longest revolt came a year later", "Nagy became Prime Minister the next day": later
+# than what? Only a date written before it in the text says.
+_RELATIVE_TIME = re.compile(
+    r"\b(?:(?:a|one|two|three|four|five|six|a few|some)\s+(?:days?|weeks?|months?|years?)\s+"
+    r"(?:later|earlier|before|afterwards)|the\s+(?:next|following|previous)\s+"
+    r"(?:day|morning|evening|night|week|month|year)|the\s+day\s+(?:before|after)|"
+    r"(?:later|earlier)\s+that\s+(?:day|week|month|year)|that\s+same\s+(?:day|evening|night))\b",
+    re.I,
+)
+_WRITTEN_DATE = re.compile(
+    r"\b(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b|\b1[5-9]\d\d\b"
+)
 _SAME = re.compile(r"\bthe\s+same\b(?P<rest>(?:\s+\S+){0,8})", re.I)
 _COMPARED = re.compile(r"\b(?:as|that)\b", re.I)
 
@@ -97,6 +110,9 @@ def outside_reference(text: str, *, within: bool = False) -> str | None:
                 continue
             if within and _said_before(text[: m.start()]):
                 continue
+            return OUTSIDE
+    for m in _RELATIVE_TIME.finditer(text):
+        if not _WRITTEN_DATE.search(text[: m.start()]):
             return OUTSIDE
     return None
 

@@ -25,7 +25,7 @@ from quizzes.generation.candidates import Candidate
 from quizzes.generation.corpus_snapshot import add_discovered
 from quizzes.generation.gates import check
 from quizzes.generation.name_choice import dead_by, death_of, death_year, moment_of, sex_of
-from quizzes.generation.statements import dangling_pronoun, person_problem
+from quizzes.generation.statements import dangling_pronoun, outside_reference, person_problem
 from quizzes.generation.who_what_when import title_problem
 from tests.quizzes.conftest import event, passage, snapshot, source, term
 
@@ -469,3 +469,34 @@ def test_a_timeline_date_asked_according_to_a_document_keeps_the_titles_period_t
         if datetime.date(1956, 9, 1) <= d <= datetime.date(1956, 11, 30)
     ]
     assert len(autumn) >= 3, options(question)
+
+
+def test_a_date_told_after_the_story_so_far_is_asked_among_later_dates():
+    corpus = corpus_of(
+        "On 4 November 1956 Soviet forces attacked Budapest. Kádár formed a new government "
+        "with Soviet backing. Nagy and his defence minister were tried in secret and executed "
+        "on 16 June 1958.",
+        "In March 1956 Bierut died in Moscow, and in June 1956 the workers of Poznań struck.",
+    )
+    made, _ = run(cloze_date, corpus)
+    (executed,) = [c for c in made if keyed(c) == "16 June 1958"]
+    assert all(d > datetime.date(1956, 11, 4) for d in _dates_in(options(executed)))
+
+
+def test_later_than_what_a_relative_time_needs_a_date_before_it():
+    assert outside_reference("The longest revolt came a year later at Kengir in Kazakhstan.")
+    assert outside_reference("Imre Nagy became Prime Minister the next day.")
+    assert (
+        outside_reference(
+            "On 10 November 1961 Stalingrad was renamed, and Pravda reported it the next day."
+        )
+        is None
+    )
+    assert (
+        headline(
+            "The Special Board, which had sentenced people without trial, had already been "
+            "abolished in September 1953.",
+            "September 1953",
+        )
+        == "The Special Board abolished"
+    )
