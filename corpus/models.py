@@ -73,6 +73,33 @@ class Source(models.Model):
         help_text="Fingerprint of file, errata and cleaning version: unchanged means skip.",
     )
     ordinal = models.PositiveIntegerField(default=0)
+    profile = models.CharField(
+        max_length=40,
+        default="generic",
+        db_default="generic",
+        help_text="Cleaning profile (corpus.cleaning.PROFILES).",
+    )
+    quotes_work = models.SlugField(
+        max_length=80,
+        blank=True,
+        db_default="",
+        help_text="Slug of the work its block quotations quote, if any.",
+    )
+    # A source a curator added in the app (an upload, import_source): its text is a
+    # SourceFile row, and load_corpus keeps it over the files until export_corpus has
+    # written it to corpus/data (corpus.curated).
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a curator added or changed it in the app: load_corpus keeps "
+        "this row over the files until export_corpus has written it back.",
+    )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the files' entry as last loaded: a change since is a conflict.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
@@ -85,6 +112,45 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("source_detail", kwargs={"slug": self.slug})
+
+
+class SourceFile(models.Model):
+    """The text of a source a curator added in the app: the database holds it, not the code
+    directory, until export_corpus writes it to corpus/data/sources/ and a release ships it.
+    A shipped source has none; its text is read from its file."""
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="curated_file")
+    name = models.CharField(max_length=200, help_text="File name under corpus/data/sources/.")
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceErrata(models.Model):
+    """A source's errata (corpus.errata) as the TOML a curator reads, comments and all: the
+    file's text as loaded, or a curator's edit, kept over the file until exported."""
+
+    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="errata")
+    text = models.TextField(blank=True, help_text="errata/<source>.toml, as written.")
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by an edit in the app: load_corpus keeps this over the file "
+        "until export_corpus has written it back.",
+    )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Digest of the file's corrections as last loaded.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "source errata"
+
+    def __str__(self) -> str:
+        return f"errata of {self.source.slug}"
 
 
 class PassageQuerySet(models.QuerySet):
@@ -239,6 +305,26 @@ class GlossaryTerm(models.Model):
         blank=True,
         help_text="Every passage naming the term.",
     )
+    # The citations as written ({source, quote}): resolved to `citations` on every load,
+    # and what export_corpus writes back.
+    quotes = models.JSONField(
+        default=list,
+        blank=True,
+        db_default=[],
+        help_text='The citations as written: [{"source": ..., "quote": ...}].',
+    )
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
+        "until export_corpus has written it back.",
+    )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -280,6 +366,24 @@ class TimelineEvent(models.Model):
     description = models.TextField(blank=True)
     citations = models.ManyToManyField(Passage, related_name="timeline_events", blank=True)
     terms = models.ManyToManyField(GlossaryTerm, related_name="timeline_events", blank=True)
+    quotes = models.JSONField(
+        default=list,
+        blank=True,
+        db_default=[],
+        help_text='The citations as written: [{"source": ..., "quote": ...}].',
+    )
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
+        "until export_corpus has written it back.",
+    )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
+    )
 
     class Meta:
         ordering = _TIMELINE_ORDER
@@ -378,6 +482,12 @@ class ReferenceWork(models.Model):
         blank=True,
         help_text="Set by an edit in the app: load_corpus keeps this row over the file "
         "until export_corpus has written it back.",
+    )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -526,6 +636,12 @@ class EditorialNote(models.Model):
         help_text="Set by an edit in the app: load_corpus keeps this row over the file "
         "until export_corpus has written it back.",
     )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EditorialNoteQuerySet.as_manager()
@@ -622,16 +738,24 @@ class NoteLessonTarget(models.Model):
 
 
 class EditorialDeletion(models.Model):
-    """A note or reference work a curator deleted in the app while a data file still
-    lists it: load_corpus does not bring it back; export_corpus drops it from the file,
-    and the next load then forgets this row."""
+    """A note, reference work, glossary term or timeline event a curator deleted in the app
+    while a data file still lists it: load_corpus does not bring it back; export_corpus
+    drops it from the file, and the next load then forgets this row."""
 
     class What(models.TextChoices):
         NOTE = "note", "Editorial note"
         WORK = "work", "Reference work"
+        TERM = "term", "Glossary term"
+        EVENT = "event", "Timeline event"
 
-    what = models.CharField(max_length=4, choices=What.choices)
+    what = models.CharField(max_length=6, choices=What.choices)
     slug = models.SlugField(max_length=80)
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the file's entry when it was deleted: a change since is a conflict.",
+    )
     deleted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -656,9 +780,9 @@ class ProposalQuerySet(models.QuerySet):
 
 class Proposal(models.Model):
     """A glossary term or timeline event found in a document (corpus.discovery), waiting for
-    a curator: approving it writes the entry to glossary.toml or timeline.toml (the files
-    stay the source of truth) and its questions are generated; rejecting it stops the
-    questions asked about that name (corpus.proposals)."""
+    a curator: approving it adds the entry to the glossary or timeline as a curator's change
+    (kept by load_corpus, written to the files by export_corpus) and its questions are
+    generated; rejecting it stops the questions asked about that name (corpus.proposals)."""
 
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
@@ -678,9 +802,7 @@ class Proposal(models.Model):
     name = models.CharField(max_length=300, help_text="Term name or event title.")
     aliases = models.JSONField(default=list, blank=True, help_text="Other forms seen.")
     date = models.DateField(null=True, blank=True)
-    precision = models.CharField(
-        max_length=6, choices=TimelineEvent.Precision.choices, blank=True
-    )
+    precision = models.CharField(max_length=6, choices=TimelineEvent.Precision.choices, blank=True)
     quote = models.TextField(help_text="The sentence it was found in: the entry's citation.")
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="proposals")
     passages = models.ManyToManyField(Passage, related_name="proposals", blank=True)
