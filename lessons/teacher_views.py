@@ -551,13 +551,17 @@ def item_analysis_view(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
     assignment = _assignment(request, pk, assignment_pk)
     report = teaching.draw_report(assignment=assignment, now=timezone.now())
     draw = teaching.describe_draw(report=report, names=_names(report.short)) if report else []
+    items = item_analysis(assignment=assignment)
+    # A drawn test's pool is many times what anyone is asked: list what was asked.
+    unasked = [item for item in items if not item.answered] if draw else []
     return render(
         request,
         "lessons/teacher/item_analysis.html",
         {
             "school_class": assignment.school_class,
             "assignment": assignment,
-            "items": item_analysis(assignment=assignment),
+            "items": [item for item in items if item.answered] if draw else items,
+            "unasked": len(unasked),
             "draw": draw,
         },
     )
