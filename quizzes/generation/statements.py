@@ -313,9 +313,10 @@ def plural_antecedent(before: str, *, pronoun: str) -> bool:
     start = starts[-1] if starts else 0
     clause = before[start:]
     verb = _VERB.search(clause)
+    if verb is None:  # "eminent doctors, most of them Jewish": no verb, no subject to avoid
+        return _plural_words(before)
     # The clause's subject (up to its verb) cannot be what "them" points to.
-    object_part = clause[verb.start() :] if verb else ""
-    return _plural_words(before[:start]) or _plural_words(object_part)
+    return _plural_words(before[:start]) or _plural_words(clause[verb.start() :])
 
 
 def person_offsets(text: str, terms: Iterable[GlossaryTerm]) -> list[int]:

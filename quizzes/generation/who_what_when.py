@@ -34,7 +34,7 @@ from quizzes.generation.sentences import (
     straighten_quotes,
     word_count,
 )
-from quizzes.generation.statements import anaphora, dangling_pronoun
+from quizzes.generation.statements import anaphora, dangling_pronoun, outside_reference
 from quizzes.models import Question
 
 NAME = "who_what_when"
@@ -141,6 +141,10 @@ def _from_glossary(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         if problem:
             description = _describe(term, sentences=1)
             problem = description_problem(description, term, support, corpus.terms)
+        # A description taken from a document's sentence (an approved proposal) may lean on
+        # the text around it: "The longest revolt came a year later at _____".
+        problem = problem or outside_reference(description, within=True)
+        problem = problem or dangling_pronoun(description)
         if problem:
             yield Rejection(NAME, problem, term.slug)
             continue

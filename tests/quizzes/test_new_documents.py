@@ -494,9 +494,9 @@ def test_later_than_what_a_relative_time_needs_a_date_before_it():
     )
     assert (
         headline(
-            "The Special Board, which had sentenced people without trial, had already been "
-            "abolished in September 1953.",
+            "The Special Board of the security police, which had sentenced people without "
+            "trial, had already been abolished in September 1953.",
             "September 1953",
         )
-        == "The Special Board abolished"
+        == "The Special Board of the security police abolished"
     )
