@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from corpus.models import EditorialNote, GlossaryTerm, Passage, ReferenceCitation, TimelineEvent
 from quizzes import revision, validation
+from quizzes.editorial import notes_by_question
 from quizzes.models import Question
 
 FORMATS = ("json", "gift", "moodle-xml")
@@ -279,12 +280,15 @@ def _entries_and_evidence(questions: list[Question]):
     )
     for row in rows.order_by("pk"):
         passages.setdefault(row.question_id, []).append(row.passage)
-    noted: dict[int, list[EditorialNote]] = {}
+    # The notes a student sees in the feedback: those on every passage it cites and those it
+    # rests on.
+    noted: dict[int, list[EditorialNote]] = notes_by_question(questions=questions)
     rows = Question.notes.through.objects.filter(question_id__in=ids).select_related(
         "editorialnote"
     )
     for row in rows.order_by("pk"):
-        noted.setdefault(row.question_id, []).append(row.editorialnote)
+        if row.editorialnote not in noted.setdefault(row.question_id, []):
+            noted[row.question_id].append(row.editorialnote)
     refs: dict[tuple[str, int], list[str]] = {}
     cited = ReferenceCitation.objects.filter(
         Q(event__in={e.pk for es in events.values() for e in es})

@@ -15,7 +15,7 @@ from quizzes.exchange import (
     parse,
 )
 from quizzes.models import Question
-from tests.factories import make_event, make_question, make_term
+from tests.factories import make_event, make_note, make_question, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,11 @@ def test_a_question_resting_on_entries_keeps_them_through_json_and_shows_its_evi
     question.refresh_from_db()
     assert list(question.events.values_list("slug", flat=True)) == ["bierut-dies"]
     assert list(question.terms.values_list("slug", flat=True)) == ["bierut"]
+
+
+def test_the_evidence_shows_the_notes_a_student_sees_on_the_cited_passage():
+    question = make_question(stem="Which year completes this sentence from the speech? _____")
+    make_note(on=[question.passage], title="The speech misdates the biography")
+    exported = json.loads(export_questions(questions=[question], fmt="json"))["questions"][0]
+    assert question.passage.text[:30] in exported["evidence"]
+    assert "[Editorial note: The speech misdates the biography]" in exported["evidence"]
