@@ -588,4 +588,3 @@ class TaskAnswer(models.Model):
 # LTI (lessons/lti): what links LMS courses, links and scores to classes, assignments and
 # attempts. At the end: those models refer to the ones above.
 from lessons.lti.models import CourseLink, LmsScore, Placement, UsedNonce  # noqa: E402, F401
-
