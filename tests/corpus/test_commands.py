@@ -82,7 +82,7 @@ def test_load_corpus_prints_a_summary_per_source_and_calls_reference_and_index(
 ):
     output = run("load_corpus")
     assert "speech-congressional-record: 88 passages, 88 added, 0 changed, 0 retired" in output
-    assert "19 corrections applied" in output
+    assert "20 corrections applied" in output
     assert len([line for line in output.splitlines() if " passages, " in line]) == 5
     assert downstream == ["reference", "index"]
 
