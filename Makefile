@@ -38,6 +38,8 @@ run: setup
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The apps import one way, lessons -> quizzes -> corpus ([tool.importlinter] in pyproject.toml).
+	$(BIN)/lint-imports
 	@# Security lint: no medium or high finding in our code.
 	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude '*/migrations/*' config corpus quizzes lessons
 	@# Production settings pass Django's deployment checklist.
