@@ -10,7 +10,7 @@ PG_URL := postgres://thaw@127.0.0.1:54329/thaw
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
+.PHONY: run dev setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
 
 $(INSTALLED): requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: setup
 	@echo "Thaw is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	SECRET_KEY="$$(cat var/secret_key)" $(BIN)/gunicorn config.wsgi \
 		--bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+# Django's development server on the same data: DEBUG=1 (tracebacks, reload on code changes).
+dev: setup
+	@echo "Thaw (development) is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
