@@ -29,6 +29,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def module_quiz_key(slug: str) -> str:
+    """The key (`Quiz.key`) of a lesson's end-of-lesson quiz, and of its passage group in the
+    curation queue. Lessons names it; quizzes only stores and looks it up."""
+    return f"module:{slug}"
+
+
 class ModuleQuerySet(models.QuerySet):
     def with_section_counts(self) -> ModuleQuerySet:
         # Meta.ordering is dropped from GROUP BY queries, so order explicitly.

@@ -23,14 +23,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from corpus.models import Source
 from corpus.params import whole_number
+from corpus.partials import page_or_partial
 from quizzes import building, review, taking
 from quizzes.models import Quiz
 
 _LEVELS = {"info": messages.INFO, "error": messages.ERROR, "success": messages.SUCCESS}
-
-
-def _template(request: HttpRequest, name: str, partial: str) -> str:
-    return f"{name}#{partial}" if request.htmx else name
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
@@ -64,7 +61,9 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attempts": attempts,
         "start": taking.start_state(quiz=quiz, rules=rules, attempts=attempts, now=now),
     }
-    return render(request, _template(request, "quizzes/quiz_detail.html", "quiz-panel"), context)
+    return render(
+        request, page_or_partial(request, "quizzes/quiz_detail.html", "quiz-panel"), context
+    )
 
 
 @login_required
@@ -93,7 +92,7 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     position = whole_number(request.GET.get("q"), max_digits=6)
     card = taking.card_for(attempt=attempt, position=position)
     card.focus = bool(request.htmx)
-    template = _template(request, "quizzes/attempt_question.html", "question-card")
+    template = page_or_partial(request, "quizzes/attempt_question.html", "question-card")
     return render(request, template, {"attempt": attempt, "card": card})
 
 
@@ -105,7 +104,7 @@ def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
     result = taking.submit(attempt=attempt, data=request.POST, now=timezone.now())
     if request.htmx or result.show_here:
         result.card.focus = bool(request.htmx or result.card.moved or result.card.error)
-        template = _template(request, "quizzes/attempt_question.html", "question-card")
+        template = page_or_partial(request, "quizzes/attempt_question.html", "question-card")
         status = 200 if request.htmx else result.status  # htmx swaps only 2xx responses
         return render(request, template, {"attempt": attempt, "card": result.card}, status=status)
     if result.message:
@@ -146,7 +145,7 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
         "due": review.due_count(user=request.user, now=now),
     }
     return render(
-        request, _template(request, "quizzes/attempt_review.html", "attempt-results"), context
+        request, page_or_partial(request, "quizzes/attempt_review.html", "attempt-results"), context
     )
 
 
@@ -157,7 +156,7 @@ def review_detail(request: HttpRequest) -> HttpResponse:
     upcoming = review.next_due(user=request.user)
     context = {"due": due, "upcoming": upcoming}
     return render(
-        request, _template(request, "quizzes/review_detail.html", "review-panel"), context
+        request, page_or_partial(request, "quizzes/review_detail.html", "review-panel"), context
     )
 
 
