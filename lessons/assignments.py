@@ -496,10 +496,6 @@ class StudentAssignment:
     state: str  # "todo", "in_progress", "done", "late", "missed"
 
     @property
-    def is_late(self) -> bool:
-        return self.state in ("late", "missed")
-
-    @property
     def is_open(self) -> bool:
         """Whether the student can still work on it (its quiz takes attempts by the date)."""
         return self.state in ("todo", "in_progress")

@@ -221,9 +221,9 @@ class Citation(models.Model):
 
 # --- Classes: a teacher's group of students, joined with a code ----------------------
 #
-# Minimal for now (sign-up and the student dashboard); assignments and the
-# gradebook extend it. A student is any user with a Membership; a class's
-# teachers are users (in the `teachers` group) linked through `teachers`.
+# A student is any user with a Membership; a class's teachers are users (in the
+# `teachers` group) linked through `teachers`. Assignments (below) link a class to its
+# own copy of a quiz; lessons/assignments.py and lessons/gradebook.py work on them.
 
 # No 0/O or 1/I: a code is read off a projector and typed by a thirteen-year-old.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -243,9 +243,6 @@ def normalize_join_code(text: str) -> str:
 class SchoolClassQuerySet(models.QuerySet):
     def joined_by(self, user) -> SchoolClassQuerySet:
         return self.filter(memberships__student=user)
-
-    def taught_by(self, user) -> SchoolClassQuerySet:
-        return self.filter(teachers=user)
 
 
 class SchoolClass(models.Model):
