@@ -42,7 +42,7 @@ from lessons.models import Assignment, SchoolClass
 from lessons.roster import MAX_BYTES, check_roster, check_student, create_roster_accounts
 from quizzes.building import question_pool
 from quizzes.models import Attempt, QuizOverride
-from quizzes.taking import review_rows
+from quizzes.results import review_rows
 
 PICK_LIMIT = 200  # questions listed for picking; filters narrow the rest
 
