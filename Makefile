@@ -10,7 +10,7 @@ PG_URL := postgres://thaw@127.0.0.1:54329/thaw
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
+.PHONY: run dev setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
 
 $(INSTALLED): requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,16 @@ run: setup
 	SECRET_KEY="$$(cat var/secret_key)" $(BIN)/gunicorn config.wsgi \
 		--bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 
+# Django's development server on the same data: DEBUG=1 (tracebacks, reload on code changes).
+dev: setup
+	@echo "Thaw (development) is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=1 SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py runserver $(HOST):$(PORT)
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The apps import one way, lessons -> quizzes -> corpus ([tool.importlinter] in pyproject.toml).
+	$(BIN)/lint-imports
 	@# Security lint: no medium or high finding in our code.
 	$(BIN)/bandit --quiet --recursive --severity-level medium --exclude '*/migrations/*' config corpus quizzes lessons
 	@# Production settings pass Django's deployment checklist.

@@ -285,3 +285,6 @@ CORPUS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # The longest grace after a quiz's deadline for an answer in flight, in seconds; a timed
 # quiz gets a twentieth of its time limit up to this (quizzes.taking.grace).
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
+# A generated question at or above this quality score is published; below it, it waits for a
+# curator (quizzes.generation.balancing.publish_threshold; docs/question-format.md).
+QUESTION_PUBLISH_THRESHOLD = 0.7

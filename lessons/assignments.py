@@ -20,8 +20,17 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from corpus.models import Source
+from corpus.templatetags.people import display_name
 from lessons.curation import module_group
-from lessons.models import Assignment, Membership, Module, Retake, SchoolClass, generate_join_code
+from lessons.models import (
+    Assignment,
+    Membership,
+    Module,
+    Retake,
+    SchoolClass,
+    generate_join_code,
+    module_quiz_key,
+)
 from quizzes.building import (
     practice_share,
     question_pool,
@@ -112,13 +121,11 @@ def add_co_teacher(*, school_class: SchoolClass, username: str) -> User:
 
 def module_quiz(module: Module) -> Quiz:
     """The module's end-of-lesson quiz (built on first use, as the lesson page does)."""
-    # Imported here so lessons.dashboard may import this module for the student's panel.
-    from lessons.dashboard import module_quiz_key
-
     return quiz_for_group(
-        key=module_quiz_key(module),
+        key=module_quiz_key(module.slug),
         title=f"End-of-lesson quiz: {module.title}",
         group=module_group(module),
+        kind=Quiz.Kind.MODULE,
     )
 
 
@@ -462,9 +469,7 @@ def allow_retake(*, assignment: Assignment, student: User, teacher: User) -> Ret
         .first()
     )
     if attempt is None:
-        raise AssignmentError(
-            f"{student.get_full_name() or student.username} has not finished this assignment yet."
-        )
+        raise AssignmentError(f"{display_name(student)} has not finished this assignment yet.")
     quiz = retake_quiz(
         attempt=attempt,
         title=f"Retake: {assignment.title}",
@@ -489,10 +494,6 @@ class StudentAssignment:
     best_score: int | None
     max_score: int | None
     state: str  # "todo", "in_progress", "done", "late", "missed"
-
-    @property
-    def is_late(self) -> bool:
-        return self.state in ("late", "missed")
 
     @property
     def is_open(self) -> bool:

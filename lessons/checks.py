@@ -36,10 +36,11 @@ from quizzes.building import (
     section_members,
     select_questions,
 )
+from quizzes.cards import Feedback, Stem
 from quizzes.editorial import notes_by_question
 from quizzes.grading import is_ordering
 from quizzes.models import Question, Quiz, QuizItem, Response
-from quizzes.taking import Feedback, Stem, finish_attempt, record_answer, start_attempt
+from quizzes.taking import finish_attempt, record_answer, start_attempt
 
 CHECKS_PER_SECTION = 2
 # A safety net: the stamps in the key already change with the lesson and the bank.

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 
 from corpus.models import GlossaryTerm, ReferenceCitation, TimelineEvent
-from lessons.models import Citation, Module, Section
+from lessons.models import Citation, Module, Section, module_quiz_key
 from quizzes.passage_groups import GroupSection, PassageGroup
 
 _TERM_LINK = re.compile(r'data-term="([^"]+)"')
@@ -82,7 +82,7 @@ def _groups(modules, *, sections: bool) -> list[PassageGroup]:
         )
         groups.append(
             PassageGroup(
-                key=f"module:{slug}",
+                key=module_quiz_key(slug),
                 label=f"Lesson {ordinal}: {title}",
                 passage_ids=frozenset().union(*(p.passage_ids for p in parts)),
                 event_ids=frozenset(listed[pk]),

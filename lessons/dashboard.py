@@ -27,14 +27,10 @@ from django.db.models import Prefetch, Q
 
 from lessons.assignments import student_assignments, student_retakes
 from lessons.charts import BarChart, horizontal_bar_chart
-from lessons.models import Module, SchoolClass
+from lessons.models import Module, SchoolClass, module_quiz_key
 from quizzes.models import QuizItem
 from quizzes.progress import TermMisses, TypeMisses, answer_summary, latest_results, missed_terms
 from quizzes.review import due_count
-
-
-def module_quiz_key(module: Module) -> str:
-    return f"module:{module.slug}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +63,7 @@ def module_mastery(
     """Mastery of each module, in the order given. Two queries (one if `latest` is passed)."""
     if latest is None:
         latest = latest_results(user=user, now=now)
-    by_key = {module_quiz_key(module): module.pk for module in modules}
+    by_key = {module_quiz_key(module.slug): module.pk for module in modules}
     own: dict[int, set[int]] = defaultdict(set)  # the lesson's own quiz
     questions: dict[int, set[int]] = defaultdict(set)  # and its tests in the user's classes
     # One query for both: the lessons' quizzes, and the quizzes (pools) of the

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from corpus.templatetags.people import display_name
 from lessons.models import Assignment, Membership, SchoolClass
 from quizzes.models import Attempt, QuizOverride
 
@@ -240,7 +241,7 @@ def gradebook_rows_html(*, book: Gradebook) -> SafeString:
     out = []
     for row in book.rows:
         student = row.student
-        name = escape(student.get_full_name() or student.username)
+        name = escape(display_name(student))
         pk = str(student.pk)
         out.append(
             f'<tr>\n<th scope="row"><a href="{student_before}{pk}{student_after}">{name}</a></th>\n'
@@ -299,7 +300,7 @@ def gradebook_csv(*, book: Gradebook) -> str:
     writer.writerow([spreadsheet_safe(cell) for cell in header])
     for row in book.rows:
         student = row.student
-        line = [spreadsheet_safe(student.get_full_name() or student.username)]
+        line = [spreadsheet_safe(display_name(student))]
         line.append(spreadsheet_safe(student.username))
         for cell in row.cells:
             # A percentage and a status label never start like a formula; an

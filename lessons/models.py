@@ -29,6 +29,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def module_quiz_key(slug: str) -> str:
+    """The key (`Quiz.key`) of a lesson's end-of-lesson quiz, and of its passage group in the
+    curation queue. Lessons names it; quizzes only stores and looks it up."""
+    return f"module:{slug}"
+
+
 class ModuleQuerySet(models.QuerySet):
     def with_section_counts(self) -> ModuleQuerySet:
         # Meta.ordering is dropped from GROUP BY queries, so order explicitly.
@@ -215,9 +221,9 @@ class Citation(models.Model):
 
 # --- Classes: a teacher's group of students, joined with a code ----------------------
 #
-# Minimal for now (sign-up and the student dashboard); assignments and the
-# gradebook extend it. A student is any user with a Membership; a class's
-# teachers are users (in the `teachers` group) linked through `teachers`.
+# A student is any user with a Membership; a class's teachers are users (in the
+# `teachers` group) linked through `teachers`. Assignments (below) link a class to its
+# own copy of a quiz; lessons/assignments.py and lessons/gradebook.py work on them.
 
 # No 0/O or 1/I: a code is read off a projector and typed by a thirteen-year-old.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -237,9 +243,6 @@ def normalize_join_code(text: str) -> str:
 class SchoolClassQuerySet(models.QuerySet):
     def joined_by(self, user) -> SchoolClassQuerySet:
         return self.filter(memberships__student=user)
-
-    def taught_by(self, user) -> SchoolClassQuerySet:
-        return self.filter(teachers=user)
 
 
 class SchoolClass(models.Model):

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from corpus import audit
 from lessons.models import Membership, Retake
-from quizzes import taking
+from quizzes import results
 from quizzes.models import (
     Attempt,
     ProblemReport,
@@ -133,7 +133,7 @@ def student_data(*, user: User, now: datetime.datetime) -> dict:
 
 def _attempt(attempt: Attempt, responses: list[Response], versions: dict, now) -> dict:
     marks_shown = attempt.is_practice or (
-        attempt.is_finished and taking.review_level(attempt=attempt, now=now) != taking.SCORE
+        attempt.is_finished and results.review_level(attempt=attempt, now=now) != results.SCORE
     )
     return {
         "quiz": attempt.quiz.title,

@@ -427,10 +427,6 @@ class SectionPage:
     section: object  # lessons.models.Section
     parts: tuple[SafeString | Excerpt | NoteBlock, ...]
 
-    @property
-    def excerpt_count(self) -> int:
-        return sum(1 for part in self.parts if isinstance(part, Excerpt))
-
 
 @dataclass(frozen=True)
 class ModulePage:

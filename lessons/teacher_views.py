@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from corpus.templatetags.people import display_name
 from lessons import assignments as teaching
 from lessons import login_throttle
 from lessons.curation import module_group
@@ -41,7 +42,7 @@ from lessons.models import Assignment, SchoolClass
 from lessons.roster import MAX_BYTES, check_roster, check_student, create_roster_accounts
 from quizzes.building import question_pool
 from quizzes.models import Attempt, QuizOverride
-from quizzes.taking import review_rows
+from quizzes.results import review_rows
 
 PICK_LIMIT = 200  # questions listed for picking; filters narrow the rest
 
@@ -122,7 +123,7 @@ def _login_pauses(members) -> list[dict]:
         {
             "student_id": m.student_id,
             "username": m.student.username,
-            "name": m.student.get_full_name() or m.student.username,
+            "name": display_name(m.student),
             "wait": waits[m.student.username],
         }
         for m in members
@@ -137,7 +138,7 @@ def student_login_unlock(request: HttpRequest, pk: int, student_pk: int) -> Http
     school_class = _class(request, pk)
     student = _student(school_class, student_pk)
     login_throttle.lift(username=student.username)
-    name = student.get_full_name() or student.username
+    name = display_name(student)
     messages.success(request, f"{name} can log in again now.")
     return redirect("teacher_class", pk=school_class.pk)
 
@@ -184,7 +185,7 @@ def student_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
     student = _student(school_class, student_pk)
     teaching.remove_student(school_class=school_class, student_id=student.pk)
     message = (
-        f"{student.get_full_name() or student.username} was removed from the class. "
+        f"{display_name(student)} was removed from the class. "
         "Their account and their work are kept."
     )
     if request.htmx:
@@ -217,9 +218,7 @@ def co_teacher_add(request: HttpRequest, pk: int) -> HttpResponse:
         except teaching.AssignmentError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request, f"{teacher.get_full_name() or teacher.username} now co-teaches this class."
-            )
+            messages.success(request, f"{display_name(teacher)} now co-teaches this class.")
     else:
         messages.error(request, "Enter the co-teacher's username.")
     return redirect("teacher_class", pk=school_class.pk)
@@ -378,7 +377,7 @@ def _say_assigned(request: HttpRequest, assignment: Assignment) -> None:
 
 def _names(user_ids) -> dict[int, str]:
     users = User.objects.filter(pk__in=list(user_ids)).only("username", "first_name", "last_name")
-    return {user.pk: user.get_full_name() or user.username for user in users}
+    return {user.pk: display_name(user) for user in users}
 
 
 _DEFAULTS = {
@@ -430,7 +429,7 @@ def accommodation_edit(
             due_at=data["due_at"],
             note=data["note"],
         )
-        name = student.get_full_name() or student.username
+        name = display_name(student)
         messages.success(
             request,
             f"Accommodation saved for {name}." if saved else f"{name} has no accommodation now.",
@@ -457,7 +456,7 @@ def retake_allow(
     else:
         messages.success(
             request,
-            f"{student.get_full_name() or student.username} may now retake the "
+            f"{display_name(student)} may now retake the "
             f"{retake.quiz.items.count()} questions they missed (from their dashboard).",
         )
     return redirect("teacher_student", pk=pk, student_pk=student.pk)

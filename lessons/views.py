@@ -24,25 +24,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from corpus.partials import page_or_partial
 from lessons.abuse import CodeAttempts, signup_refusal
 from lessons.accounts import sign_up_student, start_page_for
-from lessons.assignments import student_assignments, student_retakes
+from lessons.assignments import module_quiz, student_assignments, student_retakes
 from lessons.checks import attach_checks
-from lessons.curation import module_group
-from lessons.dashboard import module_mastery, module_quiz_key, student_classes, student_dashboard
+from lessons.dashboard import module_mastery, student_classes, student_dashboard
 from lessons.editorial import notes_for_module
 from lessons.forms import JoinClassForm, SignupForm, ThrottledAuthenticationForm
-from lessons.models import Citation, Module, Section
+from lessons.models import Citation, Module, Section, module_quiz_key
 from lessons.rendering import assemble_module
 from lessons.source_analysis import task_for, task_sheet
-from quizzes.building import quiz_for_group
 from quizzes.progress import attempt_history
 
 ATTEMPTS_PER_PAGE = 10
-
-
-def _template(request: HttpRequest, name: str, fragment: str) -> str:
-    return f"{name}#{fragment}" if request.htmx else name
 
 
 @require_GET
@@ -63,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def lesson_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        _template(request, "lessons/lesson_list.html", "module-list"),
+        page_or_partial(request, "lessons/lesson_list.html", "module-list"),
         {"modules": Module.objects.with_section_counts()},
     )
 
@@ -84,14 +79,16 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.user.is_staff:
         # Curators review "this lesson's questions": the queue's lesson filter, which
         # lessons offers it (lessons.curation), by the key that names this module there.
-        review_url = reverse("curation:queue") + "?" + urlencode({"group": f"module:{module.slug}"})
+        review_url = (
+            reverse("curation:queue") + "?" + urlencode({"group": module_quiz_key(module.slug)})
+        )
     # A student's work on the page: each section's checks for understanding (set on the
     # sections) and the lesson's source-analysis task (lessons.checks, source_analysis).
     attach_checks(module=module, sections=module.sections.all(), user=request.user)
     task = task_for(module=module)
     return render(
         request,
-        _template(request, "lessons/lesson_detail.html", "lesson-article"),
+        page_or_partial(request, "lessons/lesson_detail.html", "lesson-article"),
         {
             "module": module,
             "task_sheet": task_sheet(task=task, user=request.user) if task else None,
@@ -125,12 +122,7 @@ def lesson_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     query for the quiz; `quiz_for_passages` finds the quiz by its key after
     the first time.
     """
-    module = get_object_or_404(Module, slug=slug)
-    quiz = quiz_for_group(
-        key=module_quiz_key(module),
-        title=f"End-of-lesson quiz: {module.title}",
-        group=module_group(module),
-    )
+    quiz = module_quiz(get_object_or_404(Module, slug=slug))
     return redirect("quiz_detail", pk=quiz.pk)
 
 

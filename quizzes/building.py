@@ -137,18 +137,22 @@ def test_only_share(questions: Iterable[Question]) -> list[Question]:
     return [question for question in questions if question.is_test_only]
 
 
-def quiz_for_passages(*, key: str, title: str, passages, size: int = 10) -> Quiz:
+def quiz_for_passages(
+    *, key: str, title: str, passages, size: int = 10, kind: str = Quiz.Kind.CUSTOM
+) -> Quiz:
     """Get or create the quiz `key`, from the practice share of the questions citing `passages`."""
     passage_ids = frozenset(p.pk if isinstance(p, Passage) else p for p in passages)
     group = PassageGroup(key=key, label=title, passage_ids=passage_ids)
-    return quiz_for_group(key=key, title=title, group=group, size=size)
+    return quiz_for_group(key=key, title=title, group=group, size=size, kind=kind)
 
 
-def quiz_for_group(*, key: str, title: str, group: PassageGroup, size: int = 10) -> Quiz:
-    """Get or create the quiz `key` (a lesson's end-of-lesson quiz), from the practice share
-    of the group's pool (`PassageGroup.questions`), its sections taken in turn."""
+def quiz_for_group(
+    *, key: str, title: str, group: PassageGroup, size: int = 10, kind: str = Quiz.Kind.CUSTOM
+) -> Quiz:
+    """Get or create the quiz `key` (a lesson's end-of-lesson quiz: lessons names its key and
+    passes `kind=MODULE`), from the practice share of the group's pool
+    (`PassageGroup.questions`), its sections taken in turn."""
     questions = group_quiz_questions(key=key, group=group, size=size)
-    kind = Quiz.Kind.MODULE if key.startswith("module:") else Quiz.Kind.CUSTOM
     return _sync(key=key, defaults={"title": title, "kind": kind}, questions=questions)
 
 

@@ -2,7 +2,7 @@
 
 A note belongs to a question's feedback when it is attached to the question's passage
 or to any passage the question also cites (`Question.extra_citations`). Only the
-feedback asks for them (quizzes.taking.Feedback), so a note, which may say what the
+feedback asks for them (quizzes.cards.Feedback), so a note, which may say what the
 right answer is, never reaches the page before the answer does.
 """
 

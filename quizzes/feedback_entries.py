@@ -5,7 +5,7 @@ dated by reference works: quizzes/generation/entries.py). Its feedback then show
 entry, as the timeline and the glossary show it: the date and title or the name, the
 description, and the reference works it cites, linked to the bibliography (and, for an
 event, the passages that state its date). Only the
-feedback asks for them (quizzes.taking.Feedback), so an entry, which gives the answer,
+feedback asks for them (quizzes.cards.Feedback), so an entry, which gives the answer,
 never reaches the page before the answer does. A question citing a passage shows the
 passage instead, and costs no query here.
 """

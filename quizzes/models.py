@@ -245,14 +245,11 @@ class GenerationRun(models.Model):
 #
 # A quiz carries its own rules (mode, dates, time limit, attempts, when answers are
 # revealed), so `quizzes` never needs to know about classes: an assignment in
-# `lessons` points at a quiz. Lessons build module quizzes through `key`
-# ("module:<slug>"), without this app importing them.
+# `lessons` points at a quiz. A lesson's quiz has a key and kind that lessons names
+# (lessons.models.module_quiz_key, Kind.MODULE); this app only stores them.
 
 
 class QuizQuerySet(models.QuerySet):
-    def open_at(self, moment) -> QuizQuerySet:
-        return self.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=moment))
-
     def available_to(self, user) -> QuizQuerySet:
         """Quizzes a user may see and start: a review or retake quiz belongs to its student
         alone; a quiz with an audience (a class's assignment) to its members and its owner.

@@ -1,4 +1,8 @@
-"""Taking a quiz: start or resume an attempt, answer, finish; and what one question card shows.
+"""Taking a quiz: start or resume an attempt, answer, finish.
+
+What a question card shows is quizzes/cards.py, a submitted question form
+quizzes/submission.py, the results page quizzes/results.py; URLs and status codes
+are the views'.
 
 The rules that keep a score honest live here, not in views:
 - an attempt fixes its questions (and, when the quiz shuffles, its option order)
@@ -22,23 +26,17 @@ from __future__ import annotations
 
 import datetime
 import random
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
-from django.urls import reverse
 
-from corpus.params import whole_number
-from quizzes import drawing, editorial, feedback_entries, finishing, review, revision
-from quizzes.grading import InvalidAnswer, clean_answer, grade, is_ordering, move
+from quizzes import drawing, finishing, review
+from quizzes.grading import InvalidAnswer, grade, is_ordering
 from quizzes.models import Attempt, Question, Quiz, QuizItem, QuizRules, Response
 from quizzes.prepared import PreparedQuery
-
-BLANK = "_____"
 
 
 class QuizUnavailable(Exception):
@@ -113,6 +111,9 @@ def quiz_to_start(*, pk: int, user) -> Quiz | None:
     return quiz if quiz is not None and quiz.is_available_to(user) else None
 
 
+# The page sees an empty quiz in its question count, Start in the questions it reads:
+# both say it in these words.
+NO_QUESTIONS_YET = "This quiz has no questions yet. Please try again later."
 _NOTHING_LEFT = (
     "You have already seen the answers to every question this test could ask you, so it "
     "has nothing fair left to ask. Please tell your teacher: they can set you another."
@@ -184,18 +185,14 @@ def start_attempt(*, quiz: Quiz, user, now: datetime.datetime) -> Attempt:
     if quiz.draw_count:
         draw, pool_size = drawing.draw_for(quiz=quiz, user_id=user.pk, now=now, rng=rng)
         if not draw.questions:
-            raise QuizUnavailable(
-                _NOTHING_LEFT
-                if pool_size
-                else "This quiz has no questions yet. Please try again later."
-            )
+            raise QuizUnavailable(_NOTHING_LEFT if pool_size else NO_QUESTIONS_YET)
         question_ids, shortfall = draw.question_ids, draw.shortfall
         # Every student's questions come in their own order, and so do the options.
         orders = _option_orders(rows=_rows(draw.questions), rng=rng)
     else:
         question_ids = _QUIZ_QUESTION_IDS.all(quiz_id=quiz.pk)
         if not question_ids:
-            raise QuizUnavailable("This quiz has no questions yet. Please try again later.")
+            raise QuizUnavailable(NO_QUESTIONS_YET)
         if quiz.shuffle_questions:
             rng.shuffle(question_ids)
         orders = (
@@ -260,7 +257,7 @@ def why_not_start(
         when = f"{rules.due_at:%-d %B %Y at %H:%M}"
         return StartState("none", f"This quiz closed on {when}.", reason=CLOSED)
     if question_count == 0:
-        return StartState("none", "This quiz has no questions yet.", reason=EMPTY)
+        return StartState("none", NO_QUESTIONS_YET, reason=EMPTY)
     allowed = rules.attempts_allowed
     if allowed is not None and taken >= allowed:
         plural = "s" if allowed != 1 else ""
@@ -460,455 +457,3 @@ def close_on_leaving(*, audience_id: int, user_ids: list[int], now: datetime.dat
         finish_attempt(attempt=attempt, now=now, by_removal=True)
         closed += 1
     return closed
-
-
-# --- What the student sees ------------------------------------------------------------
-
-_QUOTED = re.compile(r"^(?P<lead>[^“]*?)\s*“(?P<quote>.*)”(?P<tail>[^”]*)$", re.S)
-_ASKED = re.compile(r"^(?P<lead>.*?\?)\s+(?P<quote>\S.*)$", re.S)
-
-
-@dataclass(frozen=True)
-class Stem:
-    """A stem split for display: the question, then the text it is about.
-
-    Each part is a list of text pieces that had a blank between them, so the
-    template can draw the gap (and label it for screen readers) without |safe.
-    """
-
-    lead: list[str]
-    quote: list[str]
-    quoted: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Stem:
-        if match := _QUOTED.match(text):
-            lead = match["lead"] + (match["tail"] if match["tail"].strip() else "")
-            return cls(lead.split(BLANK), match["quote"].split(BLANK), True)
-        if match := _ASKED.match(text):
-            return cls(match["lead"].split(BLANK), match["quote"].split(BLANK), False)
-        return cls(text.split(BLANK), [], False)
-
-
-QUESTION = "question"  # asking; nothing about the key may be in the page
-FEEDBACK = "feedback"  # practice: answered, show right/wrong and why
-SAVED = "saved"  # test: answered, feedback waits for the end
-COMPLETE = "complete"  # every question answered: offer to finish
-CLOSED = "closed"  # the attempt takes no more answers
-
-
-@dataclass
-class QuestionCard:
-    """Everything one card of an attempt shows. Feedback properties return nothing
-    unless the card is in the FEEDBACK state, so a template cannot leak the key.
-
-    What the template reads more than once (the kind, the options) is computed once:
-    a card is built, its order or move set, then rendered, and never changed after."""
-
-    attempt: Attempt
-    state: str
-    question: Question | None = None
-    order: list[str] = field(default_factory=list)
-    response: Response | None = None
-    notice: str = ""
-    error: str = ""
-    moved: str = ""
-    moved_direction: str = ""
-    focus: bool = False
-
-    @property
-    def total(self) -> int:
-        return self.attempt.question_count
-
-    @property
-    def answered(self) -> int:
-        return self.attempt.answered_count
-
-    @cached_property
-    def position(self) -> int:
-        return self.attempt.question_ids.index(self.question.pk) + 1 if self.question else 0
-
-    @property
-    def unanswered(self) -> int:
-        return max(self.total - self.answered, 0)
-
-    @cached_property
-    def kind(self) -> str:
-        if is_ordering(self.question.type):
-            return "ordering"
-        if self.question.type == Question.Type.TRUE_FALSE:
-            return "true_false"
-        return "choice"
-
-    @cached_property
-    def stem(self) -> Stem:
-        return Stem.parse(self.question.stem)
-
-    @cached_property
-    def options(self) -> list[dict]:
-        texts = {option["id"]: option["text"] for option in self.question.options}
-        ids = self.order or self.attempt.option_ids(self.question)
-        chosen = set(self.response.answer) if self.response and self.state != QUESTION else set()
-        ids = [option_id for option_id in ids if option_id in texts]
-        question_id = self.question.pk
-        return [
-            {
-                "id": option_id,
-                # The radio's id, made here: two lookups per option fewer in the loop.
-                "input_id": f"q{question_id}-{option_id}",
-                "text": texts[option_id],
-                "position": n,
-                "first": n == 1,
-                "last": n == len(ids),
-                "chosen": option_id in chosen,
-                "moved": option_id == self.moved,
-                "focus": self._focus_button(option_id, n, len(ids)),
-            }
-            for n, option_id in enumerate(ids, 1)
-        ]
-
-    def _focus_button(self, option_id: str, n: int, count: int) -> str:
-        """Which move button of the moved item keeps the focus after a reload or a swap:
-        the one just pressed, or the other once the item reaches an end of the list."""
-        if option_id != self.moved:
-            return ""
-        if self.moved_direction == "up":
-            return "up" if n > 1 else "down"
-        return "down" if n < count else "up"
-
-    @property
-    def announcement(self) -> str:
-        for option in self.options if self.moved else []:
-            if option["moved"]:
-                return (
-                    f"“{option['text']}” is now number {option['position']} of {len(self.order)}."
-                )
-        return ""
-
-    @property
-    def your_answer(self) -> list[str]:
-        if self.response is None or self.state not in (FEEDBACK, SAVED):
-            return []
-        texts = {option["id"]: option["text"] for option in self.question.options}
-        return [texts.get(option_id, option_id) for option_id in self.response.answer]
-
-    @cached_property
-    def feedback(self) -> Feedback | None:
-        if self.state != FEEDBACK or self.response is None:
-            return None
-        return Feedback(question=self.question, response=self.response)
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The revealed side of an answered question: used by feedback and the review page.
-    The link and the citation are read twice by the template: computed once (a reverse())."""
-
-    question: Question
-    response: Response | None
-    # Editorial notes on the question's passages, when the caller has them (the results
-    # page reads every row's in one go); a card's feedback reads its own (`notes`).
-    given_notes: tuple | None = None
-    # The timeline and glossary entries a question without a passage rests on, when the
-    # caller has them (the results page); a card's feedback reads its own (`entries`).
-    given_entries: tuple | None = None
-
-    @property
-    def is_correct(self) -> bool:
-        return bool(self.response and self.response.is_correct)
-
-    @cached_property
-    def notes(self) -> tuple:
-        """Editorial notes on the question's passage or a passage it cites: asked only
-        here, so only once the answer is revealed (quizzes.editorial)."""
-        if self.given_notes is not None:
-            return self.given_notes
-        return tuple(editorial.notes_for_question(question=self.question))
-
-    @cached_property
-    def entries(self) -> tuple:
-        """The entries a question without a passage rests on, shown in its place: asked
-        only here, so only once the answer is revealed (quizzes.feedback_entries)."""
-        if self.given_entries is not None:
-            return self.given_entries
-        return feedback_entries.entries_for_question(question=self.question)
-
-    @cached_property
-    def correct_answer(self) -> list[str]:
-        return self.question.correct_texts()
-
-    @property
-    def is_ordering(self) -> bool:
-        return is_ordering(self.question.type)
-
-    @property
-    def quotes_each_source(self) -> bool:
-        """The quotation is one line per source, each naming it (a chronology's events, the
-        two sides of a disagreement): no single citation under it."""
-        return self.is_ordering or self.question.type in (
-            Question.Type.DISAGREEMENT,
-            Question.Type.CLAIM_SOURCE,
-        )
-
-    @cached_property
-    def quote(self) -> tuple[str, str, str]:
-        return self.question.highlighted_quote
-
-    @cached_property
-    def passage_url(self) -> str:
-        passage = self.question.passage
-        return passage.get_absolute_url() if passage else ""
-
-    @cached_property
-    def source_title(self) -> str:
-        passage = self.question.passage
-        return passage.source.title if passage else ""
-
-
-# Feedback names the passage and its source; of those rows it needs only what
-# makes the link and the citation. Loading whole passages (their text) and
-# sources was the costliest query of answering (measured by `make bench`).
-_EVIDENCE = ("passage__key", "passage__source__slug", "passage__source__title")
-# What a card and grading read of the question. The rest (curation's fields and four
-# timestamps, each parsed from text on SQLite) is a tenth of a millisecond per card.
-_CARD_FIELDS = (
-    "type",
-    "stem",
-    "options",
-    "answer",
-    "explanation",
-    "explanation_quote",
-    "highlight_start",
-    "highlight_end",
-    "passage",
-    "version",
-)
-
-
-# A card's reads run on every request of the quiz flow: compiled once (quizzes/prepared.py).
-# No ORDER BY: one row by its key (as get() leaves it out), or a set of ids.
-_CARD_QUESTION = PreparedQuery(
-    lambda pk: Question.objects.only(*_CARD_FIELDS).filter(pk=pk).order_by()
-)
-_CARD_QUESTION_WITH_EVIDENCE = PreparedQuery(
-    lambda pk: (
-        Question.objects.select_related("passage__source")
-        .only(*_CARD_FIELDS, *_EVIDENCE)
-        .filter(pk=pk)
-        .order_by()
-    )
-)
-_ANSWERED_IDS = PreparedQuery(
-    lambda attempt_id: (
-        Response.objects.filter(attempt_id=attempt_id)
-        .order_by()
-        .values_list("question_id", flat=True)
-    )
-)
-
-
-def _question(question_id: int, *, evidence: bool = False) -> Question | None:
-    """The question; with `evidence`, also what its feedback shows (passage, source)."""
-    questions = _CARD_QUESTION_WITH_EVIDENCE if evidence else _CARD_QUESTION
-    return questions.one(pk=question_id)
-
-
-def card_for(*, attempt: Attempt, position: int | None = None, notice: str = "") -> QuestionCard:
-    """The card to show: question `position` if it is answered (its feedback), else the
-    first unanswered question (where a student who closed the tab picks up)."""
-    ids = attempt.question_ids
-    # order_by(): Response's default ordering is by attempt, which joined the attempt
-    # table into every card's query for nothing. The next question needs only which
-    # ids are answered; a revisited one needs its response.
-    revisit = bool(position and 1 <= position <= len(ids))
-    if revisit:
-        answered = {r.question_id: r for r in attempt.responses.order_by()}
-    else:
-        answered = dict.fromkeys(_ANSWERED_IDS.all(attempt_id=attempt.pk))
-    if revisit and ids[position - 1] in answered:
-        response = answered[ids[position - 1]]
-        state = FEEDBACK if attempt.is_practice else SAVED
-        return QuestionCard(
-            attempt,
-            state,
-            _question(ids[position - 1], evidence=state == FEEDBACK),
-            response=response,
-            notice=notice,
-        )
-    for question_id in ids:
-        if question_id not in answered and (question := _question(question_id)):
-            return QuestionCard(attempt, QUESTION, question, notice=notice)
-    return QuestionCard(attempt, COMPLETE, notice=notice)
-
-
-# --- A submitted form -------------------------------------------------------------------
-
-
-@dataclass
-class Submission:
-    """What answering did: the card to show (htmx), or where a plain form goes next."""
-
-    card: QuestionCard
-    redirect_to: str
-    message: str = ""
-    level: str = "info"
-    # A move or a refused answer shows the same question again, with no redirect.
-    show_here: bool = False
-    status: int = 200
-
-
-def _question_url(attempt: Attempt, position: int | None = None) -> str:
-    url = reverse("attempt_question", kwargs={"pk": attempt.pk})
-    return f"{url}?q={position}" if position else url
-
-
-def submit(*, attempt: Attempt, data, now: datetime.datetime) -> Submission:
-    """Handle one POST of the question form: a move of the ordering buttons, or an answer.
-
-    `data` is a QueryDict: `question`, then `choice` (one id) or `order` (ids in
-    order), and `move` ("up:<id>" / "down:<id>") for a reordering without JavaScript.
-    """
-    question_id = whole_number(data.get("question"))
-    question = (
-        _question(question_id, evidence=attempt.is_practice)
-        if question_id in attempt.question_ids
-        else None
-    )
-    if question is None:
-        card = card_for(attempt=attempt)
-        card.error = "That question is not part of this quiz. Here is your current question."
-        return Submission(card, _question_url(attempt), card.error, "error", True, 400)
-    default_order = attempt.option_ids(question)
-    order = data.getlist("order") if is_ordering(question.type) else []
-    try:
-        order = clean_answer(question_type=question.type, option_ids=default_order, given=order)
-    except InvalidAnswer:
-        order = default_order
-    if data.get("move"):
-        if Response.objects.filter(attempt=attempt, question=question).exists():
-            # A move sent for a question answered since (the browser's Back sending an old
-            # ordering form again): show its answer, never the question open once more.
-            position = attempt.question_ids.index(question.pk) + 1
-            notice = "You have already answered this question: here is your answer."
-            card = card_for(attempt=attempt, position=position, notice=notice)
-            return Submission(card, _question_url(attempt, position), notice)
-        return _move(attempt=attempt, question=question, order=order, action=data["move"])
-    given = data.getlist("order") if is_ordering(question.type) else data.getlist("choice")
-    try:
-        recorded = record_answer(attempt=attempt, question=question, answer=given, now=now)
-    except InvalidAnswer as error:
-        card = QuestionCard(attempt, QUESTION, question, order=order, error=str(error))
-        return Submission(card, _question_url(attempt), str(error), "error", True, 400)
-    except AttemptClosed as error:
-        card = QuestionCard(attempt, CLOSED, notice=str(error))
-        url = reverse("attempt_review", kwargs={"pk": attempt.pk})
-        return Submission(card, url, str(error), "error")
-    return _answered(attempt=attempt, question=question, recorded=recorded)
-
-
-def _move(*, attempt: Attempt, question: Question, order: list[str], action: str) -> Submission:
-    direction, _, option_id = action.partition(":")
-    card = QuestionCard(attempt, QUESTION, question, order=order)
-    try:
-        card.order = move(order=order, option_id=option_id, direction=direction)
-        card.moved, card.moved_direction = option_id, direction
-    except InvalidAnswer as error:
-        card.error = str(error)
-    return Submission(card, _question_url(attempt), show_here=True)
-
-
-def _answered(*, attempt: Attempt, question: Question, recorded: Recorded) -> Submission:
-    notice = ""
-    if recorded.status == KEPT_FIRST:
-        notice = (
-            "You had already answered this question, so your first answer stands "
-            "and the new one was not recorded."
-        )
-    position = attempt.question_ids.index(question.pk) + 1
-    if attempt.is_practice:
-        card = QuestionCard(attempt, FEEDBACK, question, response=recorded.response, notice=notice)
-        return Submission(card, _question_url(attempt, position), notice)
-    saved = notice or f"Your answer to question {position} was saved."
-    return Submission(card_for(attempt=attempt, notice=saved), _question_url(attempt), saved)
-
-
-# --- The results page --------------------------------------------------------------------
-
-FULL = "full"  # answers, correct answers, explanations
-MARKS = "marks"  # score and which were right (Reveal.NEVER)
-SCORE = "score"  # the score only, until the due date (Reveal.AFTER_DUE)
-
-
-def review_level(*, attempt: Attempt, now: datetime.datetime) -> str:
-    if attempt.reveals_answers_at(now):
-        return FULL
-    if attempt.quiz.reveal_answers == Quiz.Reveal.NEVER:
-        return MARKS
-    return SCORE
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    number: int
-    question: Question
-    response: Response | None
-    level: str
-    notes: tuple = ()
-    entries: tuple = ()
-
-    @property
-    def stem(self) -> Stem:
-        return Stem.parse(self.question.stem)
-
-    @property
-    def your_answer(self) -> list[str]:
-        if self.response is None:
-            return []
-        texts = {option["id"]: option["text"] for option in self.question.options}
-        return [texts.get(option_id, option_id) for option_id in self.response.answer]
-
-    @property
-    def is_ordering(self) -> bool:
-        return is_ordering(self.question.type)
-
-    @property
-    def feedback(self) -> Feedback | None:
-        return (
-            Feedback(
-                question=self.question,
-                response=self.response,
-                given_notes=self.notes,
-                given_entries=self.entries,
-            )
-            if self.level == FULL
-            else None
-        )
-
-
-def review_rows(*, attempt: Attempt, level: str) -> list[ReviewRow]:
-    """One row per question of a finished attempt; three queries however many questions,
-    and two for the editorial notes when the answers are shown (two more if there are any).
-    An answered question shows the wording its student answered (one query more when a
-    curator has changed any since: quizzes.revision)."""
-    responses = {r.question_id: r for r in attempt.responses.order_by()}  # no join for order
-    questions = Question.objects.select_related("passage__source").in_bulk(attempt.question_ids)
-    questions = revision.as_answered(questions=questions, responses=responses.values())
-    notes = editorial.notes_by_question(questions=list(questions.values())) if level == FULL else {}
-    # No query unless a question rests on a timeline or glossary entry instead of a passage.
-    entries = (
-        feedback_entries.entries_by_question(questions=list(questions.values()))
-        if level == FULL
-        else {}
-    )
-    return [
-        ReviewRow(
-            n,
-            questions[pk],
-            responses.get(pk),
-            level,
-            tuple(notes.get(pk, ())),
-            entries.get(pk, ()),
-        )
-        for n, pk in enumerate(attempt.question_ids, 1)
-        if pk in questions
-    ]

@@ -1,6 +1,7 @@
 """Quiz pages: a quiz's intro, taking it one question at a time, the results, review.
 
-Views are glue (parse, call quizzes.taking / review / building, render). Every
+Views are glue (parse, call quizzes.taking / submission / cards / results / review /
+building, render) and own the HTTP: URLs, redirects and status codes. Every
 attempt comes from `request.user.attempts`, so another student's attempt is a
 404. One view serves a page and its fragment: an htmx request gets the partial
 (`template#partial`), a plain POST redirects, so everything works without JavaScript.
@@ -23,19 +24,21 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from corpus.models import Source
 from corpus.params import whole_number
-from quizzes import building, review, taking
+from corpus.partials import page_or_partial
+from quizzes import building, cards, results, review, submission, taking
 from quizzes.models import Quiz
 
 _LEVELS = {"info": messages.INFO, "error": messages.ERROR, "success": messages.SUCCESS}
 
 
-def _template(request: HttpRequest, name: str, partial: str) -> str:
-    return f"{name}#{partial}" if request.htmx else name
-
-
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     # htmx would swap a followed redirect into the target; ask it to navigate instead.
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _question_url(attempt, position: int | None = None) -> str:
+    url = reverse("attempt_question", kwargs={"pk": attempt.pk})
+    return f"{url}?q={position}" if position else url
 
 
 def _attempts(request: HttpRequest):
@@ -64,7 +67,9 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attempts": attempts,
         "start": taking.start_state(quiz=quiz, rules=rules, attempts=attempts, now=now),
     }
-    return render(request, _template(request, "quizzes/quiz_detail.html", "quiz-panel"), context)
+    return render(
+        request, page_or_partial(request, "quizzes/quiz_detail.html", "quiz-panel"), context
+    )
 
 
 @login_required
@@ -91,9 +96,9 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.is_finished:
         return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
     position = whole_number(request.GET.get("q"), max_digits=6)
-    card = taking.card_for(attempt=attempt, position=position)
+    card = cards.card_for(attempt=attempt, position=position)
     card.focus = bool(request.htmx)
-    template = _template(request, "quizzes/attempt_question.html", "question-card")
+    template = page_or_partial(request, "quizzes/attempt_question.html", "question-card")
     return render(request, template, {"attempt": attempt, "card": card})
 
 
@@ -102,15 +107,18 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_or_404(request, pk)
-    result = taking.submit(attempt=attempt, data=request.POST, now=timezone.now())
+    result = submission.submit(attempt=attempt, data=request.POST, now=timezone.now())
     if request.htmx or result.show_here:
         result.card.focus = bool(request.htmx or result.card.moved or result.card.error)
-        template = _template(request, "quizzes/attempt_question.html", "question-card")
-        status = 200 if request.htmx else result.status  # htmx swaps only 2xx responses
+        template = page_or_partial(request, "quizzes/attempt_question.html", "question-card")
+        # A refused answer is a 400 for a plain form; htmx swaps only 2xx responses.
+        status = 400 if result.refused and not request.htmx else 200
         return render(request, template, {"attempt": attempt, "card": result.card}, status=status)
     if result.message:
         messages.add_message(request, _LEVELS[result.level], result.message)
-    return redirect(result.redirect_to)
+    if result.closed:
+        return redirect("attempt_review", pk=attempt.pk)
+    return redirect(_question_url(attempt, result.position))
 
 
 @login_required
@@ -136,17 +144,17 @@ def attempt_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not attempt.is_finished:
         messages.info(request, "Finish the attempt to see your results.")
         return _go(request, attempt.get_absolute_url())
-    level = taking.review_level(attempt=attempt, now=now)
+    level = results.review_level(attempt=attempt, now=now)
     context = {
         "attempt": attempt,
         "level": level,
         # The student's own due date (read once, by review_level, with their override).
-        "shown_from": attempt.answers_shown_from() if level == taking.SCORE else None,
-        "rows": taking.review_rows(attempt=attempt, level=level),
+        "shown_from": attempt.answers_shown_from() if level == results.SCORE else None,
+        "rows": results.review_rows(attempt=attempt, level=level),
         "due": review.due_count(user=request.user, now=now),
     }
     return render(
-        request, _template(request, "quizzes/attempt_review.html", "attempt-results"), context
+        request, page_or_partial(request, "quizzes/attempt_review.html", "attempt-results"), context
     )
 
 
@@ -157,7 +165,7 @@ def review_detail(request: HttpRequest) -> HttpResponse:
     upcoming = review.next_due(user=request.user)
     context = {"due": due, "upcoming": upcoming}
     return render(
-        request, _template(request, "quizzes/review_detail.html", "review-panel"), context
+        request, page_or_partial(request, "quizzes/review_detail.html", "review-panel"), context
     )
 
 

@@ -19,7 +19,6 @@ import unicodedata
 from django.contrib.auth.models import User
 from django.db import transaction
 
-LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 # Course roles that teach in Thaw; sub-roles ("Instructor#TeachingAssistant") count too.
 TEACHING_ROLES = ("Instructor", "Administrator", "ContentDeveloper")
 LEARNER = "Learner"

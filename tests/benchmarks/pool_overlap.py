@@ -42,8 +42,7 @@ START, END = "<!-- figures:pool-overlap -->", "<!-- /figures:pool-overlap -->"
 
 def measure(*, runs: int) -> tuple[list[str], int]:
     from lessons.curation import module_group
-    from lessons.dashboard import module_quiz_key
-    from lessons.models import Module
+    from lessons.models import Module, module_quiz_key
     from quizzes.building import (
         group_quiz_questions,
         question_pool,
@@ -59,9 +58,11 @@ def measure(*, runs: int) -> tuple[list[str], int]:
         group = module_group(module)
         pool = list(question_pool(group=group))
         bank += len(pool)
-        public = group_quiz_questions(key=module_quiz_key(module), group=group, size=TEST_SIZE)
+        public = group_quiz_questions(key=module_quiz_key(module.slug), group=group, size=TEST_SIZE)
         # Before issue 15 a lesson's test asked its public quiz's ten, chosen from the whole pool.
-        before = len(select_questions(key=module_quiz_key(module), questions=pool, size=TEST_SIZE))
+        before = len(
+            select_questions(key=module_quiz_key(module.slug), questions=pool, size=TEST_SIZE)
+        )
         public_ids = {q.pk for q in public}
         public_sentences = {q.quote_key for q in public if q.quote_key}
         for mode, candidates in (

@@ -350,7 +350,7 @@ benchmark) takes CPU from both client and server: compare runs on a quiet machin
 - **Loading the question** was the costliest query of both GET question and POST answer
   (about 0.8 ms of 3.7 ms CPU): `select_related("passage__source")` read the whole passage
   (its text) and source rows on every card, though only feedback names them.
-  `quizzes.taking._question` now loads the question alone for a question card (0.3 ms)
+  `quizzes.cards.card_question` (then `quizzes.taking._question`) now loads the question alone for a question card (0.3 ms)
   and, for feedback, only the passage's key and the source's slug and title (0.5 ms),
   with `get()` instead of `filter().first()` (no ORDER BY to compile). Same query count.
 - **Synchronized start**: `start_attempt` ran as one transaction. On SQLite

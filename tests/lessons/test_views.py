@@ -190,3 +190,17 @@ def test_curators_get_a_link_to_review_the_lessons_questions(client, django_user
     assert '<option value="module:the-secret-speech" selected>' in queue
     client.force_login(django_user_model.objects.create_user("pupil"))
     assert "Curate this lesson" not in client.get("/lessons/the-secret-speech/").content.decode()
+
+
+def test_the_lesson_quiz_is_a_lesson_quiz_because_lessons_says_so(client, source):
+    """Lessons names the quiz and its kind; quizzes no longer guesses the kind from the key."""
+    from quizzes.building import quiz_for_passages
+    from quizzes.models import Quiz
+
+    module = build_module(source, sections=1, citations=1)
+    response = client.post(f"/lessons/{module.slug}/quiz/")
+    quiz = Quiz.objects.get(key=f"module:{module.slug}")
+    assert response.status_code == 302 and response["Location"] == f"/quizzes/{quiz.pk}/"
+    assert quiz.kind == Quiz.Kind.MODULE
+    lookalike = quiz_for_passages(key="module:lookalike", title="Other", passages=[])
+    assert lookalike.kind == Quiz.Kind.CUSTOM

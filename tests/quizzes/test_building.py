@@ -36,8 +36,8 @@ def test_same_bank_same_key_gives_the_same_quiz():
     passage = make_passage()
     for n in range(8):
         question(passage, "cloze_name", f"Name {n}", f"Sentence {n}.")
-    first = quiz_for_passages(key="module:one", title="One", passages=[passage], size=5)
-    second = quiz_for_passages(key="module:one", title="One", passages=[passage], size=5)
+    first = quiz_for_passages(key="one", title="One", passages=[passage], size=5, kind="module")
+    second = quiz_for_passages(key="one", title="One", passages=[passage], size=5, kind="module")
     assert first.pk == second.pk
     assert item_ids(first) == item_ids(second)
     assert len(item_ids(first)) == 5

@@ -3,8 +3,8 @@
 import pytest
 from django.template.loader import render_to_string
 
+from quizzes.cards import Feedback
 from quizzes.models import Question
-from quizzes.taking import Feedback
 from tests.factories import make_question
 
 pytestmark = pytest.mark.django_db

@@ -86,7 +86,7 @@ def after_due_test(due):
 
 def test_answers_wait_for_the_students_own_later_due_date(students):
     from quizzes.models import Attempt
-    from quizzes.taking import FULL, SCORE, review_level
+    from quizzes.results import FULL, SCORE, review_level
 
     ana, ben = students
     due = NOW + datetime.timedelta(hours=1)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from quizzes import taking
+from quizzes import cards, taking
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.prepared import PreparedQuery
 from quizzes.taking import record_answer
@@ -66,24 +66,24 @@ def test_another_students_attempt_is_not_found(answered_attempt):
 @pytest.mark.parametrize("evidence", [False, True])
 def test_a_cards_question_is_the_orms(evidence, django_assert_num_queries):
     question = make_question(explanation="Because.", highlight_start=1, highlight_end=4)
-    orm = Question.objects.only(*taking._CARD_FIELDS)
+    orm = Question.objects.only(*cards._CARD_FIELDS)
     if evidence:
-        orm = orm.select_related("passage__source").only(*taking._CARD_FIELDS, *taking._EVIDENCE)
+        orm = orm.select_related("passage__source").only(*cards._CARD_FIELDS, *cards._EVIDENCE)
     orm = orm.get(pk=question.pk)
     with django_assert_num_queries(1):  # with the passage and the source it cites
-        prepared = taking._question(question.pk, evidence=evidence)
+        prepared = cards.card_question(question.pk, evidence=evidence)
         if evidence:
             assert prepared.passage.source.title == orm.passage.source.title
     assert_same(prepared, orm)
     if evidence:
         assert_same(prepared.passage, orm.passage)
         assert_same(prepared.passage.source, orm.passage.source)
-    assert taking._question(question.pk + 999, evidence=evidence) is None
+    assert cards.card_question(question.pk + 999, evidence=evidence) is None
 
 
 def test_answered_ids_are_the_orms(answered_attempt):
     orm = list(answered_attempt.responses.values_list("question_id", flat=True))
-    assert taking._ANSWERED_IDS.all(attempt_id=answered_attempt.pk) == orm
+    assert cards._ANSWERED_IDS.all(attempt_id=answered_attempt.pk) == orm
     assert orm == [answered_attempt.question_ids[1]]
 
 

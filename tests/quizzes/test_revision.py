@@ -139,7 +139,7 @@ def test_the_teachers_view_of_an_attempt_shows_the_wording_answered_too():
         answer=question.answer,
         explanation="",
     )
-    from quizzes.taking import FULL, review_rows
+    from quizzes.results import FULL, review_rows
 
     rows = review_rows(attempt=attempt, level=FULL)
     assert [row.question.stem for row in rows] == [SEEN, untouched.stem]

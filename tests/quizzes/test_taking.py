@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from quizzes.cards import card_for
 from quizzes.grading import InvalidAnswer
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.taking import (
@@ -14,7 +15,6 @@ from quizzes.taking import (
     REPEATED,
     AttemptClosed,
     QuizUnavailable,
-    card_for,
     finish_attempt,
     record_answer,
     start_attempt,
@@ -258,3 +258,36 @@ def test_a_quiz_without_a_time_limit_keeps_the_full_grace_after_its_due_date(stu
         record_answer(attempt=attempt, question=nth(attempt), answer=["a"], now=late).status
         == RECORDED
     )
+
+
+@pytest.mark.parametrize("reason", ["opens_later", "closed", "used_up", "empty"])
+def test_the_quiz_page_and_its_start_button_give_the_same_reason(client, student, reason):
+    """One home for why a quiz cannot start (taking.why_not_start): a student whose page
+    was open when the quiz closed, or who presses Start anyway, reads the same words."""
+    from django.contrib.messages import get_messages
+    from django.db.models import Count
+
+    from quizzes.taking import start_state
+
+    now = timezone.now()
+    quiz = {
+        "opens_later": lambda: make_quiz(opens_at=now + datetime.timedelta(days=2)),
+        "closed": lambda: make_quiz(due_at=now - datetime.timedelta(days=2)),
+        "used_up": lambda: make_quiz(attempts_allowed=1),
+        "empty": lambda: make_quiz(count=0),
+    }[reason]()
+    if reason == "used_up":
+        finish_attempt(attempt=make_attempt(quiz=quiz, user=student), now=now)
+    client.force_login(student)
+    page = client.get(f"/quizzes/{quiz.pk}/").content.decode()
+    started = client.post(f"/quizzes/{quiz.pk}/start/")
+    said = [str(message) for message in get_messages(started.wsgi_request)]
+
+    attempts = list(Attempt.objects.filter(quiz=quiz, user=student))
+    quiz = Quiz.objects.annotate(question_count=Count("items")).get(pk=quiz.pk)  # as the page
+    state = start_state(quiz=quiz, rules=quiz.rules_for(student), attempts=attempts, now=now)
+    assert (state.action, state.reason) == ("none", reason)
+    assert started.status_code == 302 and started["Location"] == f"/quizzes/{quiz.pk}/"
+    assert said == [state.message]
+    assert state.message in page
+    assert Attempt.objects.filter(quiz=quiz, user=student).count() == len(attempts)

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from config.errors import BUSY, FULL, READ_ONLY, cannot_write, server_error
-from quizzes import taking
+from quizzes import submission
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
 from tests.factories import make_attempt, make_passage, make_question, make_quiz, make_user
 from tests.reliability.server import engine
@@ -193,7 +193,7 @@ def test_other_database_errors_still_get_the_normal_500_page(pupil, student, mon
     def broken(**kwargs):
         raise OperationalError("no such column: quizzes_response.answer")
 
-    monkeypatch.setattr(taking, "record_answer", broken)
+    monkeypatch.setattr(submission, "record_answer", broken)  # where answering calls it
     response = answer(pupil, attempt, question)
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
