@@ -16,6 +16,8 @@ from corpus.models import (
     ReferenceCitation,
     ReferenceWork,
     Source,
+    SourceErrata,
+    SourceFile,
     TimelineEvent,
     Work,
 )
@@ -187,3 +189,17 @@ class ProposalAdmin(_ReadOnly):
     list_display = ["name", "kind", "status", "source"]
     list_filter = ["status", "kind", "source"]
     search_fields = ["name", "quote"]
+
+
+# A source's uploaded text and its errata are edited on the curation pages (corpus.editing:
+# validated, re-ingested and audited as one step); here they are only browsed.
+@admin.register(SourceFile)
+class SourceFileAdmin(_ReadOnly):
+    list_display = ["source", "name"]
+    search_fields = ["source__slug", "name"]
+
+
+@admin.register(SourceErrata)
+class SourceErrataAdmin(_ReadOnly):
+    list_display = ["source", "curator_edited_at", "updated_at"]
+    search_fields = ["source__slug"]

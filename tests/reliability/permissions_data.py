@@ -960,6 +960,8 @@ CURATOR_ADMIN: dict[str, frozenset[str]] = {
     "corpus.referencework": READ,
     "corpus.editorialdeletion": READ,
     "corpus.auditentry": READ,
+    "corpus.sourcefile": READ,  # a source's uploaded text: edited on the curation pages
+    "corpus.sourceerrata": READ,  # errata: edited on the source's curation page
     "corpus.proposal": READ,  # decided on the proposals page, which writes and audits  # the record of curators' changes: not theirs to delete
     # A question the student answered: deleting it would delete their answers with it.
     "quizzes.question": READ,
@@ -1400,7 +1402,7 @@ def _admin_objects(**world) -> dict[str, str]:
     from django.utils import timezone
 
     from corpus import audit
-    from corpus.models import EditorialDeletion
+    from corpus.models import EditorialDeletion, SourceErrata, SourceFile
     from lessons.models import PasswordChangeRequired
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride
     from quizzes.review import schedule_answers
@@ -1412,6 +1414,9 @@ def _admin_objects(**world) -> dict[str, str]:
     ItemStatistics.objects.create(question=question, responses=1, computed_at=timezone.now())
     GenerationRun.objects.create(seed=1956)
     EditorialDeletion.objects.create(what="note", slug="gone-note")
+    source = question.source
+    SourceFile.objects.create(source=source, name=f"{source.slug}.md", text="# Uploaded\n")
+    SourceErrata.objects.update_or_create(source=source, defaults={"text": ""})
     audit.record(user=world["curator"], action="matrix.check", obj=question, changes={})
     schedule_answers(user_id=owner.pk, results={question.pk: False}, now=timezone.now())
     # Not the owner: the flag would send their every page to the password change.
