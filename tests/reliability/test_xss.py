@@ -258,7 +258,13 @@ terms = ["xss-term"]
     url = reverse("curation:edit", kwargs={"pk": edited.pk})
     fields = {"stem": edited.stem, "key": "a", "explanation": mark("explanation")}
     fields |= {f"option_{o['id']}": o["text"] for o in edited.options}
-    expect(curate.post(url, fields), 302, "explanation edited")
+    # The edit page checks an explanation as it checks the stem (one validation for every
+    # way a question is revised): markup is refused there too, and stored some other way.
+    refused_explanation = curate.post(url, fields)
+    assert refused_explanation.status_code == 400
+    assert "markup is not allowed" in refused_explanation.content.decode()
+    responses.append(("markup explanation refused", refused_explanation.content.decode()))
+    type(edited).objects.filter(pk=edited.pk).update(explanation=mark("explanation"))
     refused = curate.post(url, {**fields, "stem": payload("refused")})
     assert refused.status_code == 400 and "markup is not allowed" in refused.content.decode()
     responses.append(("markup stem refused", refused.content.decode()))
