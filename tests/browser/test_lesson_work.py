@@ -40,7 +40,8 @@ def answer_first_check(page, *, js: bool) -> str:
     card.get_by_role("button", name="Check answer").click()
     card = page.locator(f"#{card_id}")
     expect(card.locator(".feedback-heading")).to_have_text(re.compile(r"Correct|Not quite"))
-    expect(card.locator(".evidence")).to_be_visible()  # the passage it rests on, after answering
+    # What it rests on, after answering: the passage, or the timeline or glossary entry.
+    expect(card.locator(".evidence, .evidence-entry").first).to_be_visible()
     if js:
         expect(card.locator(".feedback-heading")).to_be_focused()
     return card_id
