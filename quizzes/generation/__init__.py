@@ -46,6 +46,7 @@ from quizzes.generation.balancing import (
     spread_keys,
 )
 from quizzes.generation.candidates import Candidate, Rejection, passage_ref
+from quizzes.generation.clues import Clues
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, load_snapshot
 from quizzes.generation.corrections import EditorialRule
 from quizzes.generation.gates import NearDuplicates, check
@@ -114,6 +115,7 @@ def generate_bank(
     if groups and not corpus.groups:
         corpus.groups = groups
     rule = EditorialRule(corpus)
+    clues = Clues(corpus)  # what a stem tells of its key beyond the fact it tests
     for module in generators:
         rng = random.Random(f"{seed}:{module.NAME}")  # noqa: S311 - not cryptographic
         for item in module.generate(corpus=corpus, rng=rng):
@@ -122,7 +124,7 @@ def generate_bank(
                 continue
             result.candidates += 1
             rule.mark(item)
-            reason = check(item)
+            reason = check(item) or clues.check(item)
             if reason:
                 result.rejections.append(
                     Rejection(item.generator, reason, item.stem[:200], item.identity[0])

@@ -148,8 +148,15 @@ def _claim(corpus: CorpusSnapshot, note: EditorialNote, base: float):
         return
     link = readable[0]
     work = corpus.work_of(link.passage)
-    if not _own_voice(who, work.kind):
+    if not _own_voice(who, work.kind) or _TRANSLATION.search(who):
+        # "According to both translations of the speech, Lenin wanted … greater kindness":
+        # the translators' word, not the document's claim (and which word one translation
+        # chose is no history).
         yield Rejection(NAME, "the claim is not the document's own", note.slug)
+        return
+    if rounding(rest, note.correct):
+        # "three years before the speech" for two years and eight months: loose, not wrong.
+        yield Rejection(NAME, "the claim only rounds what happened", note.slug)
         return
     if _POINTS_BACK.search(rest) and not contains_phrase(rest, "the speech"):
         yield Rejection(NAME, "the claim points back at its source", note.slug)
@@ -199,6 +206,35 @@ def _claim(corpus: CorpusSnapshot, note: EditorialNote, base: float):
         support_phrases=[link.quote],
         difficulty=Question.Difficulty.MEDIUM,
         notes=[note],
+    )
+
+
+_TRANSLATION = re.compile(r"\btranslat", re.I)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10,
+}  # fmt: skip
+_DURATION = re.compile(
+    r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+(years?|months?|weeks?|days?)\b", re.I
+)
+
+
+def _durations(text: str) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for n, unit in _DURATION.findall(text):
+        value = int(n) if n.isdigit() else _NUMBER_WORDS[n.lower()]
+        found.setdefault(unit.lower().rstrip("s"), set()).add(value)
+    return found
+
+
+def rounding(claim: str, correct: str) -> bool:
+    """Whether the claim differs from the correction only by a length of time one unit off
+    ("three years before the speech" against "about two years before"): a loose round
+    figure, not an error worth a question."""
+    said, right = _durations(claim), _durations(correct)
+    return bool(said) and all(
+        unit in right and any(abs(a - b) <= 1 for a in values for b in right[unit])
+        for unit, values in said.items()
     )
 
 

@@ -26,6 +26,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from corpus.models import GlossaryTerm
 from quizzes.generation.candidates import (
@@ -334,8 +335,19 @@ def distractors_for(
             _round_like(answer.value * f, answer=answer.value)
             for f in (0.5, 0.6, 0.75, 0.9, 1.1, 1.25, 1.5, 1.75, 2, 2.5)
         ]
-    rng.shuffle(factors)
-    for value in factors:
+    # Of the key's number of digits (from thousands up), and on both sides of it, below and
+    # above by turns: "724,000" alone among 1,086,000, 1,448,000 and 1,810,000 is picked
+    # out by its length and by being the least.
+    if answer.value >= 1000:
+        factors = [v for v in factors if len(str(v)) == len(str(answer.value))]
+    below = [v for v in factors if v < answer.value]
+    above = [v for v in factors if v > answer.value]
+    rng.shuffle(below)
+    rng.shuffle(above)
+    ordered = [v for pair in zip_longest(below, above) for v in pair if v is not None]
+    if sum(v < answer.value for v in chosen) > sum(v > answer.value for v in chosen):
+        ordered = [v for pair in zip_longest(above, below) for v in pair if v is not None]
+    for value in ordered:
         if len(chosen) >= 3:
             break
         if value not in chosen and acceptable(value):

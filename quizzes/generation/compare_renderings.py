@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from corpus.align import word_diff
-from corpus.models import GlossaryTerm, Passage
+from corpus.models import EditorialNote, GlossaryTerm, NotePassage, Passage
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -273,6 +273,29 @@ def _distractors(
     return [casing(w) for w in words[:3]], "word"
 
 
+def _corrected_word(corpus: CorpusSnapshot, diff: Difference) -> bool:
+    """Whether a correction note on the passage gives the answer as the claim it corrects."""
+    return any(
+        link.passage is diff.passage
+        and link.role == NotePassage.Role.TARGET
+        and link.note.kind == EditorialNote.Kind.CORRECTION
+        and contains_phrase(link.note.claim or "", diff.answer)
+        for link in corpus.editorial.links
+    )
+
+
+_CLOSING = re.compile(r"(?<=[.,;!?])'(?=\s*(?:…)?\s*$)")
+_OPENING = re.compile(r"(?:^|(?<=[\s(—–-]))'(?=\w)")
+
+
+def _unopened_quote(text: str) -> str:
+    """The window cut a quotation's opening mark away ("… a less capricious temper,
+    etc.'"): its closing mark goes too."""
+    if _CLOSING.search(text) and not _OPENING.search(text):
+        return _CLOSING.sub("", text)
+    return text
+
+
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around [start, end), cut to about WINDOW_WORDS words either side."""
     span = next(((a, b) for a, b in split_sentences(text) if a <= start < b), (0, len(text)))
@@ -310,6 +333,12 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         if not kind:
             yield Rejection(NAME, TRIVIAL, f"{diff.answer} / {diff.other_text}", ref)
             continue
+        if _corrected_word(corpus, diff):
+            # "greater kindness": the word an editorial note calls a loose translation.
+            # Which word that translation chose is no history; the note's claim is asked
+            # the other way (the resolution's "politeness", the closer rendering).
+            yield Rejection(NAME, "the word is one a correction note calls wrong", diff.answer, ref)
+            continue
         distractors, option_kind = _distractors(corpus, diff, kind, r)
         if len(distractors) < 3:
             yield Rejection(NAME, "too few distractors of the same kind", diff.answer, ref)
@@ -321,6 +350,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             "… " if a and text[a - 1] not in ".!?\n" and text[a : a + 1].islower() else ""
         ) + shown
         shown += " …" if b < len(text) and text[b - 1] not in ".!?”\"'" else ""
+        shown = _unopened_quote(shown)
         stem = (
             "Two renderings word this sentence differently. Which word does "
             f"{_label(corpus, passage)} use? “{shown}”"

@@ -14,8 +14,10 @@ the gate `claim_problem` then applies the rule:
   false one never swaps a fact inside them: its key would rest on the corrected detail.
 * **The corrected detail.** A date, figure or name the claim gives and the correction does
   not (`Correction.claim_details`: 31 January 1955 for the Pospelov Commission, the CIA for
-  the leak, 1948 for the Short Biography) is never the key of a question that does not
-  say whose claim it is, nor a date or figure in its stem; a true/false statement stating
+  the leak, 1948 for the Short Biography) is never the key of a question but one that asks
+  whose claim it is or what a source gives beside the record (a cloze "from Khrushchev's
+  Secret Speech" keyed 1948 still teaches the wrong year), nor a date or figure in the stem
+  of a question that does not say whose claim it is; a true/false statement stating
   it is never keyed True, and one stating the correction's own detail is never keyed
   False. Checked against the corrections on the question's passages, events and glossary
   terms (for a passage, only the key: its other sentences may name the same body).
@@ -316,6 +318,11 @@ class EditorialRule:
                 hits.append(Hit(correction, "claim"))
             elif correction.states_correction(said):
                 hits.append(Hit(correction, "correct"))
+        if c.option_kind not in ("boolean", "event"):
+            key = details_in(" ".join(c.answer_texts), self.names)
+            for correction in {id(r): r for r in [*related, *on_passages]}.values():
+                if correction.states_claim(key):
+                    hits.append(Hit(correction, "key"))
         c.corrections = hits
         have = {id(n) for n in c.notes}
         for hit in hits:
@@ -352,4 +359,9 @@ def claim_problem(c: Candidate) -> str | None:
                 return "false statement keyed on the detail a correction note corrects"
         elif hit.how in ("words", "claim") and not attributed:
             return "corrected claim not attributed to its source"
+        elif hit.how == "key" and c.type not in ATTRIBUTING_TYPES:
+            # "… his Short Biography, which was published in _____" keyed 1948: whose
+            # sentence it is does not tell the student the year is wrong. The disagreement
+            # question asks it so ("Which year does the speech give?").
+            return "the key is the detail a correction note corrects"
     return None

@@ -208,6 +208,21 @@ def _blank(claim: str, detail: tuple, terms: dict[str, GlossaryTerm]) -> str:
     return ""
 
 
+_SUBJECT_VERB = re.compile(r"^_____\s+(?:(?:was|were|had|has|have)\s+)?([a-z]+)")
+
+
+def _other_act(blanked: str, correct: str) -> bool:
+    """Whether the claim's blank is the doer of an act the correction does not tell: "_____
+    leaked the speech to The New York Times" against "the State Department released the
+    text to the whole press" would have the student agree that someone leaked it, to the
+    Times (the frame "X and the record disagree about this: …" holds the rest as shared)."""
+    m = _SUBJECT_VERB.match(blanked)
+    if m is None:
+        return False
+    stem = m.group(1)[: max(3, min(5, len(m.group(1)) - 2))]
+    return not re.search(rf"\b{re.escape(stem)}", correct, re.I)
+
+
 def _against_the_record(
     corpus: CorpusSnapshot, note: EditorialNote, base: float, names: OtherNames
 ):
@@ -270,6 +285,9 @@ def _against_the_record(
     blanked = _blank(rest, detail, terms)
     if not blanked:
         yield Rejection(NAME, "the claim's detail cannot be blanked", note.slug)
+        return
+    if kind == "name" and _other_act(blanked, note.correct):
+        yield Rejection(NAME, "the correction tells of another act than the claim", note.slug)
         return
     references = corpus.editorial.references.get(note.slug, [])
     authority = f" ({references[0].text})" if references else ""

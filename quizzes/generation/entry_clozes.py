@@ -22,8 +22,9 @@ import re
 from collections.abc import Iterator
 
 from corpus.models import GlossaryTerm
+from quizzes.generation import clues
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
-from quizzes.generation.cloze import INITIALS, trivial_penalty, word_bounded
+from quizzes.generation.cloze import BLANK, INITIALS, trivial_penalty, word_bounded
 from quizzes.generation.cloze_name import (
     _LONGER_NAME,
     _WHAT,
@@ -56,6 +57,7 @@ from quizzes.generation.statements import (
     person_offsets,
     person_problem,
 )
+from quizzes.generation.term_questions import given_away
 from quizzes.models import Question
 
 NAME = "entry_clozes"
@@ -101,7 +103,7 @@ def _named(term: GlossaryTerm) -> str:
 
 def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(), own=None):
     kind, slug, description, when, about = entry
-    text = _SEE_NOTE.sub("", " ".join(description.split()))
+    text = _SOURCE_LABEL.sub("", _SEE_NOTE.sub("", " ".join(description.split())))
     found = []
     # The first sentence only: the later ones lean on it ("the advance", "After hearing it").
     for start, end in split_sentences(text)[:1]:
@@ -183,9 +185,19 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
         ]
         if term.kind == GlossaryTerm.Kind.PERSON and when is not None:
             others = [t for t in others if fits_time(corpus, t, when, dead)]
+        # Of the country and kind the sentence gives the key ("leader of Poland's ruling
+        # communist party": not Mao; "the magazine _____": not a newspaper).
+        around = sentence[:start] + BLANK + sentence[match.end() :]
+        others = [t for t in others if not clues.ruled_out(corpus, term, t, around)]
         others = others[:3]
         if len(others) < 3:
             yield Rejection(NAME, "too few distractors of the same kind and role", term.slug, ref)
+            continue
+        if given_away(
+            around, display(term, short=short), [display(t, short=short) for t in others]
+        ):
+            # "the Under Secretary of State, second in the _____": the State Department
+            yield Rejection(NAME, "answer given away in the stem", term.slug, ref)
             continue
         excerpt = straighten_quotes(sentence)
         # straighten_quotes keeps the length, so the offsets hold.
@@ -233,6 +245,11 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
 
 
 _SEE_NOTE = re.compile(r"\s*\((?:see|cf\.) the note[^)]*\)")
+# "(the encyclopedia)": the entry's note of which source also says it, no words of a stem.
+_SOURCE_LABEL = re.compile(
+    r"\s*\((?:the |as )?(?:encyclopedia|speech|resolution|anthology|History Today)"
+    r"(?:['’]s)?(?: article| says| account)?\)"
+)
 _ADJECTIVE = re.compile(r"(?:ish|ian|ese|ic)$")
 _SET_PHRASE = re.compile(r"['’]s (?:mausoleum|testament)\b")
 _PRINTS = re.compile(r"\b(?:print|publish|report|carr)(?:s|ed|ies|ied|ing)?\b", re.I)

@@ -4,7 +4,8 @@ Two questions per event (`entries` has the rules they share):
 
 * its date: "On what date did the Soviet army crush the Hungarian revolution?" (the title
   turned into a question as `who_what_when.event_question` turns it), with the dates of
-  other events as distractors, the nearest in time first;
+  other events as distractors, the nearest in time first; only of an act done once
+  (`event_dates.once`: a paper that printed on 28 May may have printed on 2 June);
 * who did it, when the title's subject is a person or a body of the glossary: "Who became
   first secretary of the Polish party on 20 March 1956?", with people (bodies) of the
   same kind and role, none named in the entry, none whose own entry names the key (Kádár's
@@ -22,6 +23,7 @@ import random
 from collections.abc import Iterator
 
 from corpus.models import GlossaryTerm, TimelineEvent
+from quizzes.generation import clues
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
 from quizzes.generation.entries import (
@@ -40,6 +42,7 @@ from quizzes.generation.entries import (
     same_story,
     when_phrase,
 )
+from quizzes.generation.event_dates import implied, once
 from quizzes.generation.glossary_choice import ROLE_FALLBACK_PENALTY, all_spellings, like_terms
 from quizzes.generation.sentences import contains_phrase, normalise
 from quizzes.models import Question
@@ -78,6 +81,13 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
 
 def _date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
     r = item_rng(base, "event-date", event.slug)
+    if not once(event.title):
+        # "On what date did France-Soir print parts of the speech?" with 2 June beside 28
+        # May: a paper prints again, an embassy is told again, so another day is not
+        # surely wrong (the historian's audit, G1). Asked of an act done once.
+        return Rejection(
+            NAME, "an act done more than once: another date is not surely wrong", event.slug
+        )
     question = date_question(event, corpus)
     choice = date_distractors(corpus, event)
     # Two days shifted from the key ("23 December 1921", "23 December 1923") beside it give
@@ -133,8 +143,9 @@ def _outside(other: TimelineEvent, event: TimelineEvent) -> bool:
 def _on_date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float, usable):
     """ "Which of these events took place on 12 March 1956?": the other options are events
     the same rules let us date, the nearest in time first, none within a few days of the
-    date asked (so none could have happened on it too): of the same precision, or, for a
-    month or a year, dated more finely to another month or year."""
+    date asked (so none could have happened on it too), none an act done again (a paper
+    prints, an embassy is told) dated before it: of the same precision, or, for a month or
+    a year, dated more finely to another month or year."""
     r = item_rng(base, "event-on-date", event.slug)
     others = [
         e
@@ -143,6 +154,12 @@ def _on_date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float,
         and _outside(e, event)
         and MIN_DAYS_APART <= abs((e.date - event.date).days) <= NEAR_DAYS
         and not same_story(corpus, e, event)
+        # "Bohlen reports a French summary" (14 May; "three days later he judges it")
+        # is no wrong answer for 17 May.
+        and not _also_on(e, event)
+        # "The Manchester Guardian prints a report" (17 March) may have printed another
+        # on 20 March: an act done again is wrong only for a day before it was first done.
+        and (once(e.title) or e.date > event.date)
     ]
     others.sort(key=lambda e: (abs((e.date - event.date).days), e.slug))
     if len(others) < 3:
@@ -174,6 +191,19 @@ def _on_date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float,
         difficulty="medium",
         events=[event],
     )
+
+
+def _also_on(other: TimelineEvent, event: TimelineEvent) -> bool:
+    """Whether `other`'s entry names or counts a day in the day, month or year asked."""
+    for day in implied(other):
+        if event.precision == TimelineEvent.Precision.DAY and day == event.date:
+            return True
+        if event.precision == TimelineEvent.Precision.MONTH and (day.year, day.month) == (
+            event.date.year,
+            event.date.month,
+        ):
+            return True
+    return False
 
 
 def subject_term(words: tuple[str, ...], corpus: CorpusSnapshot) -> GlossaryTerm | None:
@@ -214,12 +244,15 @@ def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: 
         for t in others
         if fits_time(corpus, t, event.date, dead) and _distance(corpus, t, event, term)[1] < NEVER
     ]
+    stem = f"{_ASK[term.kind]} {clause.predicate} {when_phrase(event)}?"
+    # Of the country the question gives the key ("Who declared Hungary neutral?": a
+    # Hungarian, not Mao or Gomułka).
+    others = [t for t in others if not clues.ruled_out(corpus, term, t, stem)]
     others.sort(key=lambda t: _distance(corpus, t, event, term))
     if len(others) < 3:
         return Rejection(NAME, "too few distractors of the same kind and role", event.slug)
     distractors = others[:3]
     penalty = 0.0 if all(t.role == term.role for t in distractors) else ROLE_FALLBACK_PENALTY
-    stem = f"{_ASK[term.kind]} {clause.predicate} {when_phrase(event)}?"
     options, answer = shuffled_options(
         rng=r, answer=term.name, distractors=[t.name for t in distractors]
     )

@@ -184,6 +184,21 @@ def uniform_format(c: Candidate) -> str | None:
     return None
 
 
+def _digits(text: str) -> int:
+    return len(re.sub(r"\D", "", text.split(".")[0]))
+
+
+def magnitude_alike(c: Candidate) -> str | None:
+    """A figure of thousands or more among options of its length: "724,000" alone among
+    1,086,000, 1,448,000 and 1,810,000 is picked out by it (98 among 112 and 147 is not)."""
+    if c.option_kind != "figure" or len(c.answer_texts) != 1:
+        return None
+    key = _digits(c.answer_texts[0])
+    if key >= 4 and not any(_digits(t) == key for t in c.distractor_texts):
+        return "answer stands out by its number of digits"
+    return None
+
+
 def answer_not_given_away(c: Candidate) -> str | None:
     for spelling in c.answer_spellings:
         if contains_phrase(c.stem, spelling):
@@ -204,6 +219,15 @@ def stem_well_formed(c: Candidate) -> str | None:
         return "photo caption, not text"
     if any(_STAGE.search(t) for t in texts):
         return "stage direction or editorial bracket"
+    if _CAPITALS_RUN.search(c.stem):
+        # "THE TWENTIETH CONGRESS OF THE COMMUNIST PARTY of the Soviet Union assembled":
+        # a magazine's opening set in capitals.
+        return "words in capitals"
+    if _SOURCE_NOTE.search(c.stem):
+        return "a source named in brackets"
+    quoted = _QUOTED_PART.search(c.stem)
+    if quoted and _unopened_single_quote(quoted.group(1)):
+        return "unbalanced quotation marks"
     if c.excerpt:
         first = re.match(r"[\W_]*(\w+)", c.excerpt)
         if (
@@ -226,6 +250,21 @@ _QUOTING_TYPES = {
     "source_attribution", "compare_renderings",
 }  # fmt: skip
 _QUOTED_PART = re.compile(r"“(.*)”\s*$", re.S)
+# Three words in capitals in a row (not an acronym: "C.P.S.U.", "USSR").
+_CAPITALS_RUN = re.compile(r"\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b")
+# "(the encyclopedia)": an entry's note of its source, left in a stem.
+_SOURCE_NOTE = re.compile(
+    r"\((?:the |as )?(?:encyclopedia|speech|resolution|anthology|History Today)"
+    r"(?:['’]s)?(?: article| says| account)?\)",
+    re.I,
+)
+_CLOSING_SINGLE = re.compile(r"(?<=[.,;!?])['’](?=\s|$|…)")
+_OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(—–-]))['‘](?=\w)")
+
+
+def _unopened_single_quote(text: str) -> bool:
+    """A closing single quotation mark after punctuation ("etc.'") with none opened."""
+    return len(_CLOSING_SINGLE.findall(text)) > len(_OPENING_SINGLE.findall(text))
 
 
 def no_dangling_reference(c: Candidate) -> str | None:
@@ -248,6 +287,7 @@ GATES = (
     no_alias_distractor,
     distractors_absent,
     uniform_format,
+    magnitude_alike,
     answer_not_given_away,
     stem_well_formed,
     no_dangling_reference,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from corpus.models import GlossaryTerm
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
@@ -82,6 +83,31 @@ def _one_name_each(terms: list[GlossaryTerm], rng: random.Random) -> list[Glossa
 UNION = {"ussr", "soviet union", "the soviet union", "u s s r"}
 
 
+def nested_bodies(corpus: CorpusSnapshot) -> frozenset[tuple[str, str]]:
+    """Pairs of bodies (both ways) one of which names the other as the body it belongs to,
+    in its name or the first sentence of its entry ("Political Bureau (Politburo) of the
+    Central Committee"): every member of the one sat in the other, so "Member of the _____"
+    is true of both. Read once per snapshot."""
+    cached = corpus.__dict__.get("_nested_bodies")
+    if cached is not None:
+        return cached
+    bodies = [t for t in corpus.terms if t.kind == GlossaryTerm.Kind.ORGANIZATION]
+    pairs = set()
+    for body in bodies:
+        description = " ".join((body.description or "").split())
+        said = f"{body.name}. {description.split('. ')[0]}"
+        for other in bodies:
+            if other.slug == body.slug:
+                continue
+            if any(
+                len(s) > 3 and re.search(rf"\bof the {re.escape(s)}(?![\w-])", said)
+                for s in all_spellings(other)
+            ):
+                pairs |= {(body.slug, other.slug), (other.slug, body.slug)}
+    corpus.__dict__["_nested_bodies"] = cached = frozenset(pairs)
+    return cached
+
+
 def like_terms(
     *,
     corpus: CorpusSnapshot,
@@ -98,10 +124,14 @@ def like_terms(
     with `neighbours`, to a neighbouring role (a theorist among Communist leaders).
     Options always show the canonical name (`display`), never an alias."""
 
+    # "Central Committee" beside "Political Bureau (of the Central Committee)": its
+    # members sat in both (the historian's audit, G2).
+    nested = nested_bodies(corpus) if answer.kind == GlossaryTerm.Kind.ORGANIZATION else ()
+
     def eligible(term: GlossaryTerm) -> bool:
         if term.slug == answer.slug or term.kind != answer.kind or _is_variant(term, answer):
             return False
-        if term.slug in exclude:
+        if term.slug in exclude or (term.slug, answer.slug) in nested:
             return False
         if any(contains_phrase(avoid_text, s) for s in all_spellings(term)):
             return False

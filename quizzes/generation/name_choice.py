@@ -22,6 +22,7 @@ import re
 
 from corpus import discovery
 from corpus.models import GlossaryTerm
+from quizzes.generation import clues
 from quizzes.generation.corpus_snapshot import DISCOVERED, CorpusSnapshot, is_discovered
 from quizzes.generation.glossary_choice import (
     ROLE_FALLBACK_PENALTY,
@@ -395,6 +396,8 @@ def choose(
         work_text = _work_text(corpus, work)
         # A body the document names first: a confusion it invites.
         others.sort(key=lambda t: not any(contains_phrase(work_text, s) for s in t.spellings))
+    if sentence:  # of the country and kind the sentence gives the key (`clues`)
+        others = [t for t in others if not clues.ruled_out(corpus, answer, t, sentence)]
     chosen = others[:count]
     widened = any(t.role != role for t in chosen)
     return chosen, ROLE_FALLBACK_PENALTY if widened else 0.0

@@ -1,7 +1,9 @@
 """Source attribution: "Which document does this passage come from?"
 
 Answered at the level of the work (the speech, the resolution, the magazine
-article, the encyclopedia article). Only passages whose words appear in one
+article, the encyclopedia article), and asked only of the documents of 1956 (the speech,
+the resolution): which later article summarises the speech in a given sentence is a
+fact about the reading list, not about history. Only passages whose words appear in one
 work are asked about: not a quotation of another work (`Passage.quoted_work`),
 and no sentence shared, even loosely, with another work (word 5-gram overlap),
 so Lenin's letter, quoted by both the speech and the resolution, never is.
@@ -31,6 +33,9 @@ TYPE = Question.Type.SOURCE_ATTRIBUTION
 SHINGLE = 5
 MAX_SHARED = 0.1
 MIN_WORDS, MAX_WORDS = 14, 45
+# The documents of the time, whose voice a student learns to tell apart: the speech's
+# and the resolution's words are asked about, a later article's summaries are not.
+PRIMARY = frozenset({Work.Kind.SPEECH, Work.Kind.RESOLUTION})
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
@@ -87,6 +92,14 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             # A document imported beside the corpus's works on the speech is told from
             # them by its subject alone ("The amnesty freed ..."): nothing to attribute.
             yield Rejection(NAME, "a document on another subject than the other works", "", ref)
+            continue
+        if work.kind not in PRIMARY:
+            # "Khrushchev denounced Stalin, the cult of personality he had fostered ...":
+            # whether a summary sentence is History Today's or the encyclopedia's is a fact
+            # about this course's reading list, not about history.
+            yield Rejection(
+                NAME, "a secondary account's sentence: which one is no history", "", ref
+            )
             continue
         span = _excerpt(passage)
         if span is None:

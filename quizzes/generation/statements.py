@@ -139,6 +139,9 @@ _ANAPHORIC_GROUPS = (
      "protests", "demonstration", "demonstrators", "rebels", "crowd", "crowds"),
     ("body", "coffin", "remains", "grave", "corpse"),
     ("camp", "guards"),
+    # "The photographs reach Allen Dulles", "the Shin Bet had received the photographs":
+    # photographs of what? (a copy "of the speech" says which)
+    ("photographs", "photos", "photographed", "pictures", "microfilm"),
     ("vote", "count", "change", "challenge", "crisis", "trial", "campaign"),
 )  # fmt: skip
 _ANAPHORIC = {word: group for group in _ANAPHORIC_GROUPS for word in group}

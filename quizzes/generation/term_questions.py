@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from corpus.models import GlossaryTerm
+from quizzes.generation import clues
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
 from quizzes.generation.cloze import BLANK, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
@@ -38,8 +39,18 @@ _DEMONYMS = {
     "american": "america", "german": "germany", "chinese": "china", "israeli": "israel",
     "hungarian": "hungary", "georgian": "georgia", "yugoslav": "yugoslavia",
 }  # fmt: skip
+# "the party's leader in West Siberia from 1930 until his arrest in April 1938": an office
+# said to end with an arrest the sources date, though nothing cited says he still held it
+# (the purge's victims were mostly moved to another post first: Eikhe had been People's
+# Commissar of Agriculture for half a year). Two facts joined that need not meet.
+_ENDED_BY_ARREST = re.compile(r"\buntil (?:his|her|their) (?:arrest|execution)\b", re.I)
 _FIRST_NAME_BLANK = re.compile(rf"\b[A-Z][a-z]+ {re.escape(BLANK)}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{3,}")
+
+TOO_FEW_OF_ITS_KIND = "too few options of the country or kind the description gives the key"
+# Three options where only two others are of the key's kind and country (the Mossad among
+# Israel's services): fewer choices, a small cost.
+THREE_OPTIONS_PENALTY = 0.1
 
 NAME = "term_questions"
 VERSION = 1
@@ -64,6 +75,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             problem = description_problem(description, term, entry, corpus.terms)
         if problem:
             yield Rejection(NAME, problem, term.slug)
+            continue
+        if _ENDED_BY_ARREST.search(description):
+            yield Rejection(NAME, "the description ends an office with an arrest", term.slug)
             continue
         if description.startswith(BLANK):
             description = description.replace(BLANK, "This " + _ASK[term.kind][1], 1)
@@ -94,9 +108,25 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         others = [t for t in others if not is_discovered(t)]
         if person:
             others = [t for t in others if not is_woman(t) and same_era(corpus, term, t)]
+        # English alone answers it ("This place is the capital of Poland"), or the options
+        # must be of the kind and country the description gives the key ("Israel's foreign
+        # intelligence service": not the CIA; "a British Sunday newspaper": not Izvestiia).
+        reason = clues.giveaway(corpus, term, description)
+        if reason:
+            yield Rejection(NAME, reason, term.slug)
+            continue
+        fitting = [t for t in others if not clues.ruled_out(corpus, term, t, description)]
+        if len(fitting) < 2 <= len(others):
+            yield Rejection(NAME, TOO_FEW_OF_ITS_KIND, term.slug)
+            continue
+        others = fitting
+        when = clues.earliest_year(description) if person else None
+        if when and not clues.dead_before(term, when):
+            # "head of the Soviet government from 8 February 1955": not Stalin
+            others = [t for t in others if not clues.dead_before(t, when)]
         others = others[:3]
         penalty = 0.0 if all(t.role == term.role for t in others) else ROLE_FALLBACK_PENALTY
-        if len(others) < 3:
+        if len(others) < 2:
             yield Rejection(NAME, "too few distractors of the same kind and role", term.slug)
             continue
         key = display(term, short=short)
@@ -132,6 +162,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 "role widened": penalty,
                 "trivial stem": trivial_penalty(description),
                 "rests on an entry": ENTRY_PENALTY,
+                "three options only": THREE_OPTIONS_PENALTY if len(others) < 3 else 0.0,
             },
             difficulty="medium",
             terms=[term],

@@ -242,13 +242,28 @@ def _swaps(corpus, sentence, pools, r) -> list[tuple[int, int, str, str]]:
 
 
 def supported_anywhere(*, corpus: CorpusSnapshot, statement: str, new_fact: str) -> bool:
-    needle = normalise(statement)
-    fact = f" {normalise(new_fact)} "
-    for passage in corpus.all_passages:
-        text = corpus.normalised(passage)
-        if fact in text and fuzz.partial_ratio(needle, text.strip()) >= SUPPORT_SCORE:
-            return True
+    # A date in any of its spellings: "arrested on February 25, 1956" is said by a passage
+    # writing "arrested on 25 February 1956".
+    for fact_text in _spellings(new_fact):
+        needle = normalise(statement.replace(new_fact, fact_text))
+        fact = f" {normalise(fact_text)} "
+        for passage in corpus.all_passages:
+            text = corpus.normalised(passage)
+            if fact in text and fuzz.partial_ratio(needle, text.strip()) >= SUPPORT_SCORE:
+                return True
     return False
+
+
+def _spellings(fact: str) -> list[str]:
+    """The fact as written, and a day's date in the other order ("25 February 1956")."""
+    found = cloze_date.find_dates(fact)
+    if len(found) != 1 or found[0].text != fact or found[0].style not in ("mdy", "dmy"):
+        return [fact]
+    day = found[0].date
+    month = cloze_date.MONTHS[day.month - 1]
+    return list(
+        dict.fromkeys([fact, f"{month} {day.day}, {day.year}", f"{day.day} {month} {day.year}"])
+    )
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:

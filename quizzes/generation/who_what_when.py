@@ -71,6 +71,9 @@ def _redact(text: str, spellings: list[str]) -> str:
 
 
 _TITLES = r"(?:Marshal|General|Cardinal|Admiral|Colonel|Premier|President|Comrade)"
+# Names whose blank any option fills: a person, body or place (a concept's own word in its
+# description fits nothing else).
+_NAMED = (GlossaryTerm.Kind.PERSON, GlossaryTerm.Kind.ORGANIZATION, GlossaryTerm.Kind.PLACE)
 
 
 def _describe(term: GlossaryTerm, *, sentences: int = 2) -> str:
@@ -78,12 +81,22 @@ def _describe(term: GlossaryTerm, *, sentences: int = 2) -> str:
     description = " ".join(term.description.split())
     spans = split_sentences(description)
     text = ""
-    for start, end in spans[:sentences]:
+    for index, (start, end) in enumerate(spans[:sentences]):
+        names_it = any(contains_phrase(description[start:end], s) for s in all_spellings(term))
+        if (
+            index == 0
+            and not names_it
+            and len(spans) > 1
+            and dangling_pronoun(description[start:end])
+        ):
+            # A proposal's quote that opens mid-story ("… Shepilov … also sided with
+            # them. Seven of the Presidium's 11 full members voted …; only … _____ stood
+            # with him."): the sentence naming the term stands without it.
+            continue
         candidate = (text + " " + description[start:end]).strip()
         # A first sentence that only sets the scene for the one naming the term (a
         # proposal's quote: "Khrushchev opened the congress ... He condemned Albania")
         # keeps it, up to a longer stem.
-        names_it = any(contains_phrase(description[start:end], s) for s in all_spellings(term))
         limit = MAX_SCENE_WORDS if text and names_it and not _names(text, term) else 40
         if word_count(candidate) > limit:
             break
@@ -110,6 +123,10 @@ def description_problem(
     body or year that the cited passages do not (the key rests on what is cited)."""
     if description.count(BLANK) > 2 or _SPELLING_TALK.search(description):
         return "description plays on the name's spellings"
+    if BLANK in description.removeprefix(BLANK) and term.kind not in _NAMED:
+        # "calls the cult 'alien to _____'", "others posthumously _____" (an inflected
+        # "rehabilitated" for "Rehabilitation"): only the key fits, or none of the options.
+        return "only the key fits the blank"
     for other in terms:
         if other.slug == term.slug or other.kind == GlossaryTerm.Kind.CONCEPT:
             continue
@@ -265,6 +282,26 @@ _HEAD_VERBS = {
     "formula": ("was", "advanced"),
     "reports": ("did", "appear"),
 }
+# How a source may write the verb: "Lenin wrote a letter", "Eikhe sent his declaration".
+_VERB_FORMS = {"written": r"writ\w*|wrote", "sent": r"sen[dt]\w*"}
+# A verb whose particle changes its sense: "advanced to the foreground" is not "advanced"
+# (put forward), "sent back" is not "sent".
+_PHRASAL = r"\s+(?:to the fore\w*|forward|up|out|off|back|down)\b"
+
+
+def _invented_verb(title: str, question: str, support: str) -> bool:
+    """Whether the question gives the event a verb (`_HEAD_VERBS`: "In which year was
+    Stalin's formula advanced") its title does not, and the cited passages do not use in
+    that sense: "according to the CC resolution" would put the word in its mouth (the
+    resolution says the formula "was advanced to the foreground in 1937")."""
+    for _, verb in _HEAD_VERBS.values():
+        if question.endswith(f" {verb}") and not re.search(rf"\b{verb}\b", title, re.I):
+            forms = _VERB_FORMS.get(verb, re.escape(verb[:-2]) + r"\w*")  # "wrote" a letter
+            said = re.search(rf"\b(?:{forms})\b(?!{_PHRASAL})", support, re.I)
+            return said is None
+    return False
+
+
 _PARTICIPLES = {"shot", "set", "read", "sent", "held", "made", "built", "taken", "given", "born"}
 _PREPOSITIONS = {"before", "in", "at", "on", "with", "after", "to", "from", "by"}
 
@@ -474,6 +511,9 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
         # The question cites what dates the event, and names whose words those are.
         _, *also = evidence.passages
         support = " ".join(p.text for p in evidence.passages)
+        if _invented_verb(event.title, question, support):
+            yield Rejection(NAME, "the question's verb is not the source's", event.slug)
+            continue
         stem = f"{question}, according to {corpus.source_label(dated)}?"
         options, answer = shuffled_options(rng=r, answer=answer_text, distractors=distractors)
         yield Candidate(

@@ -274,7 +274,8 @@ def test_chronology_cites_and_quotes_the_passage_that_dates_each_event():
     )
     shin_bet = passage(
         ENCYC,
-        "By the afternoon of April 13 1956, the Shin Bet in Israel had received the photographs.",
+        "By the afternoon of April 13 1956, the Shin Bet in Israel had received photographs of "
+        "the speech.",
     )
     deportation = passage(
         ENCYC, "In March 1944, all the Chechens and Ingushi were deported.", quoted_work=SPEECH
@@ -282,7 +283,7 @@ def test_chronology_cites_and_quotes_the_passage_that_dates_each_event():
     beria = passage(ENCYC, "Khrushchev garnered support for the arrest and execution of Beria.")
     events = [
         event("rozenblum", datetime.date(1937, 1, 1), "Rozenblum arrested", "year"),
-        event("shin-bet", datetime.date(1956, 4, 13), "The Shin Bet receives the photographs"),
+        event("shin-bet", datetime.date(1956, 4, 13), "The Shin Bet receives photographs of it"),
         event("chechens", datetime.date(1944, 3, 1), "Deportation of the Chechens", "month"),
         # "c. 1953": no cited passage dates it, so it is ordered by nothing the student sees
         event("beria", datetime.date(1953, 1, 1), "Beria arrested and executed", "approx"),

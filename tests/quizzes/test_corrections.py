@@ -97,10 +97,32 @@ def pospelov_corpus():
 
 def test_a_corrected_claim_asked_as_the_source_says_it_passes_and_shows_the_correction():
     p, corpus, note = pospelov_corpus()
-    question = candidate(p)
+    # What the source gives beside the record ("Which date does the encyclopedia article
+    # give?"): the student answers the source's claim knowing it is the source's.
+    question = candidate(p, type="disagreement")
     EditorialRule(corpus).mark(question)
     assert question.notes == [note]  # the feedback shows the correction
     assert check(question) is None
+
+
+def test_a_cloze_keyed_on_the_corrected_detail_is_refused_though_it_names_its_source():
+    # Round 1, R001: "… his Short Biography, which was published in _____" from the speech,
+    # keyed 1948: whose sentence it is does not tell the student the year is wrong.
+    p, corpus, note = pospelov_corpus()
+    question = candidate(p)
+    EditorialRule(corpus).mark(question)
+    assert question.notes == [note]
+    assert check(question) == "the key is the detail a correction note corrects"
+    right = candidate(
+        p,
+        options=[
+            {"id": "a", "text": "December 31 1955"},
+            {"id": "b", "text": "March 5 1953"},
+            {"id": "c", "text": "June 4 1956"},
+        ],
+    )
+    EditorialRule(corpus).mark(right)
+    assert check(right) != "the key is the detail a correction note corrects"
 
 
 def test_a_corrected_claim_stated_without_its_source_is_refused():

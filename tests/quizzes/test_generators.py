@@ -18,6 +18,7 @@ from quizzes.generation import (
 )
 from quizzes.generation.candidates import Candidate
 from quizzes.generation.gates import check
+from quizzes.generation.glossary_choice import like_terms
 from tests.quizzes.conftest import (
     ARTICLE,
     ENCYCLOPEDIA,
@@ -349,3 +350,97 @@ def test_unknown_role_without_enough_peers_is_rejected_not_padded():
     )
     assert made == []
     assert rejections[0].reason.startswith("too few distractors")
+
+
+def test_a_description_opening_mid_story_is_described_by_the_sentence_naming_the_term():
+    # A curator's approved proposal quotes two sentences; the first leans on the one
+    # before it ("sided with them") and does not name him: the second stands alone.
+    kirichenko = GlossaryTerm(
+        slug="aleksei-kirichenko",
+        name="Aleksei Kirichenko",
+        aliases=["Kirichenko"],
+        kind=GlossaryTerm.Kind.PERSON,
+        role="soviet-leader",
+        description=(
+            "At the last moment Dmitri Shepilov, a Central Committee secretary, also sided"
+            " with them. Seven of the Presidium's 11 full members voted to replace"
+            " Khrushchev; only Anastas Mikoyan and Aleksei Kirichenko stood with him."
+        ),
+    )
+    described = who_what_when._describe(kirichenko)
+    assert described.startswith("Seven of the Presidium's 11 full members")
+    assert "_____ stood with him" in described and "them" not in described
+
+
+def test_a_false_date_is_one_no_passage_gives_in_any_spelling():
+    # Found by the property test: "Stalin was arrested on February 25, 1956" was stated
+    # False while the passage's next sentence says "… arrested on 25 February 1956".
+    text = (
+        "Stalin was arrested on December 1, 1934, and 1,108 persons were shot. "
+        "Stalin was arrested on 25 February 1956, and 1,108 persons were shot."
+    )
+    corpus = snapshot([passage(source(SPEECH, "speech-a"), text)])
+    statement = "Stalin was arrested on February 25, 1956, and 1,108 persons were shot."
+    assert true_false.supported_anywhere(
+        corpus=corpus, statement=statement, new_fact="February 25, 1956"
+    )
+    assert not true_false.supported_anywhere(
+        corpus=corpus, statement=statement.replace("25", "26"), new_fact="February 26, 1956"
+    )
+
+
+def test_a_body_is_never_offered_beside_the_body_it_belongs_to():
+    # "Member of the _____ to whom the Sochi telegram was addressed" (Molotov): the key
+    # Political Bureau, and "Central Committee" offered beside it, whose members the
+    # Politburo's all were (the historian's audit, G2; Q97).
+    def body(name, description, *aliases):
+        made = term(name, *aliases, kind=GlossaryTerm.Kind.ORGANIZATION, role="party-body")
+        made.description = description
+        return made
+
+    politburo = body(
+        "Political Bureau",
+        "The Political Bureau (Politburo) of the Central Committee, the small group of leaders.",
+        "Politburo",
+    )
+    bodies = [
+        politburo,
+        body("Central Committee", "The party's ruling body between its congresses.", "CC"),
+        body("Pospelov Commission", "The commission the Presidium set up in December 1955."),
+        body("Komsomol", "The party's youth league."),
+        body("Secretariat", "The party's staff, run by its secretaries."),
+    ]
+    corpus = snapshot([], terms=bodies)
+    chosen, _ = like_terms(
+        corpus=corpus, answer=politburo, avoid_text="", rng=random.Random(1), count=3
+    )
+    assert {t.name for t in chosen} == {"Pospelov Commission", "Komsomol", "Secretariat"}
+    central = bodies[1]
+    chosen, _ = like_terms(corpus=corpus, answer=central, avoid_text="", rng=random.Random(1))
+    assert "Political Bureau" not in {t.name for t in chosen}
+
+
+def test_a_question_according_to_a_source_never_gives_the_event_a_verb_the_source_does_not():
+    # "In which year was Stalin's formula … advanced, according to the CC resolution?":
+    # the resolution says it "was advanced to the foreground in 1937" (brought to the
+    # fore), not put forward then (the historian's audit, G3; Q401).
+    text = (
+        "This formula, which is true only for certain stages of the transition period, was "
+        "advanced to the foreground in 1937, at a time when socialism had already triumphed."
+    )
+    cited = passage(BOOKLET, text)
+    formula = event(
+        "formula",
+        datetime.date(1937, 1, 1),
+        "Stalin's formula of a sharpening class struggle",
+        precision="year",
+    )
+    corpus = snapshot([cited], events=[formula], event_citations={"formula": [cited]})
+    items = list(who_what_when.generate(corpus=corpus, rng=random.Random(1)))
+    assert not [c for c in items if isinstance(c, Candidate) and c.identity[-1:] == ("formula",)]
+    assert "the question's verb is not the source's" in {getattr(i, "reason", "") for i in items}
+    # Said in that sense, the verb stands.
+    question = "In which year was Stalin's formula advanced"
+    assert not who_what_when._invented_verb(
+        "Stalin's formula", question, "It was advanced in 1937."
+    )

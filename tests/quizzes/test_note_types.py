@@ -2,7 +2,7 @@
 
 import random
 
-from corpus.models import EditorialNote, NotePassage, ReferenceCitation, ReferenceWork
+from corpus.models import EditorialNote, GlossaryTerm, NotePassage, ReferenceCitation, ReferenceWork
 from quizzes.generation import claim_source, disagreement, generate_bank
 from quizzes.generation.candidates import Candidate
 from quizzes.generation.editorial_data import EditorialData, NoteLink
@@ -16,6 +16,7 @@ from tests.quizzes.conftest import (
     people,
     snapshot,
     source,
+    term,
 )
 
 CR = source(SPEECH, "speech-congressional-record", "Congressional Record translation")
@@ -204,3 +205,29 @@ def test_the_new_types_go_through_the_whole_pipeline():
     result = generate_bank(corpus=corpus(), seed=1956, generators=(disagreement, claim_source))
     types = {c.type for c in result.accepted}
     assert types == {"disagreement", "claim_source"}
+
+
+def test_a_claim_whose_doer_is_corrected_is_not_asked_in_a_frame_that_keeps_its_act():
+    # "… disagree about this: _____ leaked the speech to The New York Times": the State
+    # Department released the text to the whole press, so the frame would have the
+    # student agree to a leak to the Times (the historian's audit, G4; Q159).
+    made = corpus()
+    made.terms.append(
+        term(
+            "United States Department of State",
+            "State Department",
+            "U.S. State Department",
+            kind=GlossaryTerm.Kind.ORGANIZATION,
+            role="government-department",
+        )
+    )
+    asked = disagreement.generate(corpus=made, rng=random.Random(1))
+    slug = "cia-did-not-leak-to-the-times"
+    leak = [i for i in asked if slug in (getattr(i, "detail", ""), *getattr(i, "identity", ()))]
+    assert [getattr(i, "reason", i) for i in leak] == [
+        "the correction tells of another act than the claim"
+    ]
+    # A doer corrected for the same act is asked ("set up", "set up").
+    assert not disagreement._other_act(
+        "_____ set up the Pospelov Commission", "The Presidium set up the Pospelov Commission."
+    )

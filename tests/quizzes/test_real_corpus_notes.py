@@ -117,7 +117,10 @@ def test_every_question_on_corrected_words_says_whose_claim_and_shows_the_correc
             assert not true_statement(q), q.stem
             if q.type != Question.Type.TRUE_FALSE:
                 assert q.type in ATTRIBUTING or SOURCE_NAMED.search(q.stem), q.stem
-    assert asked >= 10
+    # Fewer than the 10 of before: a cloze whose key is the detail a correction corrects
+    # ("… his Short Biography, which was published in _____" keyed 1948) is no longer
+    # asked at all (blind raters, round 1): only the questions that say whose claim it is.
+    assert asked >= 5
 
 
 def test_no_alias_or_other_name_of_the_key_is_offered_as_a_rival_option(bank):
