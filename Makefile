@@ -9,6 +9,8 @@ INSTALLED := $(VENV)/.installed
 PG_URL := postgres://thaw@127.0.0.1:54329/thaw
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite is CPU-bound: one test process per core (pytest-xdist).
+TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run dev setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
 
@@ -59,13 +61,13 @@ format: $(INSTALLED)
 # tests their figures (docs/reliability.md) only when asked: a plain pytest changes no tracked file.
 test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
-	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q --ignore=tests/multiserver
+	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q -n $(TEST_PROCESSES) --ignore=tests/multiserver
 
 # The browser suite runs once, against SQLite; everything else runs on PostgreSQL too.
 
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q --ignore=tests/browser --ignore=tests/multiserver
+	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_PROCESSES) --ignore=tests/browser --ignore=tests/multiserver
 
 # Three app servers behind HAProxy, with PostgreSQL and Redis, run from the files in deploy/
 # (docs/deployment.md); the tests start and stop the app servers and the balancer.

@@ -11,6 +11,7 @@ never typed by hand; a plain `pytest` leaves the tracked file alone.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import os
 from pathlib import Path
 
@@ -28,12 +29,16 @@ def record(section: str, lines: list[str], *, title: str = "") -> None:
     start, end = f"<!-- figures:{section} -->", f"<!-- /figures:{section} -->"
     stamp = datetime.date.today().isoformat()
     body = "\n".join([start, f"_Written by `make test` ({engine}) on {stamp}._", "", *lines, end])
-    text = RELIABILITY_DOC.read_text(encoding="utf-8") if RELIABILITY_DOC.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _, after = rest.split(end, 1)
-        text = before + body + after
-    else:
-        heading = f"\n## {title}\n\n" if title else "\n"
-        text = text.rstrip("\n") + "\n" + heading + body + "\n"
-    RELIABILITY_DOC.write_text(text, encoding="utf-8")
+    # make test runs the suite in two processes (pytest-xdist): one writer at a time, or
+    # one's read-modify-write would drop the other's section.
+    with open(RELIABILITY_DOC.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = RELIABILITY_DOC.read_text(encoding="utf-8") if RELIABILITY_DOC.exists() else ""
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            _, after = rest.split(end, 1)
+            text = before + body + after
+        else:
+            heading = f"\n## {title}\n\n" if title else "\n"
+            text = text.rstrip("\n") + "\n" + heading + body + "\n"
+        RELIABILITY_DOC.write_text(text, encoding="utf-8")

@@ -45,7 +45,10 @@ STUDENTS = 50
 PRACTICE_QUESTIONS = 5
 SHARED_QUESTIONS = 6
 KILL_QUESTIONS = 24
-RELIABILITY_DATABASE = "thaw_reliability"
+# One per pytest-xdist worker: two workers may each run a site at once.
+RELIABILITY_DATABASE = "thaw_reliability" + (
+    f"_{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
+)
 # What a user must never see: SQLite's lock error, a traceback, Django's debug page.
 LEAKS = ("database is locked", "Traceback", "OperationalError", "IntegrityError")
 
