@@ -29,12 +29,11 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
-from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.citations import Citation, CitationError, CitationIndex, normalise_for_match
-from corpus.markup import MarkedText, mark_passage
+from corpus.markup import MarkedText, mark_passage, term_link
 from corpus.models import EditorialNote, GlossaryTerm, Passage, ReferenceWork
 from corpus.reference import mark_terms
 
@@ -247,29 +246,15 @@ def render_section_body(
             )
     html = mark_glossary_terms(html=html, glossary=glossary, seen={e.slug for e in entries})
 
-    def term_link(match: re.Match) -> str:
+    def marked_term(match: re.Match) -> str:
         if match.group("kind") != "term":
             return match.group()
         index = int(match.group("index"))
         if index >= len(entries):
             return ""  # a placeholder typed by hand, not one of ours
-        return _term_link(entries[index], parsed.terms[index].text)
+        return term_link(slug=entries[index].slug, text=parsed.terms[index].text)
 
-    return RenderedBody(html=PLACEHOLDER.sub(term_link, html), refs=refs)
-
-
-def _term_link(term: GlossaryTerm, text: str) -> str:
-    # A plain link to the glossary entry; with htmx, the entry opens in the
-    # page's popover (templates/corpus/_term_popover.html) instead.
-    url = reverse("glossary_detail", kwargs={"slug": term.slug})
-    return format_html(
-        '<a class="term" href="{}" hx-get="{}" hx-target="#term-popover" '
-        'hx-swap="innerHTML" data-term="{}">{}</a>',
-        url,
-        url,
-        term.slug,
-        text,
-    )
+    return RenderedBody(html=PLACEHOLDER.sub(marked_term, html), refs=refs)
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -307,7 +292,7 @@ def mark_glossary_terms(*, html: str, glossary: Sequence[GlossaryTerm], seen: se
                 else:
                     seen.add(term.slug)
                     remaining = [t for t in remaining if t.slug != term.slug]
-                    out.append(_term_link(term, text))
+                    out.append(term_link(slug=term.slug, text=text))
     return "".join(out)
 
 
