@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "lessons.middleware.PasswordChangeRequiredMiddleware",  # roster accounts: own password first
+    "lessons.accounts.middleware.PasswordChangeRequiredMiddleware",  # roster accounts: own password first
     "csp.middleware.CSPMiddleware",
     # Inside CSP and X-Frame-Options: after an LMS launch, its site may frame Thaw's pages.
     "lessons.lti.framing.LtiFramingMiddleware",
@@ -192,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Log-in throttling is lessons.login_throttle (progressive delays per username, a limit per
+# Log-in throttling is lessons.accounts.login_throttle (progressive delays per username, a limit per
 # address across usernames, lifted by a teacher from the class page): axes' lockout of a
 # username on the school's one address was a way to keep a classmate out of a test.
 # django-axes still records every attempt (admin: Axes) but locks nobody out.
@@ -205,7 +205,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Lockouts are logged, but without who or where: no personal data in logs.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 # Cut to the column's length: a longer username was a 500 on PostgreSQL.
-AXES_USERNAME_CALLABLE = "lessons.accounts.axes_username"
+AXES_USERNAME_CALLABLE = "lessons.accounts.roles.axes_username"
 # Behind a load balancer every request comes from the balancer's address: the browser's
 # is the one the balancer appended to X-Forwarded-For (config/client_address.py).
 AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"

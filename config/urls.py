@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 
-from lessons.views import LoginView
+from lessons.accounts.views import LoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,7 +14,10 @@ urlpatterns = [
     # Thaw as an LTI 1.3 tool inside a school's LMS (lessons/lti, docs/lti.md).
     path("lti/", include("lessons.lti.urls")),
     path("", include("corpus.urls")),
-    path("", include("lessons.urls")),
+    # The lessons app, one URL module per package (docs/architecture.md).
+    path("", include("lessons.modules.urls")),
+    path("", include("lessons.accounts.urls")),
+    path("", include("lessons.classes.urls")),
     path("", include("quizzes.urls")),
 ]
 

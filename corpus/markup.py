@@ -233,16 +233,22 @@ def segments_with_terms(
     return segments
 
 
+def term_link(*, slug: str, text: str) -> SafeString:
+    """The one link to a glossary entry, in passages and in lessons alike: a plain link to
+    its page, which htmx opens in the page's popover (templates/corpus/_term_popover.html)."""
+    url = reverse("glossary_detail", kwargs={"slug": slug})
+    return format_html(
+        '<a class="term" href="{url}" hx-get="{url}" hx-target="#term-popover" '
+        'hx-swap="innerHTML" data-term="{slug}">{text}</a>',
+        url=url,
+        slug=slug,
+        text=text,
+    )
+
+
 def _segment_html(segment: Segment) -> str:
     if segment.kind == "term" and segment.term is not None:
-        url = reverse("glossary_detail", kwargs={"slug": segment.term.slug})
-        return format_html(
-            '<a class="term" href="{url}" hx-get="{url}" hx-target="#term-popover" '
-            'hx-swap="innerHTML" data-term="{slug}">{text}</a>',
-            url=url,
-            slug=segment.term.slug,
-            text=segment.text,
-        )
+        return term_link(slug=segment.term.slug, text=segment.text)
     if segment.kind == "correction" and segment.correction is not None:
         return format_html(
             '<span class="correction" title="{label}">{text}'

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from corpus.admin_access import SuperuserOnlyAdmin
-from lessons.forms import ThrottledAdminAuthenticationForm
+from lessons.accounts.forms import ThrottledAdminAuthenticationForm
 from lessons.models import (
     Assignment,
     Citation,
@@ -26,9 +26,9 @@ from lessons.models import (
     TaskDocument,
     TaskStep,
 )
-from lessons.rendering import LessonContentError, render_section_body
+from lessons.modules.rendering import LessonContentError, render_section_body
 
-# The admin's log-in is throttled like the site's (lessons.login_throttle).
+# The admin's log-in is throttled like the site's (lessons.accounts.login_throttle).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 

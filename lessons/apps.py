@@ -8,9 +8,9 @@ class LessonsConfig(AppConfig):
     def ready(self) -> None:
         # Connects the login receiver that remembers a teacher's role in the session.
         from corpus import editorial
-        from lessons import accounts  # noqa: F401
-        from lessons.curation import module_passage_groups
-        from lessons.editorial import check_lesson_targets
+        from lessons.accounts import roles  # noqa: F401
+        from lessons.modules.editorial import check_lesson_targets
+        from lessons.modules.passage_groups import module_passage_groups
         from quizzes import passage_groups
 
         # The review queue offers each lesson as a filter (quizzes cannot import lessons).

@@ -195,7 +195,7 @@ def quiz_for_source(*, source: Source, size: int = 15) -> Quiz:
 #
 # Each assignment gets its own Quiz row (its rules differ from class to class);
 # these functions copy questions into it. They know nothing of classes: the
-# caller (lessons.assignments) passes the pool's passages, the rules and a seed.
+# caller (lessons.classes.assignments) passes the pool's passages, the rules and a seed.
 
 RULE_FIELDS = (
     "mode",

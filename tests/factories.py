@@ -244,7 +244,7 @@ def make_attempt(*, quiz, user, now=None):
 
 def make_teacher(**kwargs):
     """A user in the `teachers` group (with its permissions, as ensure_role_groups sets them)."""
-    from lessons.accounts import TEACHERS, ensure_role_groups
+    from lessons.accounts.roles import TEACHERS, ensure_role_groups
 
     user = make_user(**kwargs)
     user.groups.add(ensure_role_groups()[TEACHERS])

@@ -1,4 +1,4 @@
-"""Log-in throttling (lessons.login_throttle): progressive delays per username, a limit per
+"""Log-in throttling (lessons.accounts.login_throttle): progressive delays per username, a limit per
 address across usernames, lifted by a teacher, and never the 15-minute lockout that let a
 classmate keep a student out of a test."""
 
@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.urls import reverse
 
-from lessons import login_throttle
+from lessons.accounts import login_throttle
 from tests.factories import make_school_class, make_teacher
 
 pytestmark = pytest.mark.django_db

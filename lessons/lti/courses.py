@@ -4,7 +4,7 @@ The first launch from a course makes its class (named after the course) and link
 the two (`CourseLink`); every later launch and roster synchronisation finds it. A
 teacher joins the class's teachers (and the `teachers` group, so the teachers' pages
 open to them), a learner becomes a student through `SchoolClass.add_student`, and a
-learner the LMS no longer lists leaves through `lessons.assignments.remove_student`:
+learner the LMS no longer lists leaves through `lessons.classes.assignments.remove_student`:
 the same functions as everywhere else, so the class's quiz audience and the attempts
 left open are handled as they are for a join code or a teacher's removal.
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from lessons.accounts import TEACHERS, ensure_role_groups
-from lessons.assignments import remove_student
+from lessons.accounts.roles import TEACHERS, ensure_role_groups
+from lessons.classes.assignments import remove_student
 from lessons.lti.models import CourseLink
 from lessons.models import SchoolClass
 

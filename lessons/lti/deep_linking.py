@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from corpus.models import Source
-from lessons.assignments import (
+from lessons.classes.assignments import (
     LESSON,
     MODULE_QUIZ,
     SOURCE_QUIZ,

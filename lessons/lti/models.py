@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from lessons.models import Assignment, SchoolClass
+from lessons.classes.models import Assignment, SchoolClass
 
 
 class CourseLink(models.Model):

@@ -23,7 +23,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.accounts import TEACHERS, ensure_role_groups
+from lessons.accounts.roles import TEACHERS, ensure_role_groups
 from lessons.models import Assignment, Membership, SchoolClass
 from quizzes.models import Attempt, Question, Quiz, QuizItem
 

@@ -41,8 +41,8 @@ START, END = "<!-- figures:pool-overlap -->", "<!-- /figures:pool-overlap -->"
 
 
 def measure(*, runs: int) -> tuple[list[str], int]:
-    from lessons.curation import module_group
     from lessons.models import Module, module_quiz_key
+    from lessons.modules.passage_groups import module_group
     from quizzes.building import (
         group_quiz_questions,
         question_pool,

@@ -44,8 +44,8 @@ def main(out: str) -> None:
     from django.db import transaction
     from django.test import Client
 
-    from lessons.accounts import DEMO_JOIN_CODE
-    from lessons.accounts import TEACHERS as TEACHERS_GROUP
+    from lessons.accounts.demo import DEMO_JOIN_CODE
+    from lessons.accounts.roles import TEACHERS as TEACHERS_GROUP
     from lessons.models import Membership, Module, SchoolClass
 
     school_class = SchoolClass.objects.get(join_code=DEMO_JOIN_CODE)

@@ -513,7 +513,7 @@ def seed(out: str) -> None:
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
 
-    from lessons.accounts import CURATORS, ensure_role_groups
+    from lessons.accounts.roles import CURATORS, ensure_role_groups
     from quizzes.models import Question
     from tests.benchmarks.prepare import logged_in_session
     from tests.factories import make_passage, make_question, make_quiz, make_user

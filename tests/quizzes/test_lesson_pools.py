@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from corpus.models import ReferenceCitation
-from lessons.curation import module_group, module_passage_groups
+from lessons.modules.passage_groups import module_group, module_passage_groups
 from quizzes import curation
 from quizzes.building import question_pool, quiz_for_group
 from quizzes.generation import BankResult

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from corpus.models import AuditEntry
-from lessons.accounts import CURATORS, ensure_role_groups
+from lessons.accounts.roles import CURATORS, ensure_role_groups
 from quizzes.models import ProblemReport
 from tests.factories import make_attempt, make_question, make_quiz, make_user
 

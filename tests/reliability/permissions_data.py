@@ -102,7 +102,9 @@ class World:
     note_slug: str = ""
     work_slug: str = ""
     proposal: int = 0  # a proposed glossary term (corpus.proposals) waiting for a curator
-    task_step: int = 0  # a step of the lesson's source-analysis task (lessons.source_analysis)
+    task_step: int = (
+        0  # a step of the lesson's source-analysis task (lessons.modules.source_analysis)
+    )
     lti_platform: int = 0  # an LMS registered with Thaw (lessons.lti.registration)
     # One object of each model in the admin ("app.model" -> pk), the private one where
     # there is one (class A, the student's attempt, their accommodation).
@@ -171,7 +173,7 @@ LESSONS = [
     Row("home", PUBLIC),
     Row("lesson_list", PUBLIC),
     Row("lesson_detail", PUBLIC, kwargs=lambda w: {"slug": w.module_slug}),
-    # A check for understanding (lessons.checks): answering needs an account; this section
+    # A check for understanding (lessons.modules.checks): answering needs an account; this section
     # has no checks, so the answer is refused with a message and nothing is stored.
     Row(
         "lesson_check",
@@ -294,7 +296,7 @@ TEACHING = [
         kwargs=lambda w: {"pk": w.class_b, "student_pk": w.owner},
         writes=NOBODY,
     ),
-    # A paused log-in lives in the cache (lessons.login_throttle): no table changes.
+    # A paused log-in lives in the cache (lessons.accounts.login_throttle): no table changes.
     Row(
         "teacher_login_unlock",
         CLASS_TEACHER,
@@ -1170,8 +1172,8 @@ def build_world() -> World:
     from django.utils import timezone
 
     from corpus.models import Proposal
-    from lessons.accounts import CURATORS, ensure_role_groups
-    from lessons.assignments import allow_retake, create_assignment, set_accommodation
+    from lessons.accounts.roles import CURATORS, ensure_role_groups
+    from lessons.classes.assignments import allow_retake, create_assignment, set_accommodation
     from quizzes.models import Quiz, Response
     from quizzes.reports import submit_report
     from tests.factories import (
@@ -1293,7 +1295,7 @@ def build_world() -> World:
     )
 
     # The student's handed-in answer to the lesson's source-analysis task: theirs and their
-    # class's teachers' to read (lessons.work_views.class_written_answers).
+    # class's teachers' to read (lessons.modules.work_views.class_written_answers).
     from lessons.models import SourceTask, TaskAnswer, TaskDocument, TaskStep
 
     moment = timezone.now()

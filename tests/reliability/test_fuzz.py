@@ -55,7 +55,7 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from lessons.accounts import CURATORS, ensure_role_groups
+from lessons.accounts.roles import CURATORS, ensure_role_groups
 from quizzes.models import ProblemReport, QuizOverride
 from tests.factories import (
     make_assignment,

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from corpus.models import AuditEntry
-from lessons.accounts import CURATORS, ensure_role_groups
+from lessons.accounts.roles import CURATORS, ensure_role_groups
 from quizzes.exchange import SCHEMA
 from quizzes.models import Question
 from tests.factories import make_school_class, make_source, make_teacher, make_user

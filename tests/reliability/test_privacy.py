@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from corpus.models import AuditEntry
-from lessons.accounts import CURATORS, ensure_role_groups
-from lessons.assignments import PICKED, allow_retake, create_assignment, set_accommodation
-from lessons.privacy import AccountNotDeletable, delete_student_account, student_data
+from lessons.accounts.privacy import AccountNotDeletable, delete_student_account, student_data
+from lessons.accounts.roles import CURATORS, ensure_role_groups
+from lessons.classes.assignments import PICKED, allow_retake, create_assignment, set_accommodation
 from quizzes import curation, review
 from quizzes.models import Attempt, ProblemReport, Question, Quiz, ReviewCard
 from quizzes.reports import submit_report
@@ -223,7 +223,7 @@ def test_download_costs_the_same_queries_however_much_was_done(
     client, people, now, django_assert_num_queries
 ):
     for user in (make_user(username="newcomer"), people["anna"]):
-        # The eight reads of lessons.privacy.student_data, however much the student did.
+        # The eight reads of lessons.accounts.privacy.student_data, however much the student did.
         with django_assert_num_queries(8):
             student_data(user=user, now=now)
         client.force_login(user)

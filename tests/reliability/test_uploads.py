@@ -19,10 +19,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from corpus.models import AuditEntry, Passage, Source, Work
-from lessons.accounts import CURATORS, ensure_role_groups
-from lessons.gradebook import gradebook_csv
+from lessons.accounts.roles import CURATORS, ensure_role_groups
+from lessons.classes.gradebook import gradebook_csv
+from lessons.classes.roster import MAX_BYTES as ROSTER_LIMIT
 from lessons.models import Membership
-from lessons.roster import MAX_BYTES as ROSTER_LIMIT
 from quizzes import curation, exchange
 from quizzes.models import Question, QuizOverride
 from tests.factories import (
@@ -246,7 +246,7 @@ def test_the_gradebook_csv_function_quotes_every_formula_prefix():
     make_assignment(school_class=school_class, title="\t=tab")
     from django.utils import timezone
 
-    from lessons.gradebook import gradebook
+    from lessons.classes.gradebook import gradebook
 
     text = gradebook_csv(book=gradebook(school_class=school_class, now=timezone.now()))
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))

@@ -25,9 +25,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from corpus.models import EditorialNote, Passage, Source
-from lessons.accounts import CURATORS, ensure_role_groups
+from lessons.accounts.roles import CURATORS, ensure_role_groups
 from lessons.models import Assignment, SchoolClass
-from lessons.rendering import render_section_body
+from lessons.modules.rendering import render_section_body
 from quizzes.models import Attempt, ProblemReport, Question
 from tests.factories import make_question, make_section, make_teacher, make_user
 from tests.reliability.figures import record

@@ -5,16 +5,16 @@ something differs, so a second run reports every module unchanged. Every
 citation, excerpt, glossary term and timeline event must resolve against the
 loaded corpus; the first that does not aborts the run with a one-line error
 naming the file, and nothing is written. Then each lesson's source-analysis task
-(lessons/content/tasks/<lesson>.toml) is loaded the same way (lessons.source_analysis).
+(lessons/content/tasks/<lesson>.toml) is loaded the same way (lessons.modules.source_analysis).
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.loading import CONTENT_DIR, content_files, load_modules
-from lessons.rendering import LessonContentError
-from lessons.source_analysis import TASKS_DIR, load_tasks, task_files
+from lessons.modules.loading import CONTENT_DIR, content_files, load_modules
+from lessons.modules.rendering import LessonContentError
+from lessons.modules.source_analysis import TASKS_DIR, load_tasks, task_files
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ the bank only the accounts and the class are made.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from lessons.accounts import (
+from lessons.accounts.demo import (
     DEMO_CLASS_NAME,
     DEMO_JOIN_CODE,
     DEMO_STUDENT_PASSWORD,

@@ -1,4 +1,4 @@
-"""Let an account log in at once after wrong passwords paused it (lessons.login_throttle).
+"""Let an account log in at once after wrong passwords paused it (lessons.accounts.login_throttle).
 
     python manage.py unlock_login USERNAME
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from lessons import login_throttle
+from lessons.accounts import login_throttle
 
 
 class Command(BaseCommand):

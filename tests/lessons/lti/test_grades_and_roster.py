@@ -183,7 +183,7 @@ def test_roster_changes_on_the_platform_reach_the_class(client, platform, regist
     joiner = User.objects.create_user("joiner", password="a-long-password-1956")
     school_class.add_student(joiner)  # joined with the code: the LMS does not list them
     # Boris has a test open when he leaves the course.
-    from lessons.assignments import create_assignment
+    from lessons.classes.assignments import create_assignment
     from quizzes.taking import start_attempt
 
     assignment = create_assignment(

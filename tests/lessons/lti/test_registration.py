@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lti_tool.models import Key, LtiDeployment, LtiRegistration
 
-from lessons.accounts import CURATORS, ensure_role_groups
+from lessons.accounts.roles import CURATORS, ensure_role_groups
 from lessons.lti.registration import jwks, rotate_key
 from tests.factories import make_teacher, make_user
 
@@ -119,7 +119,7 @@ def test_deleting_a_students_account_deletes_their_lms_identity_too(client, plat
     from django.contrib.auth.models import User
     from lti_tool.models import LtiUser
 
-    from lessons.privacy import delete_student_account
+    from lessons.accounts.privacy import delete_student_account
     from tests.lessons.lti.conftest import launch
 
     launch(client, platform, sub="s-1")
