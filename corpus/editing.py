@@ -1,21 +1,24 @@
-"""Curators' edits of editorial notes and reference works in the app, each audited.
+"""Curators' edits of editorial notes, reference works and errata in the app.
 
 A note or work saved here is checked exactly as one in a file (corpus.editorial: the same
 parsing, the same resolving of quotations and slugs, and the lessons' check of a lesson
 sentence), then marked as edited in the app (`curator_edited_at`), so `load_corpus` keeps
 it over the files until `export_corpus --editorial` has written it back. A deletion is
 remembered (EditorialDeletion) for the same reason. Every change writes an audit entry
-(corpus.audit) in the same transaction.
+(corpus.audit) in the same transaction. A source's errata are stored the same way
+(`save_errata`) and the source re-ingested from the database; the glossary and timeline
+are corpus.reference_editing's. Nothing here writes a file (corpus.curated).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from corpus import audit
+from corpus import audit, ingest
 from corpus.editorial import (
     DEFAULT_FILE,
     EditorialDataError,
@@ -28,14 +31,16 @@ from corpus.editorial import (
     work_table,
     write_note_links,
 )
-from corpus.models import EditorialDeletion, EditorialNote, ReferenceWork
+from corpus.errata import ErrataError, parse_errata
+from corpus.ingest import DocumentError, IngestReport
+from corpus.models import EditorialDeletion, EditorialNote, ReferenceWork, Source, SourceErrata
 
 
 class EditingError(ValueError):
     """A change that cannot be made; the message is for the curator."""
 
 
-def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list]:
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list]:
     """{key: [old, new]} for what differs between two tables (one may be None)."""
     before, after = before or {}, after or {}
     return {
@@ -90,7 +95,7 @@ def save_note(*, entry: NoteEntry, user, note: EditorialNote | None = None) -> E
         user=user,
         action="note.create" if before is None else "note.edit",
         obj=note,
-        changes=_changes(before, after),
+        changes=changed_fields(before, after),
     )
     return note
 
@@ -98,8 +103,10 @@ def save_note(*, entry: NoteEntry, user, note: EditorialNote | None = None) -> E
 @transaction.atomic
 def delete_note(*, note: EditorialNote, user) -> None:
     table = note_table(notes_for_export().get(pk=note.pk))
-    EditorialDeletion.objects.get_or_create(what="note", slug=note.slug)
-    audit.record(user=user, action="note.delete", obj=note, changes=_changes(table, None))
+    EditorialDeletion.objects.update_or_create(
+        what="note", slug=note.slug, defaults={"file_digest": note.file_digest}
+    )
+    audit.record(user=user, action="note.delete", obj=note, changes=changed_fields(table, None))
     note.delete()
 
 
@@ -122,7 +129,7 @@ def save_work(*, entry: WorkEntry, user, work: ReferenceWork | None = None) -> R
         user=user,
         action="work.create" if before is None else "work.edit",
         obj=work,
-        changes=_changes(before, work_table(work)),
+        changes=changed_fields(before, work_table(work)),
     )
     return work
 
@@ -152,8 +159,10 @@ def delete_work(*, work: ReferenceWork, user) -> None:
     table = work_table(work)
     label = work.cite()
     # Recorded first, with the row: a refused delete rolls the entry back with it.
-    audit.record(user=user, action="work.delete", obj=work, changes=_changes(table, None))
-    EditorialDeletion.objects.get_or_create(what="work", slug=work.slug)
+    audit.record(user=user, action="work.delete", obj=work, changes=changed_fields(table, None))
+    EditorialDeletion.objects.update_or_create(
+        what="work", slug=work.slug, defaults={"file_digest": work.file_digest}
+    )
     try:
         with transaction.atomic():
             work.delete()
@@ -166,3 +175,41 @@ def delete_work(*, work: ReferenceWork, user) -> None:
             f"{meta.app_config.verbose_name} (for example {found[0]}): "
             "remove those citations first."
         ) from None
+
+
+# --- errata ---------------------------------------------------------------------------------
+
+
+def errata_text(*, source: Source) -> tuple[str, str]:
+    """A source's errata as stored, and its digest (the curation page's `base`)."""
+    errata = SourceErrata.objects.filter(source=source).first()
+    text = errata.text if errata is not None else ""
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def save_errata(*, source: Source, text: str, base: str = "") -> tuple[str, IngestReport]:
+    """Store a source's errata as a curator's change and re-ingest the source from the
+    database; returns the text replaced and the ingest's report. EditingError (nothing
+    changed) for errata that do not read, or that someone changed since `base`."""
+    try:
+        corrections = parse_errata(text, name=f"{source.slug}.toml")
+    except ErrataError as error:
+        raise EditingError(str(error)) from None
+    errata = SourceErrata.objects.select_for_update().filter(source=source).first()
+    if errata is None:
+        errata = SourceErrata(source=source, text="")
+    old = errata.text
+    if base and hashlib.sha256(old.encode("utf-8")).hexdigest() != base:
+        raise EditingError(
+            "Someone else changed these errata since this page was opened; nothing was "
+            "saved. Open the page again to see their change, then make yours."
+        )
+    errata.text = text
+    errata.curator_edited_at = timezone.now()
+    errata.save()
+    try:
+        report = ingest.reingest_stored(source=source, corrections=corrections, errata=text)
+    except DocumentError as error:
+        raise EditingError(str(error)) from None
+    return old, report

@@ -15,10 +15,12 @@ Three steps, as for the glossary (corpus.reference):
    writes nothing and says so.
 
 Curators may also edit notes and works in the app (corpus.editorial_views). The files
-stay what a reviewer reads in a diff, so an edit in the app is marked
+are what ships and what a reviewer reads in a diff, so an edit in the app is marked
 (`curator_edited_at`) and kept over the file by later loads until `export_corpus
---editorial` has written it back (the load then sees the file equal to the row and
-clears the mark). A deletion in the app is remembered (EditorialDeletion) the same way.
+--files` has written it back (the load then sees the file equal to the row and clears
+the mark); a file changed meanwhile is reported as a conflict. A deletion in the app is
+remembered (EditorialDeletion) the same way. The rule is corpus.curated's, shared with
+the glossary, the timeline, errata and uploaded sources.
 
 The same parsing serves the app's forms (`parse_note`, `parse_work`), so a note typed
 in a form is checked exactly as one in a file.
@@ -30,7 +32,7 @@ import datetime
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from corpus import curated
 from corpus.citations import Citation, CitationError, CitationIndex
 from corpus.models import (
     EditorialDeletion,
@@ -446,7 +449,7 @@ def _read_tables(path: Path, *, table: str) -> list[Any]:
     return entries
 
 
-def _read_dir(directory: Path, *, table: str, parse: Callable) -> tuple[list, list[str]]:
+def read_dir(directory: Path, *, table: str, parse: Callable) -> tuple[list, list[str]]:
     """Every entry of every file in `directory`, and every problem (duplicates included)."""
     entries, problems = [], []
     seen: dict[str, str] = {}
@@ -472,7 +475,7 @@ def _read_dir(directory: Path, *, table: str, parse: Callable) -> tuple[list, li
 def read_works(*, data_dir: Path | None = None) -> list[WorkEntry]:
     """Every [[work]] in references/*.toml; EditorialDataError lists every problem."""
     directory = Path(data_dir or settings.CORPUS_DATA_DIR) / REFERENCES_DIR
-    entries, problems = _read_dir(directory, table="work", parse=parse_work)
+    entries, problems = read_dir(directory, table="work", parse=parse_work)
     _raise(problems, what="reference works")
     return entries
 
@@ -480,7 +483,7 @@ def read_works(*, data_dir: Path | None = None) -> list[WorkEntry]:
 def read_notes(*, data_dir: Path | None = None) -> list[NoteEntry]:
     """Every [[note]] in notes/*.toml; EditorialDataError lists every problem."""
     directory = Path(data_dir or settings.CORPUS_DATA_DIR) / NOTES_DIR
-    entries, problems = _read_dir(directory, table="note", parse=parse_note)
+    entries, problems = read_dir(directory, table="note", parse=parse_note)
     _raise(problems, what="editorial notes")
     return entries
 
@@ -563,14 +566,14 @@ def notes_for_export() -> models.QuerySet[EditorialNote]:
     return EditorialNote.objects.for_display().prefetch_related("terms", "events", "lesson_targets")
 
 
-def _note_entry(note: EditorialNote) -> NoteEntry:
+def note_entry(note: EditorialNote) -> NoteEntry:
     entry, problems = parse_note(note_table(note), file=note.file)
     if problems:  # a row the app saved is checked by the same rules; this is a bug
         raise EditorialDataError(f"note {note.slug!r} in the database: " + "; ".join(problems))
     return entry
 
 
-def _work_entry(work: ReferenceWork) -> WorkEntry:
+def work_entry(work: ReferenceWork) -> WorkEntry:
     entry, problems = parse_work(work_table(work), file=work.file)
     if problems:
         raise EditorialDataError(f"work {work.slug!r} in the database: " + "; ".join(problems))
@@ -667,16 +670,13 @@ def check_lesson_targets(targets: Sequence[tuple[str, str, str]]) -> list[str]:
 
 
 @dataclass
-class EditorialReport:
+class EditorialReport(curated.CurationReport):
     works: int = 0
     notes: int = 0
     created: int = 0
     updated: int = 0
     deleted: int = 0
     links_changed: int = 0
-    kept: list[str] = field(default_factory=list)  # app edits kept over the files
-    caught_up: list[str] = field(default_factory=list)  # app edits the files now hold
-    skipped: list[str] = field(default_factory=list)  # deleted in the app, still in a file
 
     @property
     def changed(self) -> bool:
@@ -692,72 +692,27 @@ class EditorialReport:
             else "unchanged"
         )
         lines = [f"editorial: {self.works} reference works, {self.notes} notes ({state})"]
-        if self.kept:
-            lines.append(
-                "  kept edits made in the app (run `export_corpus --editorial corpus/data` "
-                "to write them to the files): " + ", ".join(self.kept)
-            )
-        if self.caught_up:
-            lines.append("  the files now hold the app's edits of: " + ", ".join(self.caught_up))
-        if self.skipped:
-            lines.append(
-                "  deleted in the app but still in a file (export to drop them): "
-                + ", ".join(self.skipped)
-            )
-        return "\n".join(lines)
-
-
-def _merge_app_edits(
-    entries: list, rows: dict[str, models.Model], *, what: str, to_entry: Callable, report
-) -> tuple[list, set[str]]:
-    """The file entries, with rows a curator edited in the app kept in their place.
-
-    Returns the entries to load and the slugs whose mark is to be cleared (the file
-    now says exactly what the row says).
-    """
-    deleted = set(EditorialDeletion.objects.filter(what=what).values_list("slug", flat=True))
-    in_files = {e.slug for e in entries}
-    merged, caught_up = [], set()
-    for entry in entries:
-        row = rows.get(entry.slug)
-        if entry.slug in deleted:
-            report.skipped.append(f"{what} {entry.slug}")
-            continue
-        if row is not None and row.curator_edited_at is not None:
-            kept = to_entry(row)
-            if kept == entry:
-                caught_up.add(entry.slug)
-                report.caught_up.append(f"{what} {entry.slug}")
-                merged.append(entry)
-            else:
-                report.kept.append(f"{what} {entry.slug}")
-                merged.append(kept)
-            continue
-        merged.append(entry)
-    for slug, row in rows.items():
-        if slug not in in_files and row.curator_edited_at is not None:
-            report.kept.append(f"{what} {slug}")
-            merged.append(to_entry(row))
-    # A deletion the files have caught up with is forgotten.
-    EditorialDeletion.objects.filter(what=what).exclude(slug__in=in_files).delete()
-    return merged, caught_up
+        return "\n".join(lines + self.lines())
 
 
 def _upsert(
-    model: type[models.Model], rows: dict[str, dict[str, Any]], *, caught_up: set[str]
+    model: type[models.Model],
+    rows: dict[str, dict[str, Any]],
+    *,
+    extra: Callable[[str], dict[str, Any]],
 ) -> tuple[dict[str, int], int, int]:
-    """Create or update rows by slug (only what differs); returns slug -> pk and counts."""
+    """Create or update rows by slug (only what differs), with `extra(slug)`'s bookkeeping
+    columns (corpus.curated); returns slug -> pk and counts."""
     existing = {obj.slug: obj for obj in model.objects.filter(slug__in=rows)}
     created = updated = 0
-    for slug, values in rows.items():
+    for slug, row in rows.items():
+        values = {**row, **extra(slug)}
         obj = existing.get(slug)
         if obj is None:
             existing[slug] = model.objects.create(slug=slug, **values)
             created += 1
             continue
         changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-        if slug in caught_up:
-            changed["curator_edited_at"] = None
         if changed:
             for name, value in changed.items():
                 setattr(obj, name, value)
@@ -796,28 +751,34 @@ def sync_owned_rows(
 
 
 @transaction.atomic
-def load_reference_works(*, data_dir: Path | None = None) -> EditorialReport:
+def load_reference_works(
+    *, data_dir: Path | None = None, take_file: Collection[str] = ()
+) -> EditorialReport:
     """Create or update the reference works of references/*.toml (before the glossary and
-    timeline, which cite them). Works no file lists are removed by `load_notes`, once
-    nothing cites them any more."""
+    timeline, which cite them), keeping curators' changes (corpus.curated; `take_file`
+    names slugs whose change is dropped for the file's). Works no file lists are removed
+    by `load_notes`, once nothing cites them any more."""
     report = EditorialReport()
     entries = read_works(data_dir=data_dir)
     rows = {w.slug: w for w in ReferenceWork.objects.all()}
-    merged, caught_up = _merge_app_edits(
-        entries, rows, what="work", to_entry=_work_entry, report=report
+    merged = curated.merge(
+        entries, rows, what="work", to_entry=work_entry, report=report, take_file=take_file
     )
     _, report.created, report.updated = _upsert(
         ReferenceWork,
-        {e.slug: {**e.values(), "file": e.file} for e in merged},
-        caught_up=caught_up,
+        {e.slug: {**e.values(), "file": e.file} for e in merged.entries},
+        extra=merged.row_values,
     )
-    report.works = len(merged)
+    report.works = len(merged.entries)
     return report
 
 
 @transaction.atomic
 def load_notes(
-    *, data_dir: Path | None = None, works: EditorialReport | None = None
+    *,
+    data_dir: Path | None = None,
+    works: EditorialReport | None = None,
+    take_file: Collection[str] = (),
 ) -> EditorialReport:
     """Load notes/*.toml (after the glossary and timeline: notes name their entries), then
     delete the notes and works that neither a file nor an edit in the app holds.
@@ -827,15 +788,15 @@ def load_notes(
     report = works or EditorialReport()
     entries = read_notes(data_dir=data_dir)
     rows = {n.slug: n for n in notes_for_export()}
-    merged, caught_up = _merge_app_edits(
-        entries, rows, what="note", to_entry=_note_entry, report=report
+    merged = curated.merge(
+        entries, rows, what="note", to_entry=note_entry, report=report, take_file=take_file
     )
     work_slugs = set(
         ReferenceWork.objects.exclude(
             slug__in=EditorialDeletion.objects.filter(what="work").values("slug")
         ).values_list("slug", flat=True)
     )
-    resolved = resolve_notes(merged, work_slugs=work_slugs)
+    resolved = resolve_notes(merged.entries, work_slugs=work_slugs)
     note_pks, created, updated = _upsert(
         EditorialNote,
         {
@@ -850,7 +811,7 @@ def load_notes(
             }
             for r in resolved
         },
-        caught_up=caught_up,
+        extra=merged.row_values,
     )
     report.created += created
     report.updated += updated
@@ -993,78 +954,3 @@ def sync_entry_references(*, owner: str, wanted: dict[int, Sequence[RefEntry]], 
 def mark_edited(obj: EditorialNote | ReferenceWork) -> None:
     """Mark a row as edited in the app (kept over the files until exported)."""
     obj.curator_edited_at = timezone.now()
-
-
-# --- writing the files back (export_corpus --editorial) ------------------------------------
-
-
-def _unloaded_changes(
-    directory: Path, *, table: str, parse: Callable, rows: dict, to_entry: Callable, what: str
-) -> list[str]:
-    """Entries of the files in `directory` that the database does not hold as they are: a
-    file edited (or added) since the last load, which writing the rows would undo."""
-    deleted = set(EditorialDeletion.objects.filter(what=what).values_list("slug", flat=True))
-    entries, problems = _read_dir(directory, table=table, parse=parse)
-    for entry in entries:
-        row = rows.get(entry.slug)
-        if entry.slug in deleted or (row is not None and row.curator_edited_at is not None):
-            continue
-        if row is None:
-            problems.append(f"{entry.file}.toml: {what} {entry.slug!r} is not loaded")
-        elif to_entry(row) != entry:
-            problems.append(f"{entry.file}.toml: {what} {entry.slug!r} was changed since loading")
-    return problems
-
-
-def export_editorial(*, directory: Path) -> list[Path]:
-    """Write every reference work and note to directory/references/<file>.toml and
-    directory/notes/<file>.toml (the files they came from; DEFAULT_FILE for those made in
-    the app), keeping each file's leading comment. A file no row belongs to any more is
-    removed. Refuses (EditorialDataError, nothing written) when the files hold changes the
-    database has not loaded, since writing would undo them."""
-    from corpus import editorial_toml
-
-    works = {w.slug: w for w in ReferenceWork.objects.all()}
-    notes = {n.slug: n for n in notes_for_export()}
-    plan = [
-        (directory / REFERENCES_DIR, "work", parse_work, works, _work_entry, work_table),
-        (directory / NOTES_DIR, "note", parse_note, notes, _note_entry, note_table),
-    ]
-    problems = []
-    for folder, table, parse, rows, to_entry, _ in plan:
-        problems += _unloaded_changes(
-            folder, table=table, parse=parse, rows=rows, to_entry=to_entry, what=table
-        )
-    _raise(problems, what="files (run load_corpus first, or move the files aside)")
-
-    written = []
-    for folder, table, _, rows, _, to_table in plan:
-        groups: dict[str, list] = defaultdict(list)
-        for row in rows.values():
-            groups[row.file or DEFAULT_FILE].append(row)
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in folder.glob("*.toml"):
-            if path.stem not in groups:
-                path.unlink()
-        for name, members in sorted(groups.items()):
-            path = folder / f"{name}.toml"
-            old = path.read_text(encoding="utf-8") if path.exists() else ""
-            order = _file_order(old, table=table)
-            members.sort(key=lambda row: (order.get(row.slug, len(order)), row.slug))
-            header = editorial_toml.leading_comment(old) if old else None
-            text = editorial_toml.document(table, (to_table(r) for r in members), header=header)
-            if text != old:
-                path.write_text(text, encoding="utf-8")
-                written.append(path)
-    return written
-
-
-def _file_order(text: str, *, table: str) -> dict[str, int]:
-    """Where each slug stands in a file (so a rewrite keeps the author's order)."""
-    if not text:
-        return {}
-    try:
-        tables = tomllib.loads(text).get(table, [])
-    except (ValueError, RecursionError):
-        return {}
-    return {t["slug"]: n for n, t in enumerate(tables) if isinstance(t, dict) and "slug" in t}

@@ -1,16 +1,17 @@
-"""Reference works and notes written back as TOML, in the layout of the shared spec.
+"""Curated entries written back as TOML, in the layout of the data files.
 
-`export_corpus --editorial DIR` writes DIR/references/<file>.toml and DIR/notes/<file>.toml
-with these functions, so that a curator's edits in the app are reviewed as a diff of the
-files; the curators' note form shows a note's targets and citations as the same inline
-tables, one per line. What is written reads back (corpus.editorial) as the same entry.
+`export_corpus --files DIR` writes reference works, notes, glossary terms and timeline
+events with these functions, so that a curator's edits in the app are reviewed as a diff
+of the files; the curators' note form shows a note's targets and citations as the same
+inline tables, one per line. What is written reads back as the same entry.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 HEADERS = {
@@ -50,10 +51,14 @@ def inline(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 
-def _multiline(value: str) -> str:
-    """A body as a multi-line basic string, kept as written (its line breaks)."""
+def _multiline(value: str, *, width: int | None = None) -> str:
+    """A text as a multi-line basic string: kept as written (a note's body, whose line
+    breaks are paragraphs), or wrapped at `width` (a glossary description, whose line
+    breaks the loader folds into spaces)."""
     if '"""' in value or "\\" in value or any(ord(c) < 32 and c != "\n" for c in value):
         return string(value)  # rare: one line with escapes rather than a broken block
+    if width:
+        value = textwrap.fill(value, width=width, break_long_words=False, break_on_hyphens=False)
     return '"""\n' + value + '\n"""'
 
 
@@ -63,12 +68,17 @@ def _array_of_tables(values: list) -> str:
     return "[\n" + "".join(f"  {inline(item)},\n" for item in values) + "]"
 
 
-def table(name: str, values: dict[str, Any]) -> str:
-    """One [[work]] or [[note]] table: lists of tables one per line, the body as a block."""
+def table(
+    name: str, values: dict[str, Any], *, blocks: Mapping[str, int | None] | None = None
+) -> str:
+    """One [[work]], [[note]], [[term]]... table: lists of tables one per line, and the
+    texts named in `blocks` (key -> wrapping width, None to keep the lines; by default a
+    note's body) as multi-line strings."""
+    blocks = {"body": None} if blocks is None else blocks
     lines = [f"[[{name}]]"]
     for key, value in values.items():
-        if key == "body":
-            lines.append(f"body = {_multiline(value)}")
+        if key in blocks and isinstance(value, str):
+            lines.append(f"{key} = {_multiline(value, width=blocks[key])}")
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             lines.append(f"{key} = {_array_of_tables(value)}")
         else:

@@ -1,17 +1,21 @@
 """Loading source documents into the corpus: read, clean, split, correct, flag, save.
 
-The manifest (``corpus/data/sources.toml``, plus one ``imported/<slug>.toml`` per
-document added with ``import_source``) lists works and sources.  For each source:
+The manifest (``corpus/data/sources.toml``, plus ``imported/*.toml``) lists the works and
+sources a release ships; sources curators added in the app (an upload, ``import_source``)
+are rows whose text is a SourceFile, kept over the files until ``export_corpus --files``
+writes them (corpus.curated). For each source:
 
-1. the file is read and validated (`validate_document`, shared with uploads);
+1. its text is read and validated (`validate_document`, shared with uploads): the file
+   under ``sources/``, or the database's SourceFile for a curator's source;
 2. its cleaning profile turns it into blocks (corpus.cleaning);
-3. its errata are applied and recorded on each passage (corpus.errata);
+3. its errata are applied and recorded on each passage (corpus.errata): the file
+   ``errata/<slug>.toml`` as loaded into SourceErrata, or a curator's edit of them;
 4. each passage is flagged good / fragment / garbled (corpus.cleaning.assess_quality);
 5. the passages are matched to those already stored (`match_passages`), so a passage
    keeps its row and its `key` across re-ingests and citations never break;
    passages no longer found are retired (`is_current=False`), never deleted.
 
-A source whose file, errata, profile and CLEANING_VERSION are unchanged since the
+A source whose text, errata, profile and CLEANING_VERSION are unchanged since the
 last load is skipped without a write (`Source.content_hash` holds that fingerprint).
 """
 
@@ -20,11 +24,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-import shutil
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -32,9 +36,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rapidfuzz import fuzz, process
 
-from corpus import cleaning
-from corpus.errata import Correction, ErrataError, apply_corrections, read_errata
-from corpus.models import Passage, Source, Work
+from corpus import cleaning, curated
+from corpus.errata import Correction, ErrataError, apply_corrections, parse_errata
+from corpus.models import Passage, Source, SourceErrata, SourceFile, Work
 from corpus.plain_text import control_character_problem
 
 ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".markdown")
@@ -429,6 +433,8 @@ def _source_values(entry: SourceEntry, *, work: Work) -> dict:
         "provenance": entry.provenance,
         "file_name": entry.file,
         "ordinal": entry.ordinal,
+        "profile": entry.profile,
+        "quotes_work": entry.quotes_work,
     }
 
 
@@ -445,88 +451,324 @@ def _upsert(model, *, slug: str, values: dict):
     return obj
 
 
+# --- sources and errata as curated entries (corpus.curated) -------------------------------
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A source as the files ship it or a curator made it: its manifest entry and the
+    digest of its text, compared by what they store (a date written "1956-02" and one
+    written "1956-02-01" with its display are the same)."""
+
+    entry: SourceEntry
+    text_sha: str
+
+    @property
+    def slug(self) -> str:
+        return self.entry.slug
+
+    def canonical(self) -> dict[str, Any]:
+        date, display = parse_date(self.entry.date)
+        return {
+            **{k: v for k, v in self.entry.__dict__.items() if k not in ("date", "date_display")},
+            "date": date.isoformat() if date else "",
+            "date_display": self.entry.date_display or display,
+            "text_sha": self.text_sha,
+        }
+
+
+@dataclass(frozen=True)
+class ErrataEntry:
+    """A source's errata: the corrections are what count, the text (comments and all) is
+    what a curator reads and what is written back."""
+
+    slug: str  # the source's
+    corrections: tuple[Correction, ...]
+    text: str = field(default="", compare=False)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def date_text(date: datetime.date | None, display: str) -> str:
+    """The manifest's `date` for a stored date and its display: the shortest form that
+    reads back as the same ("1956-02" for February 1956)."""
+    if date is None:
+        return ""
+    for text in (f"{date:%Y}", f"{date:%Y-%m}"):
+        if parse_date(text) == (date, display):
+            return text
+    return date.isoformat()
+
+
+def source_entry(source: Source) -> SourceEntry:
+    """A source row as its manifest entry."""
+    return SourceEntry(
+        slug=source.slug,
+        work=source.work.slug,
+        file=source.file_name,
+        title=source.title,
+        profile=source.profile,
+        kind=source.kind,
+        ordinal=source.ordinal,
+        author=source.author,
+        date=date_text(source.date, source.date_display),
+        date_display=source.date_display,
+        language=source.language,
+        translator=source.translator,
+        citation=source.citation,
+        url=source.url,
+        provenance=source.provenance,
+        quotes_work=source.quotes_work,
+    )
+
+
+def work_entry(work: Work) -> WorkEntry:
+    """A work row as its manifest entry."""
+    return WorkEntry(
+        slug=work.slug,
+        title=work.title,
+        kind=work.kind,
+        date=work.date.isoformat() if work.date else "",
+        summary=work.summary,
+        ordinal=work.ordinal,
+    )
+
+
+def _curated_text(source: Source) -> str:
+    try:
+        return source.curated_file.text
+    except SourceFile.DoesNotExist:
+        return ""
+
+
+def source_state(source: Source) -> SourceState:
+    """A curator's source (with its SourceFile) as the state the files are compared with."""
+    return SourceState(entry=source_entry(source), text_sha=_sha(_curated_text(source)))
+
+
+def errata_entry(errata: SourceErrata) -> ErrataEntry:
+    return ErrataEntry(
+        slug=errata.source.slug,
+        corrections=tuple(parse_errata(errata.text, name=f"{errata.source.slug}.toml")),
+        text=errata.text,
+    )
+
+
+def _read_text(path: Path, *, slug: str) -> str:
+    if not path.is_file():
+        raise DocumentError(f"{slug}: file not found: {path}")
+    return validate_document(name=path.name, data=path.read_bytes())
+
+
+def _file_errata(data_dir: Path, slug: str) -> ErrataEntry | None:
+    path = data_dir / "errata" / f"{slug}.toml"
+    if not path.exists():
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DocumentError(f"{path.name}: not UTF-8 text") from error
+    try:
+        return ErrataEntry(slug, tuple(parse_errata(text, name=path.name)), text)
+    except ErrataError as error:
+        raise DocumentError(str(error)) from error
+
+
+def shipped_source(entry: SourceEntry, *, data_dir: Path) -> tuple[str, tuple[Correction, ...]]:
+    """A manifest source's text and errata as the release's files have them."""
+    errata = _file_errata(data_dir, entry.slug)
+    text = _read_text(data_dir / "sources" / entry.file, slug=entry.slug)
+    return text, errata.corrections if errata else ()
+
+
 @dataclass(frozen=True)
 class _Prepared:
     entry: SourceEntry
     text: str
+    errata: ErrataEntry
     fingerprint: str
-    corrections: list[Correction]
+    values: dict  # the bookkeeping columns of its Source row
+    errata_values: dict  # ... and of its SourceErrata row
 
 
-def _prepare(entry: SourceEntry, *, data_dir: Path) -> _Prepared:
-    path = data_dir / "sources" / entry.file
-    if not path.is_file():
-        raise DocumentError(f"{entry.slug}: file not found: {path}")
-    data = path.read_bytes()
-    text = validate_document(name=path.name, data=data)
-    try:
-        corrections, errata = read_errata(data_dir / "errata" / f"{entry.slug}.toml")
-    except ErrataError as error:
-        raise DocumentError(str(error)) from error
-    return _Prepared(
-        entry=entry,
-        text=text,
-        fingerprint=fingerprint(
-            data=data, errata=errata, profile=entry.profile, quotes_work=entry.quotes_work
-        ),
-        corrections=corrections,
-    )
+class IngestReports(list):
+    """load_corpus's reports, one per source, and what it did with curators' changes."""
+
+    curation: curated.CurationReport
 
 
 @transaction.atomic
-def load_corpus(*, data_dir: Path | None = None, force: bool = False) -> list[IngestReport]:
-    """Load every work and source of the manifest; one transaction, so a bad file
-    leaves the database as it was.  Sources not in the manifest are left alone."""
+def load_corpus(
+    *,
+    data_dir: Path | None = None,
+    force: bool = False,
+    take_file: dict[str, Collection[str]] | None = None,
+) -> IngestReports:
+    """Load every work and source of the manifest and every source curators added in the
+    app, with the errata files or curators' edits of them; one transaction, so a bad file
+    leaves the database as it was. Sources neither listed nor curated are left alone.
+    `take_file` ({"source": {slug}, "errata": {slug}}) drops those curators' changes for
+    the files' (corpus.curated)."""
     data_dir = Path(data_dir or settings.CORPUS_DATA_DIR)
+    take_file = take_file or {}
     manifest = read_manifest(data_dir)
-    # Read and validate every file before writing anything.
-    prepared = [_prepare(entry, data_dir=data_dir) for entry in manifest.sources]
+    report = curated.CurationReport()
+    rows = {s.slug: s for s in Source.objects.select_related("work", "curated_file")}
+    # Read and validate every text before writing anything.
+    texts = {
+        e.slug: _read_text(data_dir / "sources" / e.file, slug=e.slug) for e in manifest.sources
+    }
+    sources = curated.merge(
+        [SourceState(e, _sha(texts[e.slug])) for e in manifest.sources],
+        rows,
+        what="source",
+        to_entry=source_state,
+        report=report,
+        take_file=take_file.get("source", ()),
+    )
+    for state in sources.entries:
+        if state.slug in sources.curated:
+            texts[state.slug] = validate_document(
+                name=state.entry.file, data=_curated_text(rows[state.slug]).encode("utf-8")
+            )
+    file_errata = [
+        found for state in sources.entries if (found := _file_errata(data_dir, state.slug))
+    ]
+    try:
+        errata = curated.merge(
+            file_errata,
+            {e.source.slug: e for e in SourceErrata.objects.select_related("source")},
+            what="errata",
+            to_entry=errata_entry,
+            report=report,
+            take_file=take_file.get("errata", ()),
+        )
+    except ErrataError as error:  # a curator's errata no longer read (cannot happen: saved parsed)
+        raise DocumentError(str(error)) from error
+    errata_by_slug = {e.slug: e for e in errata.entries}
+    prepared = []
+    for state in sources.entries:
+        entry = state.entry
+        found = errata_by_slug.get(entry.slug) or ErrataEntry(entry.slug, ())
+        prepared.append(
+            _Prepared(
+                entry=entry,
+                text=texts[entry.slug],
+                errata=found,
+                fingerprint=fingerprint(
+                    data=texts[entry.slug].encode("utf-8"),
+                    errata=found.text.encode("utf-8"),
+                    profile=entry.profile,
+                    quotes_work=entry.quotes_work,
+                ),
+                values=sources.row_values(entry.slug),
+                errata_values={"text": found.text, **errata.row_values(entry.slug)},
+            )
+        )
     works = {w.slug: _upsert(Work, slug=w.slug, values=_work_values(w)) for w in manifest.works}
-    return [_ingest(p, works=works, force=force) for p in prepared]
+    missing = {p.entry.work for p in prepared} - set(works)
+    works.update({w.slug: w for w in Work.objects.filter(slug__in=missing)})
+    if missing - set(works):
+        raise DocumentError(f"manifest: unknown work {sorted(missing - set(works))[0]!r}")
+    reports = IngestReports(_ingest(p, works=works, force=force) for p in prepared)
+    # A curator's source the files now hold is read from its file again.
+    shipped = sources.caught_up & {e.slug for e in manifest.sources}
+    if shipped:
+        SourceFile.objects.filter(source__slug__in=shipped).delete()
+    reports.curation = report
+    return reports
 
 
 def _ingest(prepared: _Prepared, *, works: dict[str, Work], force: bool) -> IngestReport:
     entry = prepared.entry
-    source = _upsert(Source, slug=entry.slug, values=_source_values(entry, work=works[entry.work]))
+    values = {**_source_values(entry, work=works[entry.work]), **prepared.values}
+    source = _upsert(Source, slug=entry.slug, values=values)
+    errata, created = SourceErrata.objects.get_or_create(
+        source=source, defaults=prepared.errata_values
+    )
+    if not created:
+        changed = [k for k, v in prepared.errata_values.items() if getattr(errata, k) != v]
+        for name in changed:
+            setattr(errata, name, prepared.errata_values[name])
+        if changed:
+            errata.save(update_fields=[*changed, "updated_at"])
     if not force and source.content_hash == prepared.fingerprint:
         return IngestReport(
             slug=entry.slug, passages=source.passages.current().count(), skipped=True
         )
-    quoted = works[entry.quotes_work].pk if entry.quotes_work else None
-    drafts, unused = build_drafts(
+    return reingest(
+        source,
         prepared.text,
-        profile=entry.profile,
-        corrections=prepared.corrections,
-        quoted_work_id=quoted,
+        corrections=prepared.errata.corrections,
+        quoted_work=works[entry.quotes_work] if entry.quotes_work else None,
+        fingerprint=prepared.fingerprint,
+    )
+
+
+def reingest(
+    source: Source,
+    text: str,
+    *,
+    corrections: Sequence[Correction],
+    quoted_work: Work | None,
+    fingerprint: str,
+) -> IngestReport:
+    """Clean, split and correct a source's text into its passages (keys kept)."""
+    drafts, unused = build_drafts(
+        text,
+        profile=source.profile,
+        corrections=corrections,
+        quoted_work_id=quoted_work.pk if quoted_work else None,
     )
     if not drafts:
-        raise DocumentError(f"{entry.slug}: no text left after cleaning")
+        raise DocumentError(f"{source.slug}: no text left after cleaning")
     report = sync_passages(source=source, drafts=drafts)
     report.unused_errata = [c.wrong for c in unused]
-    Source.objects.filter(pk=source.pk).update(content_hash=prepared.fingerprint)
+    Source.objects.filter(pk=source.pk).update(content_hash=fingerprint)
     return report
+
+
+def source_text(source: Source) -> str:
+    """A source's text as load_corpus reads it: a curator's (SourceFile), or its file."""
+    try:
+        return source.curated_file.text
+    except SourceFile.DoesNotExist:
+        return _read_text(
+            Path(settings.CORPUS_DATA_DIR) / "sources" / source.file_name, slug=source.slug
+        )
+
+
+def reingest_stored(
+    *, source: Source, corrections: Sequence[Correction], errata: str
+) -> IngestReport:
+    """Re-ingest a source from what is stored (its text, these errata), as load_corpus
+    would: a curator's errata edit takes effect at once, without a load."""
+    text = source_text(source)
+    quoted = Work.objects.filter(slug=source.quotes_work).first() if source.quotes_work else None
+    return reingest(
+        source,
+        text,
+        corrections=corrections,
+        quoted_work=quoted,
+        fingerprint=fingerprint(
+            data=text.encode("utf-8"),
+            errata=errata.encode("utf-8"),
+            profile=source.profile,
+            quotes_work=source.quotes_work,
+        ),
+    )
 
 
 # --- importing a new document -------------------------------------------------------
 
 
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped)
-    return f'"{escaped}"'
-
-
-def _toml_table(name: str, values: dict) -> str:
-    lines = [f"[[{name}]]"]
-    for key, value in values.items():
-        lines.append(f"{key} = {value if isinstance(value, int) else _toml_string(value)}")
-    return "\n".join(lines) + "\n"
-
-
 @transaction.atomic
 def import_document(
     *,
-    path: Path,
+    name: str,
+    data: bytes,
     work: str,
     title: str,
     date: str,
@@ -538,22 +780,14 @@ def import_document(
     profile: str = "generic",
     data_dir: Path | None = None,
 ) -> IngestReport:
-    """Add a plain-text or Markdown document as a new source.
+    """Add a plain-text or Markdown document as a new source, a curator's change.
 
-    The file is copied into ``sources/`` and its metadata written to
-    ``imported/<slug>.toml``, which `load_corpus` reads with the manifest, so a
-    later load neither drops nor duplicates it.  Any error leaves the database
-    and the data directory as they were."""
+    Its text is kept in the database (SourceFile), never written under the code
+    directory: `load_corpus` keeps it, and `export_corpus --files` writes it to
+    ``sources/<slug>.<ext>`` and ``imported/<slug>.toml`` for a release to ship.
+    Any error leaves the database as it was."""
     data_dir = Path(data_dir or settings.CORPUS_DATA_DIR)
-    path = Path(path)
-    if not path.is_file():
-        raise DocumentError(f"{path}: no such file")
-    size, limit = path.stat().st_size, settings.CORPUS_MAX_UPLOAD_BYTES
-    if size > limit:
-        # Refused before reading: a huge file is never loaded into memory.
-        raise DocumentError(f"{path.name}: the file is {_size(size)}; the limit is {_size(limit)}")
-    data = path.read_bytes()
-    text = validate_document(name=path.name, data=data)
+    text = validate_document(name=name, data=data)
     fields = {"title": title, "work": work, "date": date, "author": author, "citation": citation}
     for field_name, value in fields.items():
         problem = control_character_problem(value)
@@ -576,24 +810,13 @@ def import_document(
     manifest = read_manifest(data_dir)
     if Source.objects.filter(slug=slug).exists() or slug in {s.slug for s in manifest.sources}:
         raise DocumentError(f"a source with the slug {slug!r} already exists")
-    digest = hashlib.sha256(data).digest()
-    for existing in sorted((data_dir / "sources").iterdir()):
-        if existing.is_file() and hashlib.sha256(existing.read_bytes()).digest() == digest:
-            raise DocumentError(
-                f"{path.name}: the same document is already in the corpus ({existing.name})"
-            )
-    target = data_dir / "sources" / f"{slug}{path.suffix.lower()}"
-    entry_path = data_dir / "imported" / f"{slug}.toml"
-    if target.exists() or entry_path.exists():
-        raise DocumentError(
-            f"{target.name} or {entry_path.name} already exists in the data directory"
-        )
+    file_name = f"{slug}{Path(name).suffix.lower()}"
+    _refuse_a_copy(text, name=name, file_name=file_name, data_dir=data_dir)
 
     manifest_works = {w.slug: w for w in manifest.works}
     work_obj = (
         Work.objects.filter(slug=work).first() or Work.objects.filter(title__iexact=work).first()
     )
-    work_entry = None
     if work_obj is None:
         work_slug = slugify(work)[:80]
         if not work_slug:
@@ -602,24 +825,14 @@ def import_document(
             raise DocumentError(
                 f"work {work_slug!r} is in the manifest but not loaded: run load_corpus first"
             )
-        work_entry = WorkEntry(
+        new_work = WorkEntry(
             slug=work_slug, title=work, kind=work_kind, date=date, ordinal=Work.objects.count() + 1
         )
-        work_obj = Work.objects.create(slug=work_slug, **_work_values(work_entry))
-    elif work_obj.slug not in manifest_works:
-        # A work made in the admin: record it with the source so a fresh load has it.
-        work_entry = WorkEntry(
-            slug=work_obj.slug,
-            title=work_obj.title,
-            kind=work_obj.kind,
-            date=work_obj.date.isoformat() if work_obj.date else "",
-            summary=work_obj.summary,
-            ordinal=work_obj.ordinal,
-        )
+        work_obj = Work.objects.create(slug=work_slug, **_work_values(new_work))
     entry = SourceEntry(
         slug=slug,
         work=work_obj.slug,
-        file=target.name,
+        file=file_name,
         title=title.strip(),
         profile=profile,
         kind=kind,
@@ -628,28 +841,44 @@ def import_document(
         date=date,
         date_display=date_display,
         citation=citation,
-        provenance=f"Imported with import_source from {path.name}.",
+        provenance=f"Imported with import_source from {Path(name).name}.",
     )
-    source = Source.objects.create(slug=slug, **_source_values(entry, work=work_obj))
-    drafts, _unused = build_drafts(text, profile=profile, corrections=[], quoted_work_id=None)
-    if not drafts:
-        raise DocumentError(f"{path.name}: no text left after cleaning")
-    report = sync_passages(source=source, drafts=drafts)
-    source.content_hash = fingerprint(data=data, errata=b"", profile=profile, quotes_work="")
-    source.save(update_fields=["content_hash", "updated_at"])
+    source = Source.objects.create(
+        slug=slug, curator_edited_at=timezone.now(), **_source_values(entry, work=work_obj)
+    )
+    SourceFile.objects.create(source=source, name=file_name, text=text)
+    SourceErrata.objects.create(source=source, text="")
+    return reingest(
+        source,
+        text,
+        corrections=[],
+        quoted_work=None,
+        fingerprint=fingerprint(
+            data=text.encode("utf-8"), errata=b"", profile=profile, quotes_work=""
+        ),
+    )
 
-    # Files last, and undone if either write fails, so that an error leaves both
-    # the database (rolled back by the atomic block) and the directory unchanged.
-    toml = "# Added by `manage.py import_source`; read by load_corpus with sources.toml.\n\n"
-    if work_entry is not None:
-        toml += _toml_table("work", work_entry.__dict__) + "\n"
-    toml += _toml_table("source", {k: v for k, v in entry.__dict__.items() if v != ""})
-    try:
-        entry_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        entry_path.write_text(toml, encoding="utf-8")
-    except OSError as error:
-        target.unlink(missing_ok=True)
-        entry_path.unlink(missing_ok=True)
-        raise DocumentError(f"could not write to the data directory: {error}") from error
-    return report
+
+def _refuse_a_copy(text: str, *, name: str, file_name: str, data_dir: Path) -> None:
+    """DocumentError when the corpus already holds this text, as a shipped file or a
+    curator's source, or a file of this name."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    folder = data_dir / "sources"
+    for existing in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if not existing.is_file():
+            continue
+        try:
+            shipped = existing.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        if hashlib.sha256(shipped.encode("utf-8")).digest() == digest:
+            raise DocumentError(
+                f"{name}: the same document is already in the corpus ({existing.name})"
+            )
+    for upload in SourceFile.objects.only("name", "text").iterator():
+        if hashlib.sha256(upload.text.encode("utf-8")).digest() == digest:
+            raise DocumentError(
+                f"{name}: the same document is already in the corpus ({upload.name})"
+            )
+    if (folder / file_name).exists() or SourceFile.objects.filter(name=file_name).exists():
+        raise DocumentError(f"{file_name} already exists in the corpus")

@@ -3,9 +3,10 @@
 `propose` runs corpus.discovery over the readable text and records, for the sources
 given, every person, place and organization the glossary lacks and every dated sentence
 as a `Proposal` (idempotent: a name or event already proposed is updated while it waits,
-and a decided one is left alone). `approve` writes the entry to glossary.toml or
-timeline.toml, the source of truth that load_corpus reloads, citing the sentence it was
-found in, and reloads them; `reject` records that a name is not worth asking about.
+and a decided one is left alone). `approve` adds the entry to the glossary or timeline in
+the database as a curator's change (corpus.reference_editing: load_corpus keeps it,
+export_corpus writes it to glossary.toml or timeline.toml), citing the sentence it was
+found in; `reject` records that a name is not worth asking about.
 Both are audited. Generating the questions that follow is the quizzes app's job
 (quizzes.curation_proposals).
 """
@@ -13,20 +14,19 @@ Both are audited. Generating the questions that follow is the quizzes app's job
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from corpus import audit, discovery
+from corpus import audit, discovery, reference_editing
+from corpus.citations import Citation
+from corpus.editing import EditingError
 from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent
-from corpus.reference import ReferenceDataError, load_reference_data
+from corpus.reference import EventEntry, TermEntry
 
 MAX_TITLE_WORDS = 14
 # Where a headline is cut: what follows says why or while, not what happened.
@@ -421,35 +421,34 @@ _DANGLING = {
 # --- decisions ---------------------------------------------------------------------------------
 
 
-def _toml_string(value: str) -> str:
-    # A JSON string is a valid TOML basic string (the same escapes).
-    return json.dumps(" ".join(value.split()), ensure_ascii=False)
-
-
-def _entry(proposal: Proposal, *, name: str, description: str, role: str, date, precision) -> str:
-    citation = f"{{ source = {_toml_string(proposal.source.slug)}, quote = {_toml_string(proposal.quote)} }}"
-    header = f"\n# Approved from a proposal (found in {proposal.source.slug}).\n"
+def _entry(
+    proposal: Proposal, *, name: str, description: str, role: str, date, precision
+) -> TermEntry | EventEntry:
+    """The approved proposal as a glossary or timeline entry, citing the sentence it was
+    found in."""
+    citation = Citation(source=proposal.source.slug, quote=" ".join(proposal.quote.split()))
     if proposal.kind == Proposal.Kind.EVENT:
-        return (
-            f"{header}[[event]]\nslug = {_toml_string(proposal.slug)}\n"
-            f"date = {date.isoformat()}\nprecision = {_toml_string(precision)}\n"
-            f"title = {_toml_string(name)}\ndescription = {_toml_string(description)}\n"
-            f"citations = [\n  {citation},\n]\n"
+        return EventEntry(
+            slug=proposal.slug,
+            date=date,
+            precision=precision,
+            title=name,
+            description=description,
+            citations=(citation,),
+            terms=(),
         )
-    aliases = ", ".join(_toml_string(a) for a in proposal.aliases if a != name)
-    return (
-        f"{header}[[term]]\nslug = {_toml_string(proposal.slug)}\nname = {_toml_string(name)}\n"
-        f"kind = {_toml_string(proposal.kind)}\nrole = {_toml_string(role)}\n"
-        f"aliases = [{aliases}]\ndescription = {_toml_string(description)}\n"
-        f"citations = [\n  {citation},\n]\n"
+    return TermEntry(
+        slug=proposal.slug,
+        name=name,
+        kind=proposal.kind,
+        role=role,
+        aliases=tuple(" ".join(a.split()) for a in proposal.aliases if a != name),
+        description=description,
+        citations=(citation,),
     )
 
 
-def _reference_path(proposal: Proposal) -> Path:
-    name = "timeline.toml" if proposal.kind == Proposal.Kind.EVENT else "glossary.toml"
-    return Path(settings.CORPUS_DATA_DIR) / name
-
-
+@transaction.atomic
 def approve(
     *,
     proposal: Proposal,
@@ -460,8 +459,9 @@ def approve(
     date: datetime.date | None = None,
     precision: str = "",
 ) -> Proposal:
-    """Write the approved entry to its TOML file and reload the glossary and timeline; any
-    error leaves the file, the database and the proposal as they were."""
+    """Add the approved entry to the glossary or timeline as a curator's change (in the
+    database: load_corpus keeps it, export_corpus writes it to the files); any error
+    leaves the database and the proposal as they were."""
     if proposal.status != Proposal.Status.PROPOSED:
         raise ProposalError("This proposal has already been decided.")
     name, description = " ".join(name.split()), " ".join(description.split())
@@ -475,31 +475,27 @@ def approve(
             raise ProposalError("The timeline already has an event with this slug.")
     elif GlossaryTerm.objects.filter(slug=proposal.slug).exists():
         raise ProposalError("The glossary already has a term with this slug.")
-    path = _reference_path(proposal)
-    old = path.read_bytes()
     entry = _entry(
         proposal, name=name, description=description, role=role, date=date, precision=precision
     )
     try:
-        with transaction.atomic():
-            path.write_text(old.decode("utf-8").rstrip("\n") + "\n" + entry, encoding="utf-8")
-            load_reference_data()
-            proposal.status = Proposal.Status.APPROVED
-            proposal.decided_by = user if getattr(user, "is_authenticated", False) else None
-            proposal.decided_at = timezone.now()
-            proposal.save(update_fields=["status", "decided_by", "decided_at"])
-            audit.record(
-                user=user,
-                action="proposal.approve",
-                obj=proposal,
-                changes={"file": path.name, "slug": proposal.slug, "name": name},
-            )
-    except ReferenceDataError as error:
-        path.write_bytes(old)
+        reference_editing.add_entry(entry=entry, user=user)
+    except EditingError as error:
         raise ProposalError(str(error).splitlines()[0]) from None
-    except Exception:
-        path.write_bytes(old)
-        raise
+    proposal.status = Proposal.Status.APPROVED
+    proposal.decided_by = user if getattr(user, "is_authenticated", False) else None
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        user=user,
+        action="proposal.approve",
+        obj=proposal,
+        changes={
+            "what": "timeline" if isinstance(entry, EventEntry) else "glossary",
+            "slug": proposal.slug,
+            "name": name,
+        },
+    )
     return proposal
 
 

@@ -1,11 +1,14 @@
 """The glossary and the timeline: loading them from their TOML files, finding mentions.
 
 `load_reference_data` is called by `load_corpus` once passages exist. It reads
-corpus/data/glossary.toml and corpus/data/timeline.toml, resolves every
-citation (a quotation, see corpus.citations; an entry may also or instead cite
-reference works, `references = [{work = ..., at = ...}]`) and writes terms, events and their
-links in one transaction: a bad entry or a quotation that no longer resolves
-aborts the whole load and leaves the database as it was.
+corpus/data/glossary.toml and corpus/data/timeline.toml, keeps in their place the
+entries curators changed in the app (corpus.curated: the database is the truth at run
+time, the files are what ships), resolves every citation (a quotation, see
+corpus.citations; an entry may also or instead cite reference works,
+`references = [{work = ..., at = ...}]`) and writes terms, events and their links in one
+transaction: a bad entry or a quotation that no longer resolves aborts the whole load
+and leaves the database as it was. Curators' edits (corpus.reference_editing) are
+written by the same `write_reference_data`, from the rows, never to a file.
 
 Names in passages are found by `term_pattern`, one rule used both to link
 `GlossaryTerm.mentions` and by `mark_terms` for the reader:
@@ -24,8 +27,8 @@ import datetime
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -33,9 +36,10 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from corpus import curated, editorial_toml
 from corpus.citations import Citation, CitationError, CitationIndex
 from corpus.editorial import EditorialDataError, RefEntry, sync_entry_references
-from corpus.models import GlossaryTerm, Passage, ReferenceWork, TimelineEvent
+from corpus.models import GlossaryTerm, Passage, ReferenceCitation, ReferenceWork, TimelineEvent
 from corpus.plain_text import control_character_problem
 
 
@@ -56,6 +60,7 @@ class ReferenceReport:
     citations: int  # citation links (term and event) after the load
     mentions: int  # term-mentioned-in-passage links after the load
     links_changed: int  # link rows added or removed by this load
+    curation: curated.CurationReport = field(default_factory=curated.CurationReport)
 
     @property
     def changed(self) -> bool:
@@ -199,6 +204,20 @@ class EventEntry:
     terms: tuple[str, ...]
     references: tuple[RefEntry, ...] = ()
 
+    def canonical(self) -> dict[str, Any]:
+        """What the event says (corpus.curated): its terms are a set (the database keeps
+        no order for them)."""
+        return {
+            "slug": self.slug,
+            "date": self.date.isoformat(),
+            "precision": self.precision,
+            "title": self.title,
+            "description": self.description,
+            "citations": curated.canonical(self.citations),
+            "terms": sorted(self.terms),
+            "references": curated.canonical(self.references),
+        }
+
 
 class _Entry:
     """Reads one [[term]] or [[event]] table, collecting problems named after the entry."""
@@ -318,22 +337,27 @@ class _Entry:
         return tuple(found)
 
 
-def _read_toml(path: Path, *, table: str) -> list[Any]:
+def _read_file(path: Path) -> str:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ReferenceDataError(f"{path.name}: file not found at {path}") from None
+    except UnicodeDecodeError:
+        raise ReferenceDataError(f"{path.name}: not UTF-8 text") from None
+
+
+def _read_toml(text: str, *, name: str, table: str) -> list[Any]:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ReferenceDataError(f"{path.name}: not valid TOML ({error})") from None
+        raise ReferenceDataError(f"{name}: not valid TOML ({error})") from None
     except RecursionError:  # arrays or tables nested thousands deep
-        raise ReferenceDataError(f"{path.name}: not valid TOML (nested too deeply)") from None
+        raise ReferenceDataError(f"{name}: not valid TOML (nested too deeply)") from None
     except ValueError:  # an integer of more than 4,300 digits
-        raise ReferenceDataError(
-            f"{path.name}: not valid TOML (a number too long to read)"
-        ) from None
+        raise ReferenceDataError(f"{name}: not valid TOML (a number too long to read)") from None
     entries = data.get(table, [])
     if not isinstance(entries, list):
-        raise ReferenceDataError(f"{path.name}: [[{table}]] must be an array of tables")
+        raise ReferenceDataError(f"{name}: [[{table}]] must be an array of tables")
     return entries
 
 
@@ -346,12 +370,17 @@ def _check_unique(slugs: Sequence[str], *, what: str, problems: list[str]) -> No
 
 def parse_glossary(path: Path) -> list[TermEntry]:
     """The [[term]] tables of a glossary file; ReferenceDataError lists every problem."""
+    return parse_glossary_text(_read_file(path), name=path.name)
+
+
+def parse_glossary_text(text: str, *, name: str = "glossary.toml") -> list[TermEntry]:
+    """The [[term]] tables of a glossary's TOML (a file, or the curation page's text)."""
     allowed = {
         "slug", "name", "kind", "role", "aliases", "same_as", "description", "citations",
         "references", "died",
     }  # fmt: skip
     entries, problems = [], []
-    for number, raw in enumerate(_read_toml(path, table="term"), start=1):
+    for number, raw in enumerate(_read_toml(text, name=name, table="term"), start=1):
         entry = _Entry(raw, what="glossary term", number=number, allowed=allowed)
         term = TermEntry(
             slug=entry.slug(),
@@ -368,26 +397,37 @@ def parse_glossary(path: Path) -> list[TermEntry]:
         problems += entry.problems
         entries.append(term)
     _check_unique([t.slug for t in entries], what="glossary term", problems=problems)
-    slugs = {t.slug for t in entries}
-    for term in entries:
-        unknown = [s for s in term.same_as if s not in slugs or s == term.slug]
-        if unknown:
-            problems.append(
-                f"glossary term {term.slug!r} has same_as naming no other glossary term: {unknown}"
-            )
+    problems += _same_as_problems(entries)
     if problems:
-        raise ReferenceDataError(f"{path.name}: " + "; ".join(problems))
+        raise ReferenceDataError(f"{name}: " + "; ".join(problems))
     return entries
 
 
-def parse_timeline(path: Path, *, term_slugs: Iterable[str]) -> list[EventEntry]:
+def _same_as_problems(entries: Sequence[TermEntry]) -> list[str]:
+    slugs = {t.slug for t in entries}
+    return [
+        f"glossary term {term.slug!r} has same_as naming no other glossary term: {unknown}"
+        for term in entries
+        if (unknown := [s for s in term.same_as if s not in slugs or s == term.slug])
+    ]
+
+
+def parse_timeline(path: Path, *, term_slugs: Iterable[str] | None) -> list[EventEntry]:
     """The [[event]] tables of a timeline file; ReferenceDataError lists every problem."""
+    return parse_timeline_text(_read_file(path), name=path.name, term_slugs=term_slugs)
+
+
+def parse_timeline_text(
+    text: str, *, name: str = "timeline.toml", term_slugs: Iterable[str] | None
+) -> list[EventEntry]:
+    """The [[event]] tables of a timeline's TOML; the terms an event names are checked
+    against `term_slugs` (None: checked later, against the glossary as loaded)."""
     allowed = {
         "slug", "date", "precision", "title", "description", "citations", "terms", "references",
     }  # fmt: skip
-    known_terms = set(term_slugs)
+    known_terms = None if term_slugs is None else set(term_slugs)
     entries, problems = [], []
-    for number, raw in enumerate(_read_toml(path, table="event"), start=1):
+    for number, raw in enumerate(_read_toml(text, name=name, table="event"), start=1):
         entry = _Entry(raw, what="timeline event", number=number, allowed=allowed)
         date = entry.raw.get("date")
         if isinstance(date, str):
@@ -408,14 +448,16 @@ def parse_timeline(path: Path, *, term_slugs: Iterable[str]) -> list[EventEntry]
             terms=entry.strings("terms"),
             references=entry.references(),
         )
-        unknown = [slug for slug in event.terms if slug not in known_terms]
+        unknown = [
+            slug for slug in event.terms if known_terms is not None and slug not in known_terms
+        ]
         if unknown:
             entry.problem(f"names terms that are not in the glossary: {unknown}")
         problems += entry.problems
         entries.append(event)
     _check_unique([e.slug for e in entries], what="timeline event", problems=problems)
     if problems:
-        raise ReferenceDataError(f"{path.name}: " + "; ".join(problems))
+        raise ReferenceDataError(f"{name}: " + "; ".join(problems))
     return entries
 
 
@@ -465,27 +507,34 @@ def _check_works(entries: Sequence[TermEntry | EventEntry]) -> None:
 
 
 def _upsert(
-    model: type[models.Model], rows: Sequence[dict[str, Any]]
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    *,
+    extra: Callable[[str], dict[str, Any]],
 ) -> tuple[dict[str, int], int, int, int]:
-    """Create, update (only what differs) and delete rows by slug.
+    """Create, update (only what differs) and delete rows by slug; `extra(slug)` adds the
+    bookkeeping columns of one row (corpus.curated: its mark, its file's digest).
 
     Returns slug → pk and the numbers created, updated and deleted. Comparing
     before writing keeps a second load of the same files a true no-op.
     """
     existing = {obj.slug: obj for obj in model.objects.all()}
-    fields = [name for name in rows[0] if name != "slug"] if rows else []
-    to_create, to_update = [], []
+    to_create, to_update, changed_fields = [], [], set()
     for row in rows:
+        values = {**row, **extra(row["slug"])}
         obj = existing.get(row["slug"])
         if obj is None:
-            to_create.append(model(**row))
-        elif any(getattr(obj, name) != row[name] for name in fields):
-            for name in fields:
-                setattr(obj, name, row[name])
+            to_create.append(model(**values))
+            continue
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
             to_update.append(obj)
+            changed_fields.update(changed)
     model.objects.bulk_create(to_create)
     if to_update:
-        model.objects.bulk_update(to_update, fields)
+        model.objects.bulk_update(to_update, sorted(changed_fields))
     wanted = {row["slug"] for row in rows}
     stale = [obj.pk for slug, obj in existing.items() if slug not in wanted]
     if stale:
@@ -527,25 +576,41 @@ def _sync_links(relation: Any, *, wanted: dict[int, list[int]], ordered: bool) -
     return len(remove) + len(add)
 
 
+def _check_together(terms: Sequence[TermEntry], events: Sequence[EventEntry]) -> None:
+    """What only the glossary and timeline together can show: unique slugs, `same_as`
+    and an event's terms naming terms that exist (after curators' changes)."""
+    problems: list[str] = []
+    _check_unique([t.slug for t in terms], what="glossary term", problems=problems)
+    _check_unique([e.slug for e in events], what="timeline event", problems=problems)
+    problems += _same_as_problems(terms)
+    known = {t.slug for t in terms}
+    problems += [
+        f"timeline event {event.slug!r} names terms that are not in the glossary: {unknown}"
+        for event in events
+        if (unknown := [slug for slug in event.terms if slug not in known])
+    ]
+    if problems:
+        raise ReferenceDataError("; ".join(problems))
+
+
 @transaction.atomic
-def load_reference_data(
-    *, glossary_path: Path | None = None, timeline_path: Path | None = None
+def write_reference_data(
+    term_entries: Sequence[TermEntry],
+    event_entries: Sequence[EventEntry],
+    *,
+    term_extra: Callable[[str], dict[str, Any]] = lambda slug: {},
+    event_extra: Callable[[str], dict[str, Any]] = lambda slug: {},
+    curation: curated.CurationReport | None = None,
 ) -> ReferenceReport:
-    """Load the glossary and timeline files and link terms to the passages naming them.
+    """Make the glossary and timeline rows exactly these entries, with their links.
 
-    Idempotent: terms and events are matched by slug, those no longer in the
-    files are deleted, and loading unchanged files writes nothing. Raises
-    ReferenceDataError, naming the entry, for a malformed entry, a citation
-    that does not resolve to exactly one current passage or a reference to a
-    work that is not loaded (corpus.editorial loads the works first); nothing
-    is written then.
+    Terms and events are matched by slug, those not given are deleted, and unchanged
+    entries write nothing. Raises ReferenceDataError, naming the entry, for a citation
+    that does not resolve to exactly one current passage, a reference to a work that is
+    not loaded (corpus.editorial loads the works first), an unknown `same_as` or event
+    term; nothing is written then.
     """
-    # Read at call time: tests and the curation pages point CORPUS_DATA_DIR at a copy.
-    data_dir = Path(settings.CORPUS_DATA_DIR)
-    term_entries = parse_glossary(glossary_path or data_dir / "glossary.toml")
-    timeline_path = timeline_path or data_dir / "timeline.toml"
-    event_entries = parse_timeline(timeline_path, term_slugs=[t.slug for t in term_entries])
-
+    _check_together(term_entries, event_entries)
     index = CitationIndex.for_sources(
         c.source for entry in [*term_entries, *event_entries] for c in entry.citations
     )
@@ -565,9 +630,11 @@ def load_reference_data(
                 "same_as": list(t.same_as),
                 "died": t.died,
                 "description": t.description,
+                "quotes": _quotes(t.citations),
             }
             for t in term_entries
         ],
+        extra=term_extra,
     )
     event_pks, events_created, events_updated, events_deleted = _upsert(
         TimelineEvent,
@@ -578,9 +645,11 @@ def load_reference_data(
                 "precision": e.precision,
                 "title": e.title,
                 "description": e.description,
+                "quotes": _quotes(e.citations),
             }
             for e in event_entries
         ],
+        extra=event_extra,
     )
 
     mentions = find_mentions(
@@ -632,4 +701,163 @@ def load_reference_data(
         citations=sum(map(len, term_citations.values())) + sum(map(len, event_citations.values())),
         mentions=len(mentions),
         links_changed=links_changed,
+        curation=curation or curated.CurationReport(),
+    )
+
+
+def _quotes(citations: Sequence[Citation]) -> list[dict[str, str]]:
+    return [{"source": c.source, "quote": c.quote} for c in citations]
+
+
+@transaction.atomic
+def load_reference_data(
+    *,
+    glossary_path: Path | None = None,
+    timeline_path: Path | None = None,
+    take_file: dict[str, set[str]] | None = None,
+) -> ReferenceReport:
+    """Load the glossary and timeline files, keeping curators' changes in the app over
+    them (corpus.curated), and link terms to the passages naming them.
+
+    Idempotent: terms and events are matched by slug, those neither the files nor a
+    curator holds are deleted, and loading unchanged files writes nothing. `take_file`
+    ({"term": {slug}, "event": {slug}}) drops those curators' changes for the files'.
+    ReferenceDataError names what is wrong; nothing is written then.
+    """
+    # Read at call time: tests point CORPUS_DATA_DIR at a copy.
+    data_dir = Path(settings.CORPUS_DATA_DIR)
+    take_file = take_file or {}
+    file_terms = parse_glossary(glossary_path or data_dir / "glossary.toml")
+    file_events = parse_timeline(timeline_path or data_dir / "timeline.toml", term_slugs=None)
+    report = curated.CurationReport()
+    terms = curated.merge(
+        file_terms,
+        {t.slug: t for t in entry_terms()},
+        what="term",
+        to_entry=term_entry,
+        report=report,
+        take_file=take_file.get("term", ()),
+    )
+    events = curated.merge(
+        file_events,
+        {e.slug: e for e in entry_events()},
+        what="event",
+        to_entry=event_entry,
+        report=report,
+        take_file=take_file.get("event", ()),
+    )
+    return write_reference_data(
+        terms.entries,
+        events.entries,
+        term_extra=terms.row_values,
+        event_extra=events.row_values,
+        curation=report,
+    )
+
+
+# --- the rows as entries: curators' changes, the export --------------------------------------
+
+
+def entry_terms() -> models.QuerySet[GlossaryTerm]:
+    """Terms with what `term_entry` reads, in two queries."""
+    return GlossaryTerm.objects.prefetch_related(
+        models.Prefetch(
+            "reference_citations", queryset=ReferenceCitation.objects.select_related("work")
+        )
+    )
+
+
+def entry_events() -> models.QuerySet[TimelineEvent]:
+    """Events with what `event_entry` reads, in three queries."""
+    return TimelineEvent.objects.prefetch_related(
+        models.Prefetch(
+            "reference_citations", queryset=ReferenceCitation.objects.select_related("work")
+        ),
+        models.Prefetch("terms", queryset=GlossaryTerm.objects.only("slug")),
+    )
+
+
+def _refs(row: GlossaryTerm | TimelineEvent) -> tuple[RefEntry, ...]:
+    return tuple(RefEntry(work=c.work.slug, at=c.at) for c in row.reference_citations.all())
+
+
+def _citations(row: GlossaryTerm | TimelineEvent) -> tuple[Citation, ...]:
+    return tuple(Citation(source=q["source"], quote=q["quote"]) for q in row.quotes)
+
+
+def term_entry(term: GlossaryTerm) -> TermEntry:
+    """A term row as the entry a file would hold (from `entry_terms()`)."""
+    return TermEntry(
+        slug=term.slug,
+        name=term.name,
+        kind=term.kind,
+        role=term.role,
+        aliases=tuple(term.aliases),
+        description=term.description,
+        citations=_citations(term),
+        references=_refs(term),
+        same_as=tuple(term.same_as),
+        died=term.died,
+    )
+
+
+def event_entry(event: TimelineEvent) -> EventEntry:
+    """An event row as the entry a file would hold (from `entry_events()`)."""
+    return EventEntry(
+        slug=event.slug,
+        date=event.date,
+        precision=event.precision,
+        title=event.title,
+        description=event.description,
+        citations=_citations(event),
+        terms=tuple(sorted(t.slug for t in event.terms.all())),
+        references=_refs(event),
+    )
+
+
+def term_table(entry: TermEntry) -> dict[str, Any]:
+    """A term as its [[term]] table, keys in the file's order (optional ones when set)."""
+    table: dict[str, Any] = {"slug": entry.slug, "name": entry.name, "kind": entry.kind}
+    if entry.role:
+        table["role"] = entry.role
+    table["aliases"] = list(entry.aliases)
+    if entry.same_as:
+        table["same_as"] = list(entry.same_as)
+    if entry.died:
+        table["died"] = entry.died
+    table["description"] = entry.description
+    table["citations"] = _quotes(entry.citations)
+    if entry.references:
+        table["references"] = [{"work": r.work, "at": r.at} for r in entry.references]
+    return table
+
+
+def event_table(entry: EventEntry) -> dict[str, Any]:
+    """An event as its [[event]] table, keys in the file's order."""
+    table: dict[str, Any] = {
+        "slug": entry.slug,
+        "date": entry.date,
+        "precision": entry.precision,
+        "title": entry.title,
+        "description": entry.description,
+        "citations": _quotes(entry.citations),
+        "terms": list(entry.terms),
+    }
+    if entry.references:
+        table["references"] = [{"work": r.work, "at": r.at} for r in entry.references]
+    return table
+
+
+DESCRIPTION_WIDTH = 100  # the files' line length; a description's line breaks mean nothing
+
+
+def term_toml(entry: TermEntry) -> str:
+    return editorial_toml.table(
+        "term", term_table(entry), blocks={"description": DESCRIPTION_WIDTH}
+    )
+
+
+def event_toml(entry: EventEntry) -> str:
+    return editorial_toml.table(
+        "event", event_table(entry), blocks={"description": DESCRIPTION_WIDTH}
     )

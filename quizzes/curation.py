@@ -10,20 +10,17 @@ shown with the question its student saw.
 from __future__ import annotations
 
 import base64
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from corpus import audit
-from corpus.errata import ErrataError, parse_errata
-from corpus.ingest import DocumentError, import_document, load_corpus, validate_document
+from corpus import audit, editing, reference_editing
+from corpus.ingest import DocumentError, import_document
 from corpus.models import Source
 from corpus.proposals import propose
 from quizzes import exchange, revision
@@ -264,48 +261,27 @@ def regenerate_source(*, source: Source, user):
     return run
 
 
-def errata_path(*, source: Source) -> Path:
-    return Path(settings.CORPUS_DATA_DIR) / "errata" / f"{source.slug}.toml"
+def errata_page(*, source: Source) -> tuple[str, str]:
+    """A source's errata as the database holds them, and their digest (the form's base)."""
+    return editing.errata_text(source=source)
 
 
-def save_errata(*, source: Source, text: str, user) -> None:
-    """Write a source's errata file and re-ingest; invalid TOML or a failed ingest
-    leaves the file and the database as they were."""
-    path = errata_path(source=source)
+@transaction.atomic
+def save_errata(*, source: Source, text: str, user, base: str = "") -> None:
+    """Store a source's errata (a curator's change, in the database: corpus.editing) and
+    re-ingest it; questions on changed passages go back to review. Invalid TOML, a failed
+    ingest or an edit made meanwhile by someone else changes nothing (CurationError)."""
     try:
-        parse_errata(text, name=path.name)
-    except ErrataError as error:
+        old, _report = editing.save_errata(source=source, text=text, base=base)
+    except editing.EditingError as error:
         raise CurationError(str(error)) from None
-    old = path.read_bytes() if path.exists() else None
-    try:
-        with transaction.atomic():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            load_corpus()
-            flagged = flag_changed_passages()
-            audit.record(
-                user=user,
-                action="source.errata",
-                obj=source,
-                changes={
-                    "old": (old or b"").decode("utf-8", "replace"),
-                    "new": text,
-                    "flagged": flagged,
-                },
-            )
-    except (DocumentError, ErrataError) as error:
-        _restore(path, old)
-        raise CurationError(str(error)) from None
-    except Exception:
-        _restore(path, old)
-        raise
-
-
-def _restore(path: Path, old: bytes | None) -> None:
-    if old is None:
-        path.unlink(missing_ok=True)
-    else:
-        path.write_bytes(old)
+    flagged = flag_changed_passages()
+    audit.record(
+        user=user,
+        action="source.errata",
+        obj=source,
+        changes={"old": old, "new": text, "flagged": flagged},
+    )
 
 
 @transaction.atomic
@@ -321,22 +297,19 @@ def upload_source(
     author: str = "",
     citation: str = "",
 ) -> Source:
-    """Add an uploaded document as a new source (the same checks as import_source)
-    and generate its questions."""
+    """Add an uploaded document as a new source (the same checks as import_source; kept
+    in the database, corpus.ingest.import_document) and generate its questions."""
     try:
-        validate_document(name=name, data=data)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / _short_file_name(name)
-            path.write_bytes(data)
-            report = import_document(
-                path=path,
-                work=work,
-                title=title,
-                date=date,
-                kind=kind,
-                author=author,
-                citation=citation,
-            )
+        report = import_document(
+            name=_short_file_name(name),
+            data=data,
+            work=work,
+            title=title,
+            date=date,
+            kind=kind,
+            author=author,
+            citation=citation,
+        )
     except DocumentError as error:
         raise CurationError(str(error)) from None
     source = Source.objects.get(slug=report.slug)
@@ -351,8 +324,9 @@ def upload_source(
 
 
 def _short_file_name(name: str, *, limit: int = 200) -> str:
-    """The upload's own name, its stem cut so the name fits a file system's 255 bytes
-    (a browser may send a longer one, or 255 Cyrillic letters, twice that in UTF-8)."""
+    """The upload's own name, its stem cut so the name fits a file system's 255 bytes when
+    exported (a browser may send a longer one, or 255 Cyrillic letters, twice that in
+    UTF-8)."""
     path = Path(Path(name).name)
     stem, suffix = path.stem, path.suffix
     while stem and len((stem + suffix).encode("utf-8")) > limit:
@@ -384,45 +358,22 @@ def import_bank(*, data: bytes, user) -> exchange.ImportPreview:
 
 
 # --- glossary and timeline -------------------------------------------------------------------
-# Decision: the TOML files are the source of truth (load_corpus reloads them and
-# deletes rows they no longer list), so the curation page edits the files and
-# reloads them, as with errata; an edit made to the rows alone would be lost.
-
-REFERENCE_FILES = {"glossary": "glossary.toml", "timeline": "timeline.toml"}
+# Edited as their file's text, saved as rows: only the entries a curator changed are
+# written, each a curator's change kept over the files (corpus.reference_editing).
 
 
-def reference_path(*, which: str) -> Path:
-    if which not in REFERENCE_FILES:
-        raise CurationError(f"Unknown reference file {which!r}.")
-    return Path(settings.CORPUS_DATA_DIR) / REFERENCE_FILES[which]
-
-
-def save_reference_file(*, which: str, text: str, user) -> None:
-    """Write the glossary or timeline file and reload both; any error leaves the
-    file and the database as they were."""
-    from corpus.reference import ReferenceDataError, load_reference_data
-
-    path = reference_path(which=which)
-    old = path.read_bytes() if path.exists() else None
+def reference_page(*, which: str) -> reference_editing.Page:
     try:
-        with transaction.atomic():
-            path.write_text(text, encoding="utf-8")
-            report = load_reference_data(
-                glossary_path=reference_path(which="glossary"),
-                timeline_path=reference_path(which="timeline"),
-            )
-            audit.record(
-                user=user,
-                action=f"{which}.edit",
-                changes={
-                    "file": path.name,
-                    "terms": [report.terms_created, report.terms_updated, report.terms_deleted],
-                    "events": [report.events_created, report.events_updated, report.events_deleted],
-                },
-            )
-    except (ReferenceDataError, ValueError) as error:
-        _restore(path, old)
-        raise CurationError(str(error).splitlines()[0] if str(error) else "Invalid file.") from None
-    except Exception:
-        _restore(path, old)
-        raise
+        return reference_editing.page(which=which)
+    except editing.EditingError as error:
+        raise CurationError(str(error)) from None
+
+
+def save_reference_text(*, which: str, text: str, user, base: str = "") -> list[str]:
+    """Save the curator's changes to the glossary or timeline; the slugs changed or removed.
+    CurationError (nothing changed) says why not."""
+    try:
+        saved = reference_editing.save_text(which=which, text=text, base=base, user=user)
+    except editing.EditingError as error:
+        raise CurationError(str(error).splitlines()[0] if str(error) else "Invalid text.") from None
+    return [*saved.changed, *saved.deleted]

@@ -23,7 +23,7 @@ from corpus.proposals import ProposalError
 from quizzes import curation, curation_proposals, exchange, passage_groups, reports, statistics
 from quizzes.forms import (
     BulkActionForm,
-    ErrataForm,
+    CuratedTextForm,
     ImportUploadForm,
     ProposalDecisionForm,
     QuestionEditForm,
@@ -362,13 +362,17 @@ def source_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("work"), slug=slug)
-    path = curation.errata_path(source=source)
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    form = ErrataForm(request.POST or None, initial={"text": current})
+    current, base = curation.errata_page(source=source)
+    form = CuratedTextForm(request.POST or None, initial={"text": current, "base": base})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            curation.save_errata(source=source, text=form.cleaned_data["text"], user=request.user)
+            curation.save_errata(
+                source=source,
+                text=form.cleaned_data["text"],
+                base=form.cleaned_data["base"],
+                user=request.user,
+            )
         except curation.CurationError as error:
             form.add_error("text", str(error))
             status = 400
@@ -396,22 +400,30 @@ def source_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reference_edit(request: HttpRequest, which: str) -> HttpResponse:
     try:
-        path = curation.reference_path(which=which)
+        shown = curation.reference_page(which=which)
     except curation.CurationError:
         return render(request, "404.html", status=404)
-    form = ErrataForm(request.POST or None, initial={"text": path.read_text(encoding="utf-8")})
-    form.fields["text"].label = f"{path.name} (TOML)"
+    form = CuratedTextForm(request.POST or None, initial={"text": shown.text, "base": shown.base})
+    form.fields["text"].label = f"The {which} (TOML)"
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            curation.save_reference_file(
-                which=which, text=form.cleaned_data["text"], user=request.user
+            saved = curation.save_reference_text(
+                which=which,
+                text=form.cleaned_data["text"],
+                base=form.cleaned_data["base"],
+                user=request.user,
             )
         except curation.CurationError as error:
             form.add_error("text", str(error))
             status = 400
         else:
-            messages.success(request, f"{path.name} saved and reloaded.")
+            done = (
+                f"{len(saved)} entr{'y' if len(saved) == 1 else 'ies'} saved"
+                if saved
+                else "No change"
+            )
+            messages.success(request, f"The {which}: {done}.")
             return redirect("curation:reference", which=which)
     return render(request, "curation/reference.html", {"form": form, "which": which}, status=status)
 

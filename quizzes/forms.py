@@ -175,6 +175,14 @@ class ErrataForm(forms.Form):
     )
 
 
+class CuratedTextForm(ErrataForm):
+    """Errata, a glossary or a timeline as the database holds them, with what they were
+    when the page was shown (`base`): a save never undoes a change another curator made
+    meanwhile."""
+
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class GlossaryTermForm(forms.ModelForm):
     class Meta:
         model = GlossaryTerm

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from corpus.curated import CurationReport
 from corpus.management.commands import load_corpus as load_corpus_command
 from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
 from tests.factories import make_event, make_term
@@ -40,9 +41,9 @@ def downstream(monkeypatch):
     tested with their own modules; here we check that load_corpus calls them."""
     calls: list[str] = []
 
-    def load_reference_data():
+    def load_reference_data(**_options):
         calls.append("reference")
-        return types.SimpleNamespace(terms=0, events=0)
+        return types.SimpleNamespace(terms=0, events=0, curation=CurationReport())
 
     def rebuild_index():
         calls.append("index")
@@ -114,7 +115,7 @@ def test_load_corpus_with_a_missing_file_fails_in_one_line_and_changes_nothing(
 
 @pytest.mark.django_db
 def test_load_corpus_rolls_back_when_reference_data_fails(data_dir, monkeypatch):
-    def broken():
+    def broken(**_options):
         raise ValueError("glossary.toml: term 'x' cites a quotation not found")
 
     monkeypatch.setattr(load_corpus_command, "load_reference_data", broken)
@@ -201,18 +202,30 @@ def test_import_source_adds_a_source_that_load_corpus_keeps(data_dir, downstream
         passages[1].text == "The speech was read out at party meetings across Poland in March 1956."
     )
     assert passages[3].section == "Hungary"
-    assert (data_dir / "sources" / "notes-on-reactions.md").read_bytes() == notes.read_bytes()
-    assert (data_dir / "imported" / "notes-on-reactions.toml").exists()
+    # Kept in the database, as a curator's upload is: nothing is written under corpus/data.
+    assert source.curated_file.text == notes.read_text()
+    assert not (data_dir / "sources" / "notes-on-reactions.md").exists()
+    assert not (data_dir / "imported").exists()
 
     keys = {p.key for p in passages}
-    assert "notes-on-reactions: unchanged (5 passages)" in run("load_corpus")
+    output = run("load_corpus")
+    assert "notes-on-reactions: unchanged (5 passages)" in output
+    assert "source notes-on-reactions" in output  # listed among curators' changes kept
     assert Source.objects.filter(slug="notes-on-reactions").count() == 1
-    # A fresh database gets the imported source back from imported/*.toml.
+    # Exported, it ships: a fresh database gets it back from the files, keys and all.
+    call_command("export_corpus", "--files", stdout=io.StringIO(), stderr=io.StringIO())
+    assert (data_dir / "sources" / "notes-on-reactions.md").read_bytes() == notes.read_bytes()
+    assert (
+        'slug = "notes-on-reactions"'
+        in (data_dir / "imported" / "notes-on-reactions.toml").read_text()
+    )
     Passage.objects.all().delete()
     Source.objects.all().delete()
     Work.objects.all().delete()
     run("load_corpus")
-    assert {p.key for p in Source.objects.get(slug="notes-on-reactions").passages.all()} == keys
+    source = Source.objects.get(slug="notes-on-reactions")
+    assert {p.key for p in source.passages.all()} == keys
+    assert source.curator_edited_at is None  # the files hold it now
 
 
 @pytest.mark.django_db

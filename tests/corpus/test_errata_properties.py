@@ -2,9 +2,11 @@
 and timeline files (corpus/reference.py), through the functions the curation pages call.
 
 Random and hostile documents (junk, wrong types, NUL escapes, nesting thousands deep, good
-corrections) end in a CurationError that leaves the file and the database as they were,
-or are saved: the file holds the text and every passage reads as the corrections say.
-Never another exception, on SQLite and PostgreSQL.
+corrections) end in a CurationError that leaves the database as it was, or are saved as a
+curator's change in the database: the stored errata hold the text and every passage reads
+as the corrections say. Either way no file under the data directory is written (the
+database is the truth at run time, docs/decisions.md). Never another exception, on SQLite
+and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from corpus.errata import ErrataError, apply_corrections, parse_errata
-from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent
+from corpus.models import GlossaryTerm, Passage, Source, SourceErrata, TimelineEvent
 from quizzes import curation
 
 pytestmark = pytest.mark.django_db
@@ -132,27 +134,37 @@ def passage_texts() -> list[str]:
     )
 
 
+def data_files(data_dir) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(data_dir)): p.read_bytes() for p in data_dir.rglob("*") if p.is_file()
+    }
+
+
+def stored_errata() -> tuple[str, bool] | None:
+    errata = SourceErrata.objects.filter(source__slug="property-source").first()
+    return None if errata is None else (errata.text, errata.curator_edited_at is not None)
+
+
 @EXAMPLES
 @given(text=errata_documents())
 def test_errata_are_saved_and_applied_or_refused_with_nothing_changed(data_dir, text):
-    path = data_dir / "errata" / "property-source.toml"
+    files = data_files(data_dir)
     with savepoint():
         source = Source.objects.get(slug="property-source")
-        before = passage_texts()
+        before, errata_before = passage_texts(), stored_errata()
         try:
             curation.save_errata(source=source, text=text, user=None)
         except curation.CurationError as error:
             event("refused")
             assert str(error)
-            assert not path.exists()
+            assert stored_errata() == errata_before
             assert passage_texts() == before
-            return
-        event("saved")
-        assert path.read_text(encoding="utf-8") == text
-        corrections = parse_errata(text, name=path.name)
-        assert passage_texts() == [apply_corrections(t, corrections)[0] for t in before]
-    path.unlink(missing_ok=True)  # the savepoint undid the database, not the file
-    call_command("load_corpus", verbosity=0)
+        else:
+            event("saved")
+            assert stored_errata() == (text, True)
+            corrections = parse_errata(text, name="property-source.toml")
+            assert passage_texts() == [apply_corrections(t, corrections)[0] for t in before]
+        assert data_files(data_dir) == files
 
 
 @EXAMPLES
@@ -186,22 +198,49 @@ def reference_documents(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
+def reference_rows() -> tuple[list, list]:
+    return (
+        sorted(
+            GlossaryTerm.objects.values_list("slug", "name", "description", "curator_edited_at")
+        ),
+        sorted(
+            TimelineEvent.objects.values_list("slug", "title", "description", "curator_edited_at")
+        ),
+    )
+
+
 @EXAMPLES
 @given(which=st.sampled_from(["glossary", "timeline"]), text=reference_documents())
 def test_glossary_and_timeline_files_are_saved_or_refused_with_nothing_changed(
     data_dir, which, text
 ):
-    path = data_dir / f"{which}.toml"
+    files = data_files(data_dir)
     with savepoint():
-        terms, events = GlossaryTerm.objects.count(), TimelineEvent.objects.count()
+        before = reference_rows()
+        page = curation.reference_page(which=which)
         try:
-            curation.save_reference_file(which=which, text=text, user=None)
+            saved = curation.save_reference_text(which=which, text=text, base=page.base, user=None)
         except curation.CurationError as error:
             event("refused")
             assert str(error)
-            assert path.read_text(encoding="utf-8") == ""
-            assert (GlossaryTerm.objects.count(), TimelineEvent.objects.count()) == (terms, events)
-            return
-        event("saved")
-        assert path.read_text(encoding="utf-8") == text
-    path.write_text("", encoding="utf-8")
+            assert reference_rows() == before
+        else:
+            event("saved")
+            # What was saved is what the page now shows: every entry posted, marked as a
+            # curator's change (the glossary and timeline started empty).
+            model = GlossaryTerm if which == "glossary" else TimelineEvent
+            rows = model.objects.order_by("slug")
+            assert sorted(saved) == [row.slug for row in rows]
+            assert all(row.curator_edited_at is not None for row in rows)
+            if saved:
+                shown = curation.reference_page(which=which).text
+                assert (
+                    curation.save_reference_text(
+                        which=which,
+                        text=shown,
+                        base=curation.reference_page(which=which).base,
+                        user=None,
+                    )
+                    == []
+                )
+        assert data_files(data_dir) == files

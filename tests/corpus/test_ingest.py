@@ -43,11 +43,11 @@ def drafts_by_source() -> dict[str, list[ingest.Draft]]:
     manifest = ingest.read_manifest(DATA)
     out = {}
     for entry in manifest.sources:
-        prepared = ingest._prepare(entry, data_dir=DATA)
+        text, corrections = ingest.shipped_source(entry, data_dir=DATA)
         drafts, _unused = ingest.build_drafts(
-            prepared.text,
+            text,
             profile=entry.profile,
-            corrections=prepared.corrections,
+            corrections=corrections,
             quoted_work_id=None,
         )
         out[entry.slug] = drafts

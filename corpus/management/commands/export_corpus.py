@@ -1,7 +1,8 @@
 """Export the corpus as JSON: works, sources, passages, glossary and timeline; or, with
-`--editorial DIR`, the reference works and editorial notes as the TOML files they are
-loaded from (DIR/references/*.toml, DIR/notes/*.toml), so that edits made in the app
-are reviewed as a diff of the repository's files (docs/editorial-notes.md).
+`--files [DIR]`, the curators' changes made in the app written into the data files they
+are loaded from (glossary, timeline, errata, uploaded sources, notes, reference works:
+corpus.exporting), so that they are reviewed as a diff of the repository's files and
+shipped with the next release (`--editorial DIR`: the notes and reference works only).
 
 Deterministic (sorted keys, stable order), so two exports of the same corpus are
 byte-identical and diff cleanly.  The schema is in docs/corpus-format.md."""
@@ -12,10 +13,11 @@ import argparse
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
 
-from corpus.editorial import EditorialDataError, export_editorial
+from corpus.exporting import PARTS, ExportError, export_files, export_summary
 from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
 
 FORMAT_VERSION = 1
@@ -123,7 +125,10 @@ def export_corpus() -> dict:
 
 
 class Command(BaseCommand):
-    help = "Export the corpus (works, sources, passages, glossary, timeline) as JSON."
+    help = (
+        "Export the corpus (works, sources, passages, glossary, timeline) as JSON; or, with "
+        "--files, write the curators' changes made in the app into the data files."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # No usage block on a bad option: the error is one line.
@@ -133,15 +138,31 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="json", choices=["json"], help="Only json for now.")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument(
+            "--files",
+            nargs="?",
+            const=str(settings.CORPUS_DATA_DIR),
+            metavar="DIR",
+            help="Instead, write the curators' changes made in the app (glossary, timeline, "
+            "errata, uploaded sources, notes, reference works) into the data files in DIR "
+            "(default: this checkout's corpus/data; another directory gets a whole data set).",
+        )
+        parser.add_argument(
             "--editorial",
             metavar="DIR",
-            help="Instead, write the reference works and editorial notes as TOML into "
-            "DIR/references and DIR/notes (corpus/data to update the repository's files).",
+            help="As --files, for the reference works and editorial notes only.",
         )
 
-    def handle(self, *args, output: str | None = None, editorial: str | None = None, **options):
-        if editorial:
-            self._export_editorial(Path(editorial))
+    def handle(
+        self,
+        *args,
+        output: str | None = None,
+        files: str | None = None,
+        editorial: str | None = None,
+        **options,
+    ):
+        if files or editorial:
+            parts = PARTS if files else ("notes", "references")
+            self._export_files(Path(files or editorial), parts=parts)
             return
         text = json.dumps(export_corpus(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         if not output:
@@ -156,16 +177,16 @@ class Command(BaseCommand):
             raise CommandError(f"cannot write {path}: {error.strerror}") from error
         self.stderr.write(f"wrote {path}")
 
-    def _export_editorial(self, directory: Path) -> None:
+    def _export_files(self, directory: Path, *, parts) -> None:
         if not directory.is_dir():
             raise CommandError(f"cannot write into {directory}: it is not a directory")
         try:
-            written = export_editorial(directory=directory)
-        except EditorialDataError as error:
+            result = export_files(directory=directory, parts=parts)
+        except ExportError as error:
             raise CommandError(str(error)) from error
         except OSError as error:
             raise CommandError(f"cannot write into {directory}: {error.strerror}") from error
-        for path in written:
-            self.stderr.write(f"wrote {path}")
-        if not written:
-            self.stderr.write("the files already hold every reference work and note")
+        for line in export_summary(result):
+            self.stderr.write(line)
+        if not result.written and not result.removed:
+            self.stderr.write("the files already hold every curator's change")

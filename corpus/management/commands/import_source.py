@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from corpus import cleaning
+from corpus import audit, cleaning
 from corpus.ingest import DocumentError, import_document
 from corpus.models import Source, Work
 from corpus.proposals import propose
@@ -15,9 +16,9 @@ from corpus.proposals import propose
 
 class Command(BaseCommand):
     help = (
-        "Import a plain-text or Markdown document as a new source: the file is copied to "
-        "corpus/data/sources/ and its metadata written to corpus/data/imported/<slug>.toml, "
-        "so load_corpus keeps it. Example: import_source notes.md --work secret-speech "
+        "Import a plain-text or Markdown document as a new source, as a curator's upload "
+        "does: it is kept in the database (load_corpus keeps it) until export_corpus --files "
+        "writes it to corpus/data. Example: import_source notes.md --work secret-speech "
         '--title "My notes" --date 1956-02'
     )
 
@@ -52,9 +53,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        path = Path(options["path"])
         try:
             report = import_document(
-                path=Path(options["path"]),
+                name=path.name,
+                data=_read(path),
                 work=options["work"],
                 title=options["title"],
                 date=options["date"],
@@ -67,7 +70,26 @@ class Command(BaseCommand):
             )
         except DocumentError as error:
             raise CommandError(str(error)) from error
+        audit.record(
+            user=None,
+            action="source.import",
+            obj=Source.objects.get(slug=report.slug),
+            changes={"file": path.name, "passages": report.passages},
+        )
         self.stdout.write(report.summary())
         # What the document names and dates that the glossary and timeline lack, for a
         # curator to approve (the questions follow from generate_questions).
         self.stdout.write(propose(sources=[report.slug]).summary())
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; DocumentError for a missing one, or one over the size limit
+    (refused before reading: a huge file is never loaded into memory)."""
+    if not path.is_file():
+        raise DocumentError(f"{path}: no such file")
+    size, limit = path.stat().st_size, settings.CORPUS_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise DocumentError(
+            f"{path.name}: the file is {size:,} bytes; the limit is {limit:,} bytes"
+        )
+    return path.read_bytes()
