@@ -699,14 +699,14 @@ def _upsert(
     model: type[models.Model],
     rows: dict[str, dict[str, Any]],
     *,
-    extra: Callable[[str], dict[str, Any]],
+    bookkeeping: Callable[[str], dict[str, Any]],
 ) -> tuple[dict[str, int], int, int]:
-    """Create or update rows by slug (only what differs), with `extra(slug)`'s bookkeeping
+    """Create or update rows by slug (only what differs), with `bookkeeping(slug)`'s bookkeeping
     columns (corpus.curated); returns slug -> pk and counts."""
     existing = {obj.slug: obj for obj in model.objects.filter(slug__in=rows)}
     created = updated = 0
     for slug, row in rows.items():
-        values = {**row, **extra(slug)}
+        values = {**row, **bookkeeping(slug)}
         obj = existing.get(slug)
         if obj is None:
             existing[slug] = model.objects.create(slug=slug, **values)
@@ -767,7 +767,7 @@ def load_reference_works(
     _, report.created, report.updated = _upsert(
         ReferenceWork,
         {e.slug: {**e.values(), "file": e.file} for e in merged.entries},
-        extra=merged.row_values,
+        bookkeeping=merged.row_values,
     )
     report.works = len(merged.entries)
     return report
@@ -811,7 +811,7 @@ def load_notes(
             }
             for r in resolved
         },
-        extra=merged.row_values,
+        bookkeeping=merged.row_values,
     )
     report.created += created
     report.updated += updated

@@ -510,9 +510,9 @@ def _upsert(
     model: type[models.Model],
     rows: Sequence[dict[str, Any]],
     *,
-    extra: Callable[[str], dict[str, Any]],
+    bookkeeping: Callable[[str], dict[str, Any]],
 ) -> tuple[dict[str, int], int, int, int]:
-    """Create, update (only what differs) and delete rows by slug; `extra(slug)` adds the
+    """Create, update (only what differs) and delete rows by slug; `bookkeeping(slug)` adds the
     bookkeeping columns of one row (corpus.curated: its mark, its file's digest).
 
     Returns slug → pk and the numbers created, updated and deleted. Comparing
@@ -521,7 +521,7 @@ def _upsert(
     existing = {obj.slug: obj for obj in model.objects.all()}
     to_create, to_update, changed_fields = [], [], set()
     for row in rows:
-        values = {**row, **extra(row["slug"])}
+        values = {**row, **bookkeeping(row["slug"])}
         obj = existing.get(row["slug"])
         if obj is None:
             to_create.append(model(**values))
@@ -634,7 +634,7 @@ def write_reference_data(
             }
             for t in term_entries
         ],
-        extra=term_extra,
+        bookkeeping=term_extra,
     )
     event_pks, events_created, events_updated, events_deleted = _upsert(
         TimelineEvent,
@@ -649,7 +649,7 @@ def write_reference_data(
             }
             for e in event_entries
         ],
-        extra=event_extra,
+        bookkeeping=event_extra,
     )
 
     mentions = find_mentions(
