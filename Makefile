@@ -63,11 +63,12 @@ test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
 	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q -n $(TEST_PROCESSES) --ignore=tests/multiserver
 
-# The browser suite runs once, against SQLite; everything else runs on PostgreSQL too.
+# The browser suite and the real-corpus bank tests (marker `bank`) run once, against SQLite;
+# everything else runs on PostgreSQL too.
 
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_PROCESSES) --ignore=tests/browser --ignore=tests/multiserver
+	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_PROCESSES) -m "not bank" --ignore=tests/browser --ignore=tests/multiserver
 
 # Three app servers behind HAProxy, with PostgreSQL and Redis, run from the files in deploy/
 # (docs/deployment.md); the tests start and stop the app servers and the balancer.

@@ -26,7 +26,7 @@ from lessons.accounts import CURATORS, ensure_role_groups
 from quizzes.models import Question
 from tests.factories import make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.bank]
 
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "heldout"
 DOCUMENTS = ("anti-party-group-1957", "khrushchev-ouster-1964")

@@ -9,7 +9,7 @@ from quizzes.generation.balancing import in_band
 from quizzes.generation.reporting import coverage, key_spread, true_false_balance
 from quizzes.models import Question
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.bank]
 
 # Every type has at least 8 published questions except compare renderings. Fewer than
 # before issue 14 on purpose: a key may be the key of at most 5 % of a lesson's questions

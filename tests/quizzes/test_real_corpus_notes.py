@@ -16,7 +16,7 @@ from quizzes.generation.other_names import OtherNames
 from quizzes.models import Question
 from tests.factories import make_note
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.bank]
 
 ATTRIBUTING = {"source_attribution", "quote_attribution", "claim_source", "disagreement"}
 # Stems that name the document whose words they ask about.

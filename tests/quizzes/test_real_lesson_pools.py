@@ -14,7 +14,7 @@ from quizzes.generation.balancing import in_band
 from quizzes.models import Question
 from quizzes.passage_groups import passage_groups
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.bank]
 
 POOL_FLOOR = 60  # the bar: a test can draw what practice has not shown
 
