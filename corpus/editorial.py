@@ -39,7 +39,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from corpus import curated
@@ -949,8 +948,3 @@ def sync_entry_references(*, owner: str, wanted: dict[int, Sequence[RefEntry]], 
     return sync_owned_rows(
         ReferenceCitation, owner=owner, wanted=rows, scope=models.Q(**{f"{owner}__isnull": False})
     )
-
-
-def mark_edited(obj: EditorialNote | ReferenceWork) -> None:
-    """Mark a row as edited in the app (kept over the files until exported)."""
-    obj.curator_edited_at = timezone.now()

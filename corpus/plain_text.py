@@ -22,8 +22,6 @@ from django import forms
 
 # C0 controls except tab (09), newline (0A) and carriage return (0D); DEL; C1 controls.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# In a one-line field tab, newline and carriage return are not wanted either.
-_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def strip_control_characters(text: str, *, multiline: bool = True) -> str:

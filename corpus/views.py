@@ -31,16 +31,13 @@ from corpus.models import (
     TimelineEvent,
     Work,
 )
+from corpus.partials import page_or_partial
 from corpus.search import search_passages
 
 SEARCH_PAGE_SIZE = 20
 FULLER_SPEECH = "speech-congressional-record"
 EXCERPT_SPEECH = "speech-anthology"
 TESTAMENT_SOURCES = ["speech-congressional-record", "speech-anthology", "resolution-news-booklet"]
-
-
-def _template(request: HttpRequest, name: str, fragment: str) -> str:
-    return f"{name}#{fragment}" if request.htmx else name
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     works = Work.objects.prefetch_related(Prefetch("sources", queryset=sources))
     return render(
         request,
-        _template(request, "corpus/source_list.html", "source-list"),
+        page_or_partial(request, "corpus/source_list.html", "source-list"),
         {
             "works": works,
             # The bibliography: reference works in author order (a few dozen rows).
@@ -132,7 +129,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     current = [p for p in passages if p.is_current]
     return render(
         request,
-        _template(request, "corpus/source_detail.html", "source-text"),
+        page_or_partial(request, "corpus/source_detail.html", "source-text"),
         {
             "source": source,
             "passages": _reader_passages(current, notes=notes),
@@ -154,7 +151,7 @@ def passage_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     notes = _notes_by_passage(EditorialNote.objects.on_passages([passage.pk]).for_display())
     return render(
         request,
-        _template(request, "corpus/passage_detail.html", "passage-card"),
+        page_or_partial(request, "corpus/passage_detail.html", "passage-card"),
         {"passage": passage, "row": _reader_passages([passage], notes=notes)[0]},
     )
 
@@ -181,7 +178,7 @@ def corpus_search(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        _template(request, "corpus/search.html", "search-results"),
+        page_or_partial(request, "corpus/search.html", "search-results"),
         {
             "query": results.query,
             "results": results,
@@ -214,7 +211,7 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
         groups.setdefault(term.kind, []).append(term)
     return render(
         request,
-        _template(request, "corpus/glossary_list.html", "glossary-terms"),
+        page_or_partial(request, "corpus/glossary_list.html", "glossary-terms"),
         {
             "groups": [(kinds[k], k, groups[k]) for k in kinds if k in groups],
             "kinds": GlossaryTerm.Kind.choices,
@@ -248,7 +245,7 @@ def glossary_detail(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(terms, slug=slug)
     return render(
         request,
-        _template(request, "corpus/glossary_detail.html", "term-card"),
+        page_or_partial(request, "corpus/glossary_detail.html", "term-card"),
         {"term": term},
     )
 
@@ -263,7 +260,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        _template(request, "corpus/timeline.html", "timeline-events"),
+        page_or_partial(request, "corpus/timeline.html", "timeline-events"),
         {"events": events},
     )
 
@@ -299,7 +296,7 @@ def compare_renderings(request: HttpRequest) -> HttpResponse:
         ]
     return render(
         request,
-        _template(request, "corpus/compare.html", "alignment"),
+        page_or_partial(request, "corpus/compare.html", "alignment"),
         {
             "fuller": sources.get(FULLER_SPEECH),
             "excerpt": sources.get(EXCERPT_SPEECH),
@@ -331,7 +328,7 @@ def compare_testament(request: HttpRequest) -> HttpResponse:
     comparison = compare_wordings(texts=[quote.text for _, quote in quotes]) if quotes else None
     return render(
         request,
-        _template(request, "corpus/compare_testament.html", "testament"),
+        page_or_partial(request, "corpus/compare_testament.html", "testament"),
         {
             "wordings": [
                 (source, quote, variant_html(pieces=pieces))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from corpus.models import GlossaryTerm, Source, TimelineEvent, Work
+from corpus.models import Source, TimelineEvent, Work
 from corpus.plain_text import PlainCharField
-from quizzes import exchange
 from quizzes.models import ProblemReport, Question
 from quizzes.passage_groups import PassageGroup
 
@@ -136,10 +135,6 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(help_text="Moodle XML, GIFT or JSON, up to 5 MB.")
 
 
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(choices=[(f, f) for f in exchange.FORMATS])
-
-
 class SourceUploadForm(forms.Form):
     file = forms.FileField(help_text="Plain text or Markdown, UTF-8.")
     title = PlainCharField(max_length=300)
@@ -181,18 +176,6 @@ class CuratedTextForm(ErrataForm):
     meanwhile."""
 
     base = forms.CharField(widget=forms.HiddenInput, required=False)
-
-
-class GlossaryTermForm(forms.ModelForm):
-    class Meta:
-        model = GlossaryTerm
-        fields = ["name", "kind", "role", "description"]
-
-
-class TimelineEventForm(forms.ModelForm):
-    class Meta:
-        model = TimelineEvent
-        fields = ["date", "precision", "title", "description"]
 
 
 class ProposalDecisionForm(forms.Form):
