@@ -12,6 +12,7 @@ from corpus.models import GlossaryTerm, Work
 from quizzes.generation import generate_bank, lesson_groups, load_snapshot
 from quizzes.generation.cloze import INTRODUCES_UNSHOWN, in_context, sentences
 from quizzes.generation.cloze_date import FoundDate, distractors_for, find_dates
+from quizzes.generation.clues import own_words
 from quizzes.generation.documents_named import name_documents
 from quizzes.generation.sentences import without_citations
 from quizzes.generation.time_bounds import (
@@ -154,6 +155,20 @@ def test_a_named_document_is_left_alone_and_the_name_gives_no_date_away():
     assert "30 June" not in name_documents("On what date was the CC resolution made public?")
 
 
+# --- class 2: the description gives the key away ---------------------------------------
+
+
+def test_a_description_using_the_keys_own_words_gives_it_away():
+    # R018: "it demands that the cult be abolished" describing "Cult of the individual"
+    cult = term("Cult of the individual", kind=GlossaryTerm.Kind.CONCEPT, role="doctrine")
+    stem = (
+        "Which term is described here? “The speech's term for the elevation of Stalin; it "
+        "demands that the cult be abolished 'decisively, once and for all'.”"
+    )
+    assert own_words(cult, stem)
+    assert not own_words(cult, stem.replace("the cult", "it"))
+
+
 # --- class 5: citations -------------------------------------------------------------------
 
 
@@ -190,6 +205,13 @@ def test_the_real_bank_offers_no_option_impossible_in_time():
             assert "Izvestiia TsK KPSS" not in texts  # R047
         assert "(Works, Vol." not in c.stem  # R005
         assert not c.stem.rstrip("”").endswith(":"), c.stem  # R079
+        if c.type == "disagreement":
+            assert not c.stem.startswith("The speech and"), c.stem  # R029
+        if "described here?" in c.stem:
+            assert not c.stem.split("“", 1)[1].startswith("In whose"), c.stem  # R055
+            assert "cult be abolished" not in c.stem  # R018
+            if "led by Mao Zedong" in c.stem:  # R072
+                assert "Communist Party of the United States" not in texts
         if c.type in ("who_what_when", "true_false") and not c.excerpt:
             assert "release the text to" not in c.stem  # R009
             assert "had a copy." not in c.stem  # R076
