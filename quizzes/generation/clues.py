@@ -539,6 +539,17 @@ def own_words(key: GlossaryTerm, stem: str) -> bool:
     return any(re.search(rf"\b{w}(?:s|es)?\b", description, re.I) for w in words)
 
 
+# "was the President of the United States": the head of a state or government.
+_HEAD = re.compile(r"\bwas the (?:President|Prime Minister|Premier|head of state)\b")
+
+
+def outranks(other: GlossaryTerm, key: GlossaryTerm) -> bool:
+    """Whether `other` headed a state or government and the key did not: the sitting
+    President is no option for "the Under Secretary of State, second in the State
+    Department" (round 2, R057)."""
+    return bool(_HEAD.search(other.description or "")) and not _HEAD.search(key.description or "")
+
+
 def dead_before(person: GlossaryTerm, year: int) -> bool:
     from quizzes.generation.name_choice import death_year  # name_choice uses this module
 

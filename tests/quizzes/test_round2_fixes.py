@@ -10,9 +10,10 @@ from django.core.management import call_command
 
 from corpus.models import GlossaryTerm, Work
 from quizzes.generation import generate_bank, lesson_groups, load_snapshot
+from quizzes.generation.claim_source import naming_slip
 from quizzes.generation.cloze import INTRODUCES_UNSHOWN, in_context, sentences
 from quizzes.generation.cloze_date import FoundDate, distractors_for, find_dates
-from quizzes.generation.clues import own_words
+from quizzes.generation.clues import outranks, own_words
 from quizzes.generation.documents_named import name_documents
 from quizzes.generation.sentences import without_citations
 from quizzes.generation.time_bounds import (
@@ -169,6 +170,33 @@ def test_a_description_using_the_keys_own_words_gives_it_away():
     assert not own_words(cult, stem.replace("the cult", "it"))
 
 
+def test_the_head_of_state_is_no_option_for_a_subordinate_office():
+    # R057: Eisenhower (President) offered for "the Under Secretary of State"
+    west = "western-official"
+    ike = term("Dwight D. Eisenhower", role=west)
+    ike.description = "Dwight D. Eisenhower was the President of the United States from 1953."
+    hoover = term("Herbert Hoover Jr.", role=west)
+    hoover.description = "This person was the Under Secretary of State from October 1954."
+    assert outranks(ike, hoover)
+    assert not outranks(hoover, ike)
+
+
+# --- class 6: a slip of a name is no refuted claim ----------------------------------------
+
+
+def test_a_correction_giving_only_the_bodys_other_name_is_a_naming_slip():
+    # R090: "sent by order of the Soviet Politburo" corrected to "the Presidium"
+    org = GlossaryTerm.Kind.ORGANIZATION
+    presidium = term("Presidium of the Central Committee", "Party Presidium", kind=org)
+    politburo = term("Political Bureau", "Politburo", kind=org)
+    politburo.same_as = [presidium.slug]
+    corpus = snapshot([], terms=[presidium, politburo])
+    claim = "copies of the speech were sent by order of the Soviet Politburo."
+    correct = "From October 1952 to 1966 the top body was called the Presidium."
+    assert naming_slip(corpus, claim, correct)
+    assert not naming_slip(corpus, claim, "No copies were sent before 1957.")
+
+
 # --- class 5: citations -------------------------------------------------------------------
 
 
@@ -204,12 +232,16 @@ def test_the_real_bank_offers_no_option_impossible_in_time():
         if c.type == "cloze_name" and "the CIA leaked the speech to" in c.stem:
             assert "Izvestiia TsK KPSS" not in texts  # R047
         assert "(Works, Vol." not in c.stem  # R005
+        if c.type == "claim_source":
+            assert "Soviet Politburo" not in c.stem  # R090: a naming slip
         assert not c.stem.rstrip("”").endswith(":"), c.stem  # R079
         if c.type == "disagreement":
             assert not c.stem.startswith("The speech and"), c.stem  # R029
         if "described here?" in c.stem:
             assert not c.stem.split("“", 1)[1].startswith("In whose"), c.stem  # R055
             assert "cult be abolished" not in c.stem  # R018
+            if "the Under Secretary of State" in c.stem:  # R057
+                assert "Dwight D. Eisenhower" not in texts
             if "led by Mao Zedong" in c.stem:  # R072
                 assert "Communist Party of the United States" not in texts
         if c.type in ("who_what_when", "true_false") and not c.excerpt:
