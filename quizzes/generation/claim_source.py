@@ -158,6 +158,11 @@ def _claim(corpus: CorpusSnapshot, note: EditorialNote, base: float):
         # "three years before the speech" for two years and eight months: loose, not wrong.
         yield Rejection(NAME, "the claim only rounds what happened", note.slug)
         return
+    if naming_slip(corpus, rest, note.correct):
+        # "copies were sent by order of the Soviet Politburo" when the body was then called
+        # the Presidium: a slip of a name, not a claim historians refute (round 2, R090).
+        yield Rejection(NAME, "the correction only gives the body's other name", note.slug)
+        return
     if _POINTS_BACK.search(rest) and not contains_phrase(rest, "the speech"):
         yield Rejection(NAME, "the claim points back at its source", note.slug)
         return
@@ -248,3 +253,20 @@ def _same_work_targets(corpus, targets, first: Passage, work: str) -> list[Passa
         and id(t.passage) in known
         and corpus.work_of(t.passage).slug == work
     ]
+
+
+def naming_slip(corpus: CorpusSnapshot, claim: str, correct: str) -> bool:
+    """Whether the correction puts, for a body the claim names, another name of that same
+    body (`GlossaryTerm.same_as`: the Political Bureau was called the Presidium 1952-1966),
+    by one of its spellings or its head word ("the Presidium")."""
+    by_slug = {t.slug: t for t in corpus.terms}
+    for a in corpus.terms:
+        if not any(contains_phrase(claim, s) for s in a.spellings if s):
+            continue
+        others = [by_slug[x] for x in a.same_as or [] if x in by_slug]
+        others += [t for t in corpus.terms if a.slug in (t.same_as or [])]
+        for b in others:
+            names = [*b.spellings, b.name.split()[0]]
+            if any(contains_phrase(correct, s) for s in names if s):
+                return True
+    return False

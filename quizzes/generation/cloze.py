@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from corpus.models import Passage, Work
 from quizzes.generation.candidates import Candidate, explanation_for
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.sentences import split_sentences, straighten_quotes, word_count
+from quizzes.generation.sentences import (
+    split_sentences,
+    straighten_quotes,
+    without_citations,
+    word_count,
+)
 from quizzes.generation.statements import ANAPHORA, standalone_problem
 
 BLANK = "_____"
@@ -63,7 +68,8 @@ def blank(
     ("Of _____ delegates ..." is about the 17th Party Congress)."""
     text = sentence.text
     excerpt = straighten_quotes(text)
-    blanked = excerpt[:start] + BLANK + excerpt[end:]
+    # "(Works, Vol. 26, Page 431)" is no part of the sentence a student completes.
+    blanked = without_citations(excerpt[:start]) + BLANK + without_citations(excerpt[end:])
     label = corpus.source_label(sentence.passage)
     about = f", about {about}" if about else ""
     these = "these sentences" if len(split_sentences(text)) > 1 else "this sentence"
@@ -111,6 +117,7 @@ _IMPLIED = {
     Work.Kind.RESOLUTION: "resolution decision",
 }
 MAX_PAIR_WORDS = 45
+INTRODUCES_UNSHOWN = "the sentence introduces words it does not show"
 _FIXED_BY_CONTEXT = {"pronoun without antecedent", ANAPHORA}
 
 
@@ -121,6 +128,10 @@ def in_context(
     sentence alone if it stands alone; else with the sentence before it, when that says
     who "he" is or what "it" or "the decree" is ("Zhukov's triumph was brief. On 26
     October 1957 ... he was dismissed ..."); else (None, why not)."""
+    if sentence.text.rstrip().endswith(":"):
+        # "In _____, in a letter to the Party Congress, Vladimir Ilyich wrote:" asks of
+        # words the stem does not show (which part of the letter?).
+        return None, INTRODUCES_UNSHOWN
     problem = standalone(corpus=corpus, sentence=sentence, persons=persons)
     if problem not in _FIXED_BY_CONTEXT:
         return (sentence, None) if problem is None else (None, problem)

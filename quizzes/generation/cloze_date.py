@@ -30,6 +30,7 @@ from quizzes.generation.cloze import (
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.sentences import contains_phrase, split_sentences
+from quizzes.generation.time_bounds import report_ceiling
 from quizzes.models import Question
 
 NAME = "cloze_date"
@@ -309,10 +310,14 @@ def distractors_for(
     rng: random.Random,
     others: list[FoundDate] = (),
     periods: list[tuple[Period, int]] = (),
+    latest: datetime.date | None = None,
 ) -> tuple[list[str], int]:
     """Three dates for `answer`; how many were derived from it rather than the corpus.
     `others` are the sentence's other dates: every distractor keeps its order with them.
-    `periods` (`period_rules`): how many distractors each period around the key must hold."""
+    `periods` (`period_rules`): how many distractors each period around the key must hold.
+    `latest` (`time_bounds.report_ceiling`): no distractor after it, when the key is not."""
+    if latest is not None and span_of(answer.date, answer.style)[0] > latest:
+        latest = None  # the bound is wrong for this date, not the date
     texts: list[str] = []
     values: list[datetime.date] = []
     derived = 0
@@ -325,6 +330,8 @@ def distractors_for(
             return False
         if not consistent(value, answer=answer, others=list(others)):
             return False
+        if latest is not None and span_of(value, answer.style)[0] > latest:
+            return False  # 1958 for what the speech of 1956 reports
         if any(need == 3 and not _inside(span_of(value, answer.style), p) for p, need in periods):
             return False
         texts.append(text)
@@ -414,6 +421,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     + context_dates
                     + _story_so_far(found, earlier),
                     periods=periods,
+                    latest=report_ceiling(corpus, passage=passage, sentence=shown.text),
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", found.text, ref)

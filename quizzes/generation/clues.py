@@ -396,6 +396,10 @@ def ruled_out(
     said = nation_words(stem)
     if answer.kind == GlossaryTerm.Kind.EVENT:
         said |= nation_words(stem, locative=True)
+    if answer.kind == GlossaryTerm.Kind.ORGANIZATION and "described here?" in stem:
+        # "The _____, led by Mao Zedong": a description naming a leader says which
+        # country's party (a document's own sentence naming Comrade Dennis is left to ask).
+        said |= _leaders_countries(corpus, index, stem)
     # The stem names the key's country: an option not known to be of it stands out (a
     # Hebrew or English name beside "an Israeli journalist", Mao beside "Poland's party").
     own = key.nations & said
@@ -420,6 +424,22 @@ def ruled_out(
         # known to be of that kind; any other name, options not known to be of another.
         return "the stem says what kind of thing the key is; this option is not"
     return None
+
+
+def _leaders_countries(corpus: CorpusSnapshot, index: FacetIndex, stem: str) -> set[str]:
+    found: set[str] = set()
+    for term in corpus.terms:
+        if term.kind != GlossaryTerm.Kind.PERSON or not term.role.endswith("-leader"):
+            continue
+        if any(
+            s in stem and re.search(rf"\bled by {re.escape(s)}\b", stem)
+            for s in all_spellings(term)
+            if len(s) > 3
+        ):
+            nations = index.of(term).nations
+            if len(nations) == 1:
+                found |= nations
+    return found
 
 
 def giveaway(corpus: CorpusSnapshot, answer: GlossaryTerm, stem: str) -> str | None:
@@ -491,12 +511,43 @@ _RECALL_TYPES = {"cloze_quantity", "cloze_date", "cloze_name", "true_false", "so
 
 
 _GLOSS = re.compile(r"described here\? “['\"‘]")
+_FRAGMENT = re.compile(r"described here\? “(?:\w+\s+){0,2}(?:whose|whom|which)\b", re.I)
 _STEM_YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)\b")
 
 
 def earliest_year(text: str) -> int | None:
     years = [int(y) for y in _STEM_YEAR.findall(text)]
     return min(years) if years else None
+
+
+# Words too common in names to give one away ("the party", "Soviet").
+_COMMON_NAME_WORDS = {
+    "party", "communist", "soviet", "union", "central", "committee", "state", "states",
+    "people", "peoples", "national", "workers", "united", "congress", "affair", "plot",
+}  # fmt: skip
+
+
+def own_words(key: GlossaryTerm, stem: str) -> bool:
+    """Whether a description of a concept or event uses a word of the key's own name
+    ("the cult be abolished" describing "Cult of the individual")."""
+    if key.kind not in (GlossaryTerm.Kind.CONCEPT, GlossaryTerm.Kind.EVENT):
+        return False
+    _, asked, description = stem.partition("described here?")
+    if not asked:
+        return False
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", key.name)} - _COMMON_NAME_WORDS
+    return any(re.search(rf"\b{w}(?:s|es)?\b", description, re.I) for w in words)
+
+
+# "was the President of the United States": the head of a state or government.
+_HEAD = re.compile(r"\bwas the (?:President|Prime Minister|Premier|head of state)\b")
+
+
+def outranks(other: GlossaryTerm, key: GlossaryTerm) -> bool:
+    """Whether `other` headed a state or government and the key did not: the sitting
+    President is no option for "the Under Secretary of State, second in the State
+    Department" (round 2, R057)."""
+    return bool(_HEAD.search(other.description or "")) and not _HEAD.search(key.description or "")
 
 
 def dead_before(person: GlossaryTerm, year: int) -> bool:
@@ -531,6 +582,9 @@ class Clues:
         doubted = self._doubted(c)
         if doubted:
             return doubted
+        if _FRAGMENT.search(c.stem):
+            # "In whose office, by Rozenblum's account, ...": a relative clause, no statement.
+            return "the description is a fragment"
         if _GLOSS.search(c.stem):
             # "'News of the Central Committee of the CPSU', the party's own journal": the
             # description opens with the name's translation.
@@ -547,6 +601,9 @@ class Clues:
                 return problem
         if key is None:
             return None
+        if own_words(key, c.stem):
+            # "it demands that the cult be abolished" for "Cult of the individual"
+            return "the description uses the key's own words"
         if _NO_PART.search(key.description or ""):
             return "the entry says the key played no part in the story"
         reason = giveaway(self.corpus, key, text)

@@ -39,6 +39,7 @@ from quizzes.generation.corrections import (
     details_in,
     month_name,
 )
+from quizzes.generation.documents_named import name_documents
 from quizzes.generation.glossary_choice import like_terms
 from quizzes.generation.note_questions import (
     answer_text,
@@ -298,7 +299,9 @@ def _against_the_record(
         generator=NAME,
         version=VERSION,
         stem=(
-            f"{capitalised(who)} and the historical record disagree about this: {blanked} "
+            # named in full at first mention: "the speech" alone asks "which speech?"
+            f"{name_documents(capitalised(who))} and the historical record disagree about "
+            f"this: {blanked} "
             f"{_question_word(detail, terms)} does {who} give?"
         ),
         options=shown,

@@ -58,6 +58,7 @@ from quizzes.generation.statements import (
     person_problem,
 )
 from quizzes.generation.term_questions import given_away
+from quizzes.generation.time_bounds import later_bodies
 from quizzes.models import Question
 
 NAME = "entry_clozes"
@@ -185,6 +186,9 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
         ]
         if term.kind == GlossaryTerm.Kind.PERSON and when is not None:
             others = [t for t in others if fits_time(corpus, t, when, dead)]
+        if when is not None:  # not a journal of 1989 beside a news agency of 1956
+            later = later_bodies(corpus, when.year, key=term)
+            others = [t for t in others if t.slug not in later]
         # Of the country and kind the sentence gives the key ("leader of Poland's ruling
         # communist party": not Mao; "the magazine _____": not a newspaper).
         around = sentence[:start] + BLANK + sentence[match.end() :]

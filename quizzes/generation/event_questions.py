@@ -26,6 +26,7 @@ from corpus.models import GlossaryTerm, TimelineEvent
 from quizzes.generation import clues
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
+from quizzes.generation.documents_named import SPEECH_UNNAMED, name_documents
 from quizzes.generation.entries import (
     ENTRY_PENALTY,
     MIN_DAYS_APART,
@@ -100,7 +101,7 @@ def _date_question(corpus: CorpusSnapshot, event: TimelineEvent, base: float):
         type=TYPE,
         generator=NAME,
         version=VERSION,
-        stem=question,
+        stem=name_documents(question),
         options=options,
         answer=answer,
         passage=None,
@@ -261,7 +262,7 @@ def _actor_question(corpus: CorpusSnapshot, event: TimelineEvent, clause, base: 
         type=TYPE,
         generator=NAME,
         version=VERSION,
-        stem=stem,
+        stem=name_documents(stem, speech=SPEECH_UNNAMED),
         options=options,
         answer=answer,
         passage=None,

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from corpus.models import TimelineEvent
 from quizzes.generation.candidates import Candidate, Rejection
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.documents_named import name_documents
 from quizzes.generation.entries import (
     ENTRY_PENALTY,
     datable,
@@ -80,7 +81,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             type=TYPE,
             generator=NAME,
             version=VERSION,
-            stem=f"True or false? {statement}",
+            stem=f"True or false? {name_documents(statement)}",
             options=OPTIONS,
             answer=["true" if true else "false"],
             passage=None,

@@ -393,6 +393,12 @@ def choose(
             key=lambda t: 0 if not is_discovered(t) else 1 if named_in_work(corpus, t, work) else 2
         )
     else:
+        from quizzes.generation.time_bounds import later_bodies  # it reads dates from here
+
+        # Not a journal of 1989 as the paper the CIA leaked to in 1956.
+        when = moment_of(sentence, avoid)
+        later = later_bodies(corpus, when[0] if when else None, key=answer)
+        others = [t for t in others if t.slug not in later]
         work_text = _work_text(corpus, work)
         # A body the document names first: a confusion it invites.
         others.sort(key=lambda t: not any(contains_phrase(work_text, s) for s in t.spellings))

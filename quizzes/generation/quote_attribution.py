@@ -35,8 +35,10 @@ from quizzes.generation.sentences import (
     normalise,
     split_sentences,
     straighten_quotes,
+    without_citations,
     word_count,
 )
+from quizzes.generation.time_bounds import dead_by_then, words_floor
 from quizzes.models import Question
 
 NAME = "quote_attribution"
@@ -286,8 +288,16 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             speaker = quotation.speaker
             r = item_rng(base, ref, str(quotation.start))
             context = passage.text + " " + (previous.text if previous else "")
+            # No one dead before the words could be said ("After Stalin's death", the
+            # doctors' plot of 1953: not Zhdanov, dead in 1948).
+            floor = words_floor(corpus, words=shown, context=context)
             others, penalty = like_terms(
-                corpus=corpus, answer=speaker, avoid_text=context, rng=r, neighbours=True
+                corpus=corpus,
+                answer=speaker,
+                avoid_text=context,
+                rng=r,
+                neighbours=True,
+                exclude=dead_by_then(corpus, floor, key=speaker),
             )
             if len(others) < 3:
                 yield Rejection(
@@ -301,7 +311,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             where = f"as reported in {label}"
             if "apocryphal" in passage.text.lower():
                 where = f"in a story that {label} calls probably apocryphal"
-            excerpt = straighten_quotes(shown)
+            excerpt = straighten_quotes(without_citations(shown))
             stem = f"{_ASK[speaker.kind]} {verb} these words, {where}? “{excerpt}”"
             options, answer = shuffled_options(
                 rng=r, answer=speaker.name, distractors=[t.name for t in others]

@@ -107,7 +107,11 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         )
         others = [t for t in others if not is_discovered(t)]
         if person:
-            others = [t for t in others if not is_woman(t) and same_era(corpus, term, t)]
+            others = [
+                t
+                for t in others
+                if not is_woman(t) and same_era(corpus, term, t) and not clues.outranks(t, term)
+            ]
         # English alone answers it ("This place is the capital of Poland"), or the options
         # must be of the kind and country the description gives the key ("Israel's foreign
         # intelligence service": not the CIA; "a British Sunday newspaper": not Izvestiia).

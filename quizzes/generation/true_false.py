@@ -45,6 +45,7 @@ from quizzes.generation.sentences import (
     normalise,
     split_sentences,
     straighten_quotes,
+    without_citations,
     word_count,
 )
 from quizzes.generation.statements import (
@@ -398,7 +399,7 @@ def _candidate(
     explanation: str,
 ) -> Candidate:
     passage = sentence.passage
-    excerpt = straighten_quotes(statement)
+    excerpt = straighten_quotes(without_citations(statement))
     return Candidate(
         type=TYPE,
         generator=NAME,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from corpus.discovery import zipf
 from corpus.models import GlossaryTerm, TimelineEvent
-from quizzes.generation import cloze_date, name_choice
+from quizzes.generation import cloze_date, clues, name_choice
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -245,7 +245,9 @@ def _like_people(corpus: CorpusSnapshot, term: GlossaryTerm, r: random.Random):
         fit = [
             t
             for t in everyone
-            if (is_woman(t) or name_choice.is_female(t)) == woman and same_era(corpus, term, t)
+            if (is_woman(t) or name_choice.is_female(t)) == woman
+            and same_era(corpus, term, t)
+            and not clues.outranks(t, term)
         ][:3]
     return fit, (penalty if any(t.role != term.role for t in fit) else 0.0)
 
