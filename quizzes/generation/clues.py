@@ -84,6 +84,19 @@ NATIONS: dict[str, tuple[str, ...]] = {
 _SOVIET_CITIES = ("Leningrad", "Kiev", "Stalingrad", "Sochi", "Tbilisi", "Kharkov", "Minsk")
 # A stem's word for several nations at once.
 _GROUPS = {"western": frozenset({"united states", "britain", "france", "italy", "germany"})}
+# Where communists held power in the years the documents tell of. A communist party or
+# leader of any other country never ruled, nor headed a government: the Communist Party of
+# the United States is no "ruling communist party", Eugene Dennis headed no government
+# (round 3, R053 and R088).
+COMMUNIST_RULED = frozenset({"soviet union", "poland", "hungary", "yugoslavia", "china", "albania"})
+_COMMUNIST_ROLES = {"communist-party", "foreign-communist-leader", "soviet-leader"}
+# A stem saying its key held power.
+_IN_POWER = re.compile(
+    r"\b(?:ruling|ruled|governing|in power|(?:takes?|took|taken|seized?) power|regime|"
+    r"government (?:under|of|led by|headed by)|(?:headed|led|formed) (?:a|the|his|its) "
+    r"government|prime minister|premier|head of (?:the )?government)\b",
+    re.I,
+)
 # Roles whose people and bodies are Soviet when nothing else says whose they are.
 _SOVIET_ROLES = {
     "soviet-leader", "soviet-official", "security-chief", "security-officer",
@@ -408,6 +421,15 @@ def ruled_out(
     for group, members in _GROUPS.items():
         if group in said and key.nations & members and not alt.nations & members:
             return "the stem names the key's country, not this option's"
+    if (
+        other.role in _COMMUNIST_ROLES
+        and key.nations
+        and key.nations <= COMMUNIST_RULED
+        and alt.nations
+        and not alt.nations & COMMUNIST_RULED
+        and _IN_POWER.search(stem)
+    ):
+        return "the stem says the key held power; this option's communists never did"
     # "tells the _____ in Washington": not the French embassy in Warsaw.
     where = nation_words(stem, locative=True)
     seats = {n for n in alt.seats if n in NATIONS}
@@ -440,6 +462,20 @@ def _leaders_countries(corpus: CorpusSnapshot, index: FacetIndex, stem: str) -> 
             if len(nations) == 1:
                 found |= nations
     return found
+
+
+# Acts the documents tell of many people alike: an option whose own entry says it suffered or
+# did the act the sentence gives the key ("forced under torture to sign … a protocol of his
+# confession": Rozenblum too, by the speech) fits the blank as well (round 3, R069).
+_SHARED_ACT = re.compile(r"\b(tortur|confess|beaten|beating)\w*", re.I)
+
+
+def shares_act(other: GlossaryTerm, sentence: str) -> bool:
+    """Whether `other`'s entry tells of the same act (torture, a confession) as `sentence`."""
+    acts = {m.group(1).lower() for m in _SHARED_ACT.finditer(sentence)}
+    if not acts:
+        return False
+    return bool(acts & {m.group(1).lower() for m in _SHARED_ACT.finditer(other.description or "")})
 
 
 def giveaway(corpus: CorpusSnapshot, answer: GlossaryTerm, stem: str) -> str | None:

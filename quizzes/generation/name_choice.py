@@ -404,6 +404,8 @@ def choose(
         others.sort(key=lambda t: not any(contains_phrase(work_text, s) for s in t.spellings))
     if sentence:  # of the country and kind the sentence gives the key (`clues`)
         others = [t for t in others if not clues.ruled_out(corpus, answer, t, sentence)]
+        if answer.kind == GlossaryTerm.Kind.PERSON:  # not another man tortured alike
+            others = [t for t in others if not clues.shares_act(t, sentence)]
     chosen = others[:count]
     widened = any(t.role != role for t in chosen)
     return chosen, ROLE_FALLBACK_PENALTY if widened else 0.0

@@ -12,6 +12,8 @@ strict reader must be able to tell what it asserts and about whom:
   refer to ("Not waiting for my reply he answered ...").
 * `has_referent`: a figure or a swapped fact needs something it is about: a
   person, event, document or place, a date, or a numbered congress.
+* `answers_unasked`: not the answer to a question the stem leaves out ("No; because
+  Stalin believed in Beriya …" answers "Had Stalin examined the statement?", round 3, R008).
 """
 
 from __future__ import annotations
@@ -126,6 +128,21 @@ def _said_before(before: str) -> bool:
 
 
 OUTSIDE = "refers to something outside the sentence"
+ANSWERS_UNASKED = "answers a question the stem does not ask"
+# A reply opening a sentence: "No; because …", "Yes, …", "Of course not." (not "No one",
+# "No doubt", "No less": there the word belongs to the sentence).
+_REPLY = re.compile(
+    r"^[\"'“‘(\s]*(?:No|Yes|Nay|Certainly not|Of course not|Not at all|By no means)"
+    r"\s*(?:[;,:!.—–]|-\s)(?!\s*\d)",
+    re.I,
+)
+
+
+def answers_unasked(text: str) -> bool:
+    """Whether `text` opens with a reply ("No;", "Yes,") to a question not in it."""
+    return bool(_REPLY.match(text))
+
+
 ANAPHORA = "names a thing only the sentence before says"
 
 # Nouns that point back when "the" comes before them and nothing after says which
@@ -389,6 +406,8 @@ def standalone_problem(
     `statement`: it must also be a declarative sentence (true/false). `anaphoric`: it
     must not point back with "it" or "the decree" (`anaphora`) unless `known`, the
     title the stem names, says what it is."""
+    if answers_unasked(text):
+        return ANSWERS_UNASKED
     if statement and not is_declarative(text):
         return "not a declarative sentence"
     if statement and outside_reference(text):

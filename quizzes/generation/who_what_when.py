@@ -27,7 +27,7 @@ from quizzes.generation.candidates import (
 from quizzes.generation.cloze import BLANK, known_title, trivial_penalty
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.dating import date_evidence
-from quizzes.generation.glossary_choice import all_spellings, like_terms
+from quizzes.generation.glossary_choice import ROLE_FALLBACK_PENALTY, all_spellings, like_terms
 from quizzes.generation.sentences import (
     contains_phrase,
     split_sentences,
@@ -227,7 +227,22 @@ def _like_people(corpus: CorpusSnapshot, term: GlossaryTerm, r: random.Random):
     place, none holding it or held by it, none whose people the description names, never
     the Soviet Union for the foreign country its leaders visit."""
     if term.kind not in (GlossaryTerm.Kind.PERSON, GlossaryTerm.Kind.PLACE):
-        return like_terms(corpus=corpus, answer=term, avoid_text=term.description, rng=r)
+        chosen, penalty = like_terms(corpus=corpus, answer=term, avoid_text=term.description, rng=r)
+        said = _describe(term)
+        if not any(clues.ruled_out(corpus, term, t, said) for t in chosen):
+            return chosen, penalty
+        # Of the country and kind the description gives the key ("the ruling communist
+        # party": not the American one, round 3, R053), drawn apart from `r`, which then
+        # shuffles the options as for any other entry.
+        wide, _ = like_terms(
+            corpus=corpus,
+            answer=term,
+            avoid_text=term.description,
+            rng=random.Random(f"wide:{term.slug}"),  # noqa: S311 - not cryptographic
+            count=len(corpus.terms),
+        )
+        fit = [t for t in wide if not clues.ruled_out(corpus, term, t, said)][:3]
+        return fit, (ROLE_FALLBACK_PENALTY if any(t.role != term.role for t in fit) else 0.0)
     from quizzes.generation.entries import is_woman, same_era  # entries builds on this module
 
     everyone, penalty = like_terms(
