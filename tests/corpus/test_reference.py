@@ -406,8 +406,6 @@ REQUIRED_TERMS = {
 
 @pytest.mark.slow
 def test_real_glossary_and_timeline_resolve_against_the_ingested_corpus():
-    pytest.importorskip("corpus.ingest", reason="the ingest (corpus.ingest) is not written yet")
-
     call_command("load_corpus", stdout=io.StringIO())
     report = load_reference_data()  # every citation resolved, or this raises
 

@@ -12,8 +12,6 @@ from lessons.models import Module
 from lessons.modules.loading import content_files, parse_module
 from lessons.modules.rendering import parse_body
 
-pytest.importorskip("corpus.ingest", reason="the real corpus needs corpus.ingest to load it")
-
 DATA = Path(__file__).resolve().parents[3] / "corpus" / "data"
 
 SOURCES = [
