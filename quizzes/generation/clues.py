@@ -413,6 +413,8 @@ def ruled_out(
         # "The _____, led by Mao Zedong": a description naming a leader says which
         # country's party (a document's own sentence naming Comrade Dennis is left to ask).
         said |= _leaders_countries(corpus, index, stem)
+    if answer.kind == GlossaryTerm.Kind.PERSON:
+        said |= _national_ties(corpus, index, key, stem)
     # The stem names the key's country: an option not known to be of it stands out (a
     # Hebrew or English name beside "an Israeli journalist", Mao beside "Poland's party").
     own = key.nations & said
@@ -446,6 +448,59 @@ def ruled_out(
         # known to be of that kind; any other name, options not known to be of another.
         return "the stem says what kind of thing the key is; this option is not"
     return None
+
+
+# An office a person holds in a country ("elected first secretary in Poland"): the place is
+# whose office it is, unlike an envoy's or a correspondent's ("ambassador in Moscow").
+_OFFICE_IN = re.compile(
+    r"\b(?:elected|appointed|chosen|became|becomes|first secretary|general secretary|"
+    r"(?:prime |defence |foreign |interior )?minister|premier|president|party leader)\b",
+    re.I,
+)
+_ENVOY = re.compile(r"\b(?:ambassador|envoy|embassy|correspondent|legation|delegation)\b", re.I)
+# "his defence minister Pál Maléter": an office of the key's own state binds the key to it.
+_HIS_OFFICE = re.compile(
+    r"\b(?:his|her)\s+(?:own\s+)?(?:(?:prime|defence|foreign|interior|war)\s+minister|"
+    r"government|cabinet|premier|deputy premier|party)\b",
+    re.I,
+)
+
+
+def _national_ties(corpus: CorpusSnapshot, index: FacetIndex, key: Facets, stem: str) -> set[str]:
+    """The nations a stem ties a person key to beyond naming whose he is (round 4, R013,
+    R034): an office held in a country ("first secretary in Poland"), an office of his own
+    state ("his defence minister"), or a compatriot named beside him whose entry says whose
+    he is (not a Soviet one: every document is about the Soviet Union, whose people stand
+    beside foreigners in every story)."""
+    ties: set[str] = set()
+    if _OFFICE_IN.search(stem) and not _ENVOY.search(stem):
+        ties |= nation_words(stem, locative=True)
+    if _HIS_OFFICE.search(stem) and len(key.nations) == 1:
+        ties |= key.nations
+    for spelling, nation in _compatriot_names(corpus, index):
+        if (
+            nation in key.nations
+            and spelling in stem
+            and re.search(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", stem)
+        ):
+            ties.add(nation)
+    return ties
+
+
+def _compatriot_names(corpus: CorpusSnapshot, index: FacetIndex) -> list[tuple[str, str]]:
+    """Each glossary person's spellings with the one foreign nation his entry gives him."""
+    cached = corpus.__dict__.get("_compatriot_names")
+    if cached is None:
+        cached = []
+        for term in corpus.terms:
+            nations = index.of(term).nations
+            if term.kind != GlossaryTerm.Kind.PERSON or len(nations) != 1 or is_discovered(term):
+                continue
+            (nation,) = nations
+            if nation != "soviet union":
+                cached += [(s, nation) for s in all_spellings(term) if len(s) > 3]
+        corpus.__dict__["_compatriot_names"] = cached
+    return cached
 
 
 def _leaders_countries(corpus: CorpusSnapshot, index: FacetIndex, stem: str) -> set[str]:

@@ -128,3 +128,45 @@ def later_bodies(corpus: CorpusSnapshot, year: int | None, *, key: GlossaryTerm)
         if first is not None and first > year + ANACHRONISM_YEARS:
             found.add(term.slug)
     return frozenset(found)
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_FULL_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)}) (1[89]\d\d|20[0-2]\d)\b")
+
+
+def entry_date(term: GlossaryTerm) -> datetime.date | None:
+    """The day a document's or event's entry opens by dating it ("given to a closed session
+    of the 20th Party Congress on 25 February 1956"), or None."""
+    m = _FIRST_SENTENCE.match(" ".join((term.description or "").split()))
+    found = _FULL_DATE.search(m.group(1)) if m else None
+    if found is None:
+        return None
+    day, month, year = found.groups()
+    return datetime.date(int(year), _MONTHS.index(month) + 1, int(day))
+
+
+def named_floor(corpus: CorpusSnapshot, text: str) -> datetime.date | None:
+    """The latest day a document or event named in `text` is dated by its entry: nothing
+    done to the Secret Speech (25 February 1956) happened before it (round 4, R022: an
+    order to read the speech offered as of 5 March 1954)."""
+    floors = [
+        day
+        for term in corpus.terms
+        if term.kind in (GlossaryTerm.Kind.DOCUMENT, GlossaryTerm.Kind.EVENT)
+        and any(contains_phrase(text, s) for s in all_spellings(term) if len(s) > 3)
+        and (day := entry_date(term)) is not None
+    ]
+    return max(floors) if floors else None

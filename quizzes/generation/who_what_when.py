@@ -35,6 +35,7 @@ from quizzes.generation.sentences import (
     word_count,
 )
 from quizzes.generation.statements import anaphora, dangling_pronoun, outside_reference
+from quizzes.generation.time_bounds import named_floor
 from quizzes.models import Question
 
 NAME = "who_what_when"
@@ -516,6 +517,10 @@ def _from_timeline(corpus: CorpusSnapshot, base: float) -> Iterator[Candidate | 
             early += (known + cloze_date.within(event.date, style, period, r))[:2]
         distractors: list[str] = []
         derived = 0
+        # Nothing done to a document or event the title names came before its own date.
+        floor = named_floor(corpus, event.title)
+        if floor is not None and floor < event.date:
+            early, pool, shifted = ([d for d in ds if d >= floor] for ds in (early, pool, shifted))
         for date in early + pool[:2] + shifted:
             label = _label(date, event.precision)
             if label != answer_text and label not in distractors and len(distractors) < 3:
