@@ -176,20 +176,24 @@ def spread_keys(
     threshold: float = DEFAULT_PUBLISH_THRESHOLD,
 ) -> None:
     """Hold back questions whose key is the key of more than `KEY_SHARE` of a group's
-    published one-answer questions: keep the best, of as many types as possible."""
-    items = [c for c in kept if c.type in ONE_ANSWER_TYPES and publishable(c, threshold)]
-    member = {c.fingerprint: memberships(c, groups) for c in items}
+    published questions (the issue's "a lesson's items": every question a test may draw
+    from the lesson; a true/false key is balanced apart, `balance_true_false`): keep the
+    best, of as many types as possible."""
+    live = [c for c in kept if publishable(c, threshold)]
+    member = {c.fingerprint: memberships(c, groups) for c in live}
+    items = [c for c in live if c.type in ONE_ANSWER_TYPES]
     key_of = {c.fingerprint: keys.key(c.answer_texts[0]) for c in items}
     changed = True
     while changed:
         changed = False
+        sizes: Counter[int] = Counter(g for c in live if not c.held for g in member[c.fingerprint])
         by_group: dict[int, list[Candidate]] = defaultdict(list)
         for c in items:
             if not c.held:
                 for g in member[c.fingerprint]:
                     by_group[g].append(c)
         for g in sorted(by_group):
-            cap = key_cap(len(by_group[g]))
+            cap = key_cap(sizes[g])
             by_key: dict[str, list[Candidate]] = defaultdict(list)
             for c in by_group[g]:
                 by_key[key_of[c.fingerprint]].append(c)

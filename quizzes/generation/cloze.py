@@ -118,6 +118,9 @@ _IMPLIED = {
 }
 MAX_PAIR_WORDS = 45
 INTRODUCES_UNSHOWN = "the sentence introduces words it does not show"
+A_QUESTION = "a question asserts nothing to complete"
+# "Lenin's mausoleum", "Lenin's behests": the phrase names him; anyone completes it.
+SET_PHRASE = re.compile(r"['’]s (?:mausoleum|testament|behests|precepts|covenants)\b")
 _FIXED_BY_CONTEXT = {"pronoun without antecedent", ANAPHORA}
 
 
@@ -132,6 +135,10 @@ def in_context(
         # "In _____, in a letter to the Party Congress, Vladimir Ilyich wrote:" asks of
         # words the stem does not show (which part of the letter?).
         return None, INTRODUCES_UNSHOWN
+    if sentence.text.rstrip().rstrip("”\"'’").endswith("?"):
+        # "Were there any signs that _____ was an enemy of the party?" asserts nothing:
+        # Yezhov and Yagoda fit as well as Beria (round 6 review).
+        return None, A_QUESTION
     problem = standalone(corpus=corpus, sentence=sentence, persons=persons)
     if problem not in _FIXED_BY_CONTEXT:
         return (sentence, None) if problem is None else (None, problem)

@@ -311,9 +311,11 @@ def distractors_for(
     others: list[FoundDate] = (),
     periods: list[tuple[Period, int]] = (),
     latest: datetime.date | None = None,
+    sentence: str = "",
 ) -> tuple[list[str], int]:
     """Three dates for `answer`; how many were derived from it rather than the corpus.
-    `others` are the sentence's other dates: every distractor keeps its order with them.
+    `others` are the sentence's other dates: every distractor keeps its order with them;
+    a year `sentence` names again besides the key's holds every option.
     `periods` (`period_rules`): how many distractors each period around the key must hold.
     `latest` (`time_bounds.report_ceiling`): no distractor after it, when the key is not."""
     if latest is not None and span_of(answer.date, answer.style)[0] > latest:
@@ -321,10 +323,16 @@ def distractors_for(
     texts: list[str] = []
     values: list[datetime.date] = []
     derived = 0
+    # "from the end of 1936 after a telegram … dated … on _____": the year the sentence
+    # names on its own holds the key's day, and every option's (round 6, R107).
+    year = str(answer.date.year)
+    pinned = precision(answer.style) != "year" and len(re.findall(rf"\b{year}\b", sentence)) > 1
 
     def take(value: datetime.date) -> bool:
         text = format_like(value, answer=answer)
         if value == answer.date or text in texts or text == answer.text:
+            return False
+        if pinned and value.year != answer.date.year:
             return False
         if contains_phrase(passage_text, text) or abs(value.year - answer.date.year) > ERA_YEARS:
             return False
@@ -422,6 +430,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     + _story_so_far(found, earlier),
                     periods=periods,
                     latest=report_ceiling(corpus, passage=passage, sentence=shown.text),
+                    sentence=sentence.text,
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", found.text, ref)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from corpus import discovery
 from corpus.models import GlossaryTerm
-from quizzes.generation import name_choice
+from quizzes.generation import clues, name_choice
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -29,6 +29,7 @@ from quizzes.generation.candidates import (
 )
 from quizzes.generation.cloze import (
     INITIALS,
+    SET_PHRASE,
     blank,
     cloze_candidate,
     in_context,
@@ -37,11 +38,12 @@ from quizzes.generation.cloze import (
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot, is_discovered
 from quizzes.generation.glossary_choice import NAMED_KINDS, all_spellings, display
+from quizzes.generation.sentences import contains_phrase
 from quizzes.generation.statements import in_cult_phrase
 from quizzes.models import Question
 
 NAME = "cloze_name"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.CLOZE_NAME
 PER_PASSAGE = 2  # different terms in different sentences
 # A term named in more than this share of a work's passages is what the work is about.
@@ -52,6 +54,66 @@ MAIN_SUBJECT_MIN_MENTIONS = 3
 # "Warsaw" in "the Warsaw Pact" is part of a longer name: blanking it alone is absurd.
 _LONGER_NAME = re.compile(r" [A-Z][a-z]")
 _WORD_BEFORE = re.compile(r"(?<![.!?:;]\s)\b([A-Z][a-z]+)\s$")
+# "the critical remarks of _____ during the period immediately following his death": of
+# the men offered, only the one dead by then fits (round 5, R085).
+_OWN_DEATH = re.compile(r"\b(?:his|her) (?:own )?(?:death|murder|assassination|execution)\b")
+
+
+_DEATH_BEFORE = re.compile(
+    r"\b(?:murder|assassination|death|execution|killing|shooting|funeral|memory)\s+of\s+"
+    r"(?:the\s+)?(?:late\s+)?(?:comrade\s+)?$",
+    re.I,
+)
+_DEATH_AFTER = re.compile(
+    r"^['’]s\s+(?:life|lifetime|death|murder|assassination|execution|funeral|memory)\b|"
+    r"^,?\s+(?:was|were)\s+(?:\w+\s+)?(?:murdered|assassinated|executed|killed|shot)\b|"
+    r"^\s+died\b",
+    re.I,
+)
+
+
+def died_here(before: str, after: str) -> bool:
+    """Whether the sentence tells of the blanked person's death or of his life as over
+    ("After the criminal murder of _____", "During _____'s life")."""
+    return bool(_DEATH_BEFORE.search(before) or _DEATH_AFTER.match(after))
+
+
+# "up to Moscow and _____": the Germans came up to Leningrad and Kiev too (round 6, R108).
+_LIST_BEFORE = re.compile(r"\b([A-Z][\w-]+),?\s+(?:and|or)\s+$")
+_LIST_AFTER = re.compile(r"^,?\s+(?:and|or)\s+([A-Z][\w-]+)\b|^,\s+([A-Z][\w-]+),")
+
+
+def _in_a_list_of_places(corpus: CorpusSnapshot, before: str, after: str) -> bool:
+    """Whether the blanked place stands in a list beside another place, which says the
+    same of several places (any place the list could go on with is a defensible answer)."""
+    places = (
+        {
+            spelling
+            for t in corpus.terms
+            if t.kind == GlossaryTerm.Kind.PLACE
+            for spelling in all_spellings(t)
+        }
+        | set(clues.SOVIET_CITIES)
+        | {word for words in clues.NATIONS.values() for word in words}
+    )
+    found = _LIST_BEFORE.search(before) or _LIST_AFTER.match(after)
+    return bool(found) and any(name in places for name in found.groups() if name)
+
+
+def _tells_apart(corpus: CorpusSnapshot, key: GlossaryTerm, text: str) -> bool:
+    """Whether a sentence about a victim of the purges says something only he fits: a
+    date, a figure, or another person, body or place named. "Investigation of _____'s
+    case was made in a manner which most brutally violated Soviet legality" fits Kosior
+    and Postyshev as well as Eikhe (round 7, R101)."""
+    if re.search(r"\d", text):
+        return True
+    return any(
+        contains_phrase(text, spelling)
+        for t in corpus.terms
+        if t.slug != key.slug and t.kind != GlossaryTerm.Kind.CONCEPT  # "Soviet legality"
+        for spelling in all_spellings(t)
+        if len(spelling) > 3
+    )
 
 
 def _first_name_before(text: str) -> bool:
@@ -150,6 +212,23 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 continue
             shown_in_text = sentence.text[start : match.end()]
             is_person = term.kind == GlossaryTerm.Kind.PERSON
+            if is_person and _OWN_DEATH.search(sentence.text, match.end()):
+                yield Rejection(NAME, "the sentence speaks of the key's death", term.slug, ref)
+                continue
+            if SET_PHRASE.match(sentence.text, match.end()):
+                yield Rejection(NAME, "a set phrase gives the name away", term.slug, ref)
+                continue
+            if term.kind == GlossaryTerm.Kind.PLACE and _in_a_list_of_places(
+                corpus, sentence.text[:start], sentence.text[match.end() :]
+            ):
+                yield Rejection(NAME, "a place in a list: other places share it", term.slug, ref)
+                continue
+            if term.role == "repression-victim" and not _tells_apart(corpus, term, sentence.text):
+                yield Rejection(NAME, "nothing tells this victim from the others", term.slug, ref)
+                continue
+            # "After the criminal murder of _____", "During _____'s life": the key was dead
+            # when the document spoke, and so must every option be (round 6, R112, R010).
+            dead_only = is_person and died_here(sentence.text[:start], sentence.text[match.end() :])
             shown, problem = in_context(
                 corpus=corpus, sentence=sentence, persons=[start] if is_person else []
             )
@@ -168,6 +247,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                 short=short,
                 ignore_calling=bool(title),
                 sentence=sentence.text,
+                dead_only=dead_only,
             )
             if len(others) < 3:
                 yield Rejection(

@@ -270,6 +270,27 @@ def consistent(value: int, *, answer: Figure, others: list[Figure]) -> bool:
     return True
 
 
+# "Stalin headed the party and the country for _____ years": 30, not 60 (round 6, R080). A
+# span of a life or a career is offered at most half as long again as the key.
+_SPANS = {"years", "months"}
+MAX_SPAN_FACTOR = 1.5
+# "1,108 … of 1,966 delegates, i.e., decidedly more than a majority" (round 6, R134).
+_MAJORITY = re.compile(r"\bmajority\b|\bmore than half\b", re.I)
+
+
+def keeps_majority(value: int, *, answer: Figure, others: list[Figure]) -> bool:
+    """Whether `value` in the answer's place keeps a part more than half of its total, for
+    every other figure of the same kind in the sentence (the larger of two is the total)."""
+    for other in others:
+        if not _counts(answer, other) or other.value == answer.value:
+            continue
+        if answer.value > other.value and not value < 2 * other.value:
+            return False  # the answer is the total: the part must stay more than half
+        if answer.value < other.value and not 2 * value > other.value:
+            return False  # the answer is the part
+    return True
+
+
 def _same_kind(answer: Figure, noun: str, percent: bool) -> bool:
     """A corpus figure of the same kind: a percentage for a percentage; a count of the
     same noun ("delegates" for "delegates", not "votes")."""
@@ -287,15 +308,22 @@ def distractors_for(
     subject: str = "",
     others: list[Figure] = (),
     floor: int = 0,
+    sentence: str = "",
 ) -> tuple[list[str], int]:
     """Three figures; how many had to be derived from the answer rather than the corpus.
     `others` are the other figures of the sentence: every distractor is consistent with them;
-    `floor` is the least total the sentence allows (`least_total`)."""
+    `floor` is the least total the sentence allows (`least_total`); `sentence` is read for
+    what it says of them ("decidedly more than a majority")."""
+    majority = bool(_MAJORITY.search(sentence))
 
     def acceptable(value: int) -> bool:
         if value == answer.value or value < 3 or (answer.percent and value >= 100):
             return False
         if value < floor:
+            return False
+        if answer.noun in _SPANS and value > answer.value * MAX_SPAN_FACTOR:
+            return False
+        if majority and not keeps_majority(value, answer=answer, others=list(others)):
             return False
         if not consistent(value, answer=answer, others=list(others)):
             return False
@@ -422,6 +450,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
                     floor=least_total(
                         figure, beside, functools.partial(_people_named, corpus, sentence.text)
                     ),
+                    sentence=sentence.text,
                 )
                 if len(distractors) < 3:
                     yield Rejection(NAME, "too few distractors", figure.text, ref)

@@ -79,9 +79,11 @@ NATIONS: dict[str, tuple[str, ...]] = {
     "germany": ("Germany", "German", "Germans", "Bonn", "Berlin"),
     "sweden": ("Sweden", "Swedish", "Stockholm"),
     "albania": ("Albania", "Albanian", "Albanians", "Tirana"),
+    "spain": ("Spain", "Spanish", "Spaniards", "Madrid"),
+    "austria": ("Austria", "Austrian", "Austrians", "Vienna"),
 }  # fmt: skip
 # Soviet cities the documents name without a glossary entry: whose they are.
-_SOVIET_CITIES = ("Leningrad", "Kiev", "Stalingrad", "Sochi", "Tbilisi", "Kharkov", "Minsk")
+SOVIET_CITIES = ("Leningrad", "Kiev", "Stalingrad", "Sochi", "Tbilisi", "Kharkov", "Minsk")
 # A stem's word for several nations at once.
 _GROUPS = {"western": frozenset({"united states", "britain", "france", "italy", "germany"})}
 # Where communists held power in the years the documents tell of. A communist party or
@@ -89,6 +91,10 @@ _GROUPS = {"western": frozenset({"united states", "britain", "france", "italy", 
 # the United States is no "ruling communist party", Eugene Dennis headed no government
 # (round 3, R053 and R088).
 COMMUNIST_RULED = frozenset({"soviet union", "poland", "hungary", "yugoslavia", "china", "albania"})
+# Where communists never ruled (Germany was both: East Germany is a confusion for Poland).
+_WEST = frozenset(
+    {"united states", "britain", "france", "italy", "israel", "sweden", "spain", "austria"}
+)
 _COMMUNIST_ROLES = {"communist-party", "foreign-communist-leader", "soviet-leader"}
 # A stem saying its key held power.
 _IN_POWER = re.compile(
@@ -303,7 +309,7 @@ class FacetIndex:
                 return {"soviet union"}
             if term.name in _NATION_WORD:
                 return {_NATION_WORD[term.name]}
-            if term.name in _SOVIET_CITIES:
+            if term.name in SOVIET_CITIES:
                 return {"soviet union"}
         description = " ".join((term.description or "").split())
         clause = _first_clause(description) if description else ""
@@ -432,6 +438,8 @@ def ruled_out(
         and _IN_POWER.search(stem)
     ):
         return "the stem says the key held power; this option's communists never did"
+    if across_the_iron_curtain(answer, other, key, alt):
+        return "a place on the other side of the Iron Curtain from the key"
     # "tells the _____ in Washington": not the French embassy in Warsaw.
     where = nation_words(stem, locative=True)
     seats = {n for n in alt.seats if n in NATIONS}
@@ -448,6 +456,32 @@ def ruled_out(
         # known to be of that kind; any other name, options not known to be of another.
         return "the stem says what kind of thing the key is; this option is not"
     return None
+
+
+def across_the_iron_curtain(
+    answer: GlossaryTerm, other: GlossaryTerm, key: Facets, alt: Facets
+) -> bool:
+    """Whether `other` stands on the other side of the Iron Curtain from `answer`, where
+    that is absurd, both nations known:
+    * a place of the West offered for a place of the communist world: a story of the
+      Poznań works (a "Stalin engineering works", work quotas) does not happen in
+      Stockholm (round 5, R072). The other way round is a real confusion: the West's
+      capitals are where the speech's text travelled from Warsaw;
+    * a paper of the other side, either way: no "People's Daily correspondent John
+      Rettie", no Reuters reporting for the Polish party."""
+    if not key.nations or not alt.nations:
+        return False
+    east_key, west_key = key.nations <= COMMUNIST_RULED, key.nations <= _WEST
+    east_alt, west_alt = alt.nations <= COMMUNIST_RULED, alt.nations <= _WEST
+    if answer.kind == other.kind == GlossaryTerm.Kind.PLACE:
+        return east_key and west_alt
+    if _is_press(answer) and _is_press(other):
+        return (east_key and west_alt) or (west_key and east_alt)
+    return False
+
+
+def _is_press(term: GlossaryTerm) -> bool:
+    return term.role == "press" or term.role.endswith(".press")
 
 
 # An office a person holds in a country ("elected first secretary in Poland"): the place is

@@ -48,12 +48,15 @@ from quizzes.generation.sentences import (
 from quizzes.models import Question
 
 NAME = "compare_renderings"
-VERSION = 3
+VERSION = 4
 TYPE = Question.Type.COMPARE_RENDERINGS
 SAME_WORK_SCORE = 70  # two translations of one speech differ a lot
 QUOTED_SCORE = 84  # two works quoting a third must agree closely, or it is a paraphrase
 MIN_CONTEXT_WORDS = 3
-WINDOW_WORDS = 16
+WINDOW_WORDS = 8  # words kept either side of the difference (the stem's limit is 60)
+CLAUSE_WORDS = 14  # how much further back a cut may go to start at a clause
+# Words a clause or a phrase may start with: "to select another man for it who …".
+_OPENS = re.compile(r"(?:to|a|an|another|the)\b")
 _STOP = {
     "a", "an", "the", "of", "to", "in", "on", "and", "or", "for", "by", "with", "at", "as", "is",
     "was", "were", "be", "been", "that", "which", "who", "this", "these", "it", "its", "he",
@@ -297,13 +300,19 @@ def _unopened_quote(text: str) -> str:
 
 
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around [start, end), cut to about WINDOW_WORDS words either side."""
+    """The sentence around [start, end), cut to about WINDOW_WORDS words either side; a
+    cut before the words starts where a clause does ("a man who, above all, would differ
+    …", not "… from Stalin in only one quality"), up to CLAUSE_WORDS words further back."""
     span = next(((a, b) for a, b in split_sentences(text) if a <= start < b), (0, len(text)))
     a, b = span
     before = [m.start() for m in _WORDS.finditer(text, a, start)]
     after = [m.end() for m in _WORDS.finditer(text, end, b)]
     if len(before) > WINDOW_WORDS:
         a = before[-WINDOW_WORDS]
+        back = before[max(0, len(before) - WINDOW_WORDS - CLAUSE_WORDS) : -WINDOW_WORDS]
+        clause = [w for w in back if re.search(r"[,;:]\s*$", text[:w]) or _OPENS.match(text, w)]
+        if clause:
+            a = clause[0]  # the furthest back: a subject's clause, not its predicate's
     if len(after) > WINDOW_WORDS:
         b = after[WINDOW_WORDS - 1]
     return a, b
@@ -318,6 +327,46 @@ def _label(corpus: CorpusSnapshot, passage: Passage) -> str:
     if edition:
         return f"the {edition.group(1)} of {corpus.work_label(passage.source.work)}"
     return f"“{passage.source.title}”"
+
+
+def quoted_speaker(corpus: CorpusSnapshot, text: str, pos: int) -> GlossaryTerm | None:
+    """The person whose quoted words `pos` falls inside, named just before the quotation
+    opens or between its parts ("“Stalin is excessively rude,” Lenin wrote, “and …"), or
+    None when `pos` is not inside a quotation or no one is named."""
+    before = text[:pos]
+    curly = before.rfind("“")
+    if curly > before.rfind("”"):
+        opening = curly
+    elif before.count('"') % 2:
+        opening = before.rfind('"')
+    else:
+        return None
+    lead_in = text[max(0, opening - SPEAKER_WINDOW) : opening]
+    named = [
+        (m.start(), term)
+        for term in corpus.terms
+        if term.kind == GlossaryTerm.Kind.PERSON
+        for spelling in all_spellings(term)
+        for m in re.finditer(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", lead_in)
+    ]
+    return max(named, key=lambda found: found[0])[1] if named else None
+
+
+# How far before a quotation its speaker may be named ("Vladimir Ilyich said: …").
+SPEAKER_WINDOW = 120
+
+
+def _stem(corpus: CorpusSnapshot, diff: Difference, shown: str) -> str:
+    """The rendering asked about and, inside a quotation, whose words the two renderings
+    translate (round 5, R080: "would differ from Stalin" alone did not say it was Lenin's
+    letter; round 6, R122: naming both renderings in one clause read as convoluted)."""
+    asked = _label(corpus, diff.passage)
+    speaker = quoted_speaker(corpus, diff.passage.text, diff.start)
+    if speaker is not None:
+        what = f"These words of {display(speaker, short=False)} are quoted in two translations."
+    else:
+        what = "This sentence is worded differently in two translations."
+    return f"{what} Which word does {asked} use? “{shown}”"
 
 
 TRIVIAL = "the renderings differ by a word that changes nothing of the history"
@@ -351,10 +400,7 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
         ) + shown
         shown += " …" if b < len(text) and text[b - 1] not in ".!?”\"'" else ""
         shown = _unopened_quote(shown)
-        stem = (
-            "Two renderings word this sentence differently. Which word does "
-            f"{_label(corpus, passage)} use? “{shown}”"
-        )
+        stem = _stem(corpus, diff, shown)
         options, answer = shuffled_options(rng=r, answer=diff.answer, distractors=distractors)
         yield Candidate(
             type=TYPE,

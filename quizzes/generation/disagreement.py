@@ -108,12 +108,16 @@ def _two_sources(corpus: CorpusSnapshot, note: EditorialNote, base: float):
             yield Rejection(NAME, "the two sides do not plainly differ", ref)
             continue
         values = [a.says, b.says, *(p.says for p in positions if p not in (a, b))]
+        # The stem says the two give different answers: no option pairs two answers of one
+        # side (round 7, R005: the anthology's "prolonged applause" beside the Record's).
+        side_of = {p.says: _side(corpus, note, p) for p in positions if p.link is not None}
         wrong = [
             (x, y)
             for x in values
             for y in values
             if x != y
             and (x, y) != (a.says, b.says)
+            and not (x in side_of and side_of.get(x) == side_of.get(y))
             and ((x != a.says and safely_wrong(a, x)) or (y != b.says and safely_wrong(b, y)))
         ]
         if len(wrong) < 2:
@@ -138,7 +142,8 @@ def _two_sources(corpus: CorpusSnapshot, note: EditorialNote, base: float):
             generator=NAME,
             version=VERSION,
             stem=(
-                f"{a.short_who} and {in_sentence(b.short_who)} give different answers to this "
+                f"{_subject(a.short_who)} and {_subject(in_sentence(b.short_who))} give "
+                "different answers to this "
                 "question: "
                 f"{title} What does each of them say?"
             ),
@@ -161,6 +166,12 @@ def _two_sources(corpus: CorpusSnapshot, note: EditorialNote, base: float):
             difficulty=Question.Difficulty.HARD,
             notes=[note],
         )
+
+
+def _subject(who: str) -> str:
+    """A side as part of a sentence's subject: an apposition is closed by a comma
+    ("Palmiro Togliatti, Italian communist leader, give", round 7, R098)."""
+    return f"{who}," if "," in who else who
 
 
 def _side(corpus: CorpusSnapshot, note: EditorialNote, position) -> tuple[str, str]:

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 
 from corpus.models import EditorialNote, TimelineEvent
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from quizzes.generation.documents_named import name_documents
 from quizzes.generation.sentences import contains_phrase, normalise, split_sentences
+from quizzes.generation.time_bounds import named_floor
 from quizzes.generation.who_what_when import (
     _PARTICIPLES,
     _WHEN,
@@ -165,6 +167,12 @@ def date_distractors(
         key=lambda e: (abs((e.date - event.date).days), e.date, e.slug),
     )
     shifted = [_shift(event.date, n) for n in (-1, 1, -2, 2, 3)]
+    # Nothing done to a document came before its own date: "made public" of the resolution
+    # of 30 June 1956 offers no day of early June (round 7, R031).
+    floor = named_floor(corpus, name_documents(event.title))
+    if floor is not None and floor <= event.date:
+        others = [e for e in others if e.date >= floor]
+        shifted = [d for d in shifted if d >= floor]
     chosen: list[datetime.date] = []
     labels: list[str] = []
     derived = 0

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from corpus.models import GlossaryTerm
 from quizzes.generation import clues
 from quizzes.generation.candidates import Candidate, Rejection, item_rng, shuffled_options
-from quizzes.generation.cloze import BLANK, INITIALS, trivial_penalty, word_bounded
+from quizzes.generation.cloze import BLANK, INITIALS, SET_PHRASE, trivial_penalty, word_bounded
 from quizzes.generation.cloze_name import (
     _LONGER_NAME,
     _WHAT,
@@ -149,7 +149,7 @@ def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(),
             yield Rejection(NAME, problem, sentence[:120], ref)
             continue
         shown = sentence[start : match.end()]
-        if _SET_PHRASE.match(sentence, match.end()):
+        if SET_PHRASE.match(sentence, match.end()):
             # "Lenin's mausoleum": the phrase names him; anyone completes it.
             yield Rejection(NAME, "a set phrase gives the name away", term.slug, ref)
             continue
@@ -255,7 +255,6 @@ _SOURCE_LABEL = re.compile(
     r"(?:['’]s)?(?: article| says| account)?\)"
 )
 _ADJECTIVE = re.compile(r"(?:ish|ian|ese|ic)$")
-_SET_PHRASE = re.compile(r"['’]s (?:mausoleum|testament)\b")
 _PRINTS = re.compile(r"\b(?:print|publish|report|carr)(?:s|ed|ies|ied|ing)?\b", re.I)
 _PAPER_BEFORE = re.compile(r"\b(?:paper|newspaper|magazine|daily|weekly)\s+$")
 # "it"/"its" for something no word of the sentence names; "also", "nonetheless" for what

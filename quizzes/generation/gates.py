@@ -226,7 +226,9 @@ def stem_well_formed(c: Candidate) -> str | None:
     if _SOURCE_NOTE.search(c.stem):
         return "a source named in brackets"
     quoted = _QUOTED_PART.search(c.stem)
-    if quoted and _unopened_single_quote(quoted.group(1)):
+    if quoted and (
+        _unopened_single_quote(quoted.group(1)) or _unclosed_single_quote(quoted.group(1))
+    ):
         return "unbalanced quotation marks"
     if c.excerpt:
         first = re.match(r"[\W_]*(\w+)", c.excerpt)
@@ -265,6 +267,18 @@ _OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(—–-]))['‘](?=\w)")
 def _unopened_single_quote(text: str) -> bool:
     """A closing single quotation mark after punctuation ("etc.'") with none opened."""
     return len(_CLOSING_SINGLE.findall(text)) > len(_OPENING_SINGLE.findall(text))
+
+
+# Any closing single mark, after a word too ("the 'hero' and"; a plural possessive,
+# "workers' party", counts as one, which only errs towards keeping a question).
+_ANY_CLOSING_SINGLE = re.compile(r"(?<=[\w.,;!?])['’](?=[\s,.;:!?”\"…)]|$)")
+
+
+def _unclosed_single_quote(text: str) -> bool:
+    """A single quotation opened and never closed: the sentence ended inside a quotation
+    that goes on in the next one ("says in his article: 'The 20th Congress strengthened
+    world peace.", round 7, R126)."""
+    return len(_OPENING_SINGLE.findall(text)) > len(_ANY_CLOSING_SINGLE.findall(text))
 
 
 def no_dangling_reference(c: Candidate) -> str | None:

@@ -265,7 +265,7 @@ def dead_by(term: GlossaryTerm, when: Moment | None) -> bool:
 ERA_YEARS = 5
 
 
-def _event_years(corpus: CorpusSnapshot) -> dict[str, list[int]]:
+def event_years(corpus: CorpusSnapshot) -> dict[str, list[int]]:
     """The years of the timeline events naming each term (computed once per snapshot)."""
     years = corpus.__dict__.get("_event_years")
     if years is None:
@@ -277,15 +277,25 @@ def _event_years(corpus: CorpusSnapshot) -> dict[str, list[int]]:
     return years
 
 
+# Years an entry names: when its person was about, for someone no timeline event names;
+# an entry names a few years of a life, so the era around them is wider.
+ENTRY_ERA_YEARS = 15
+_ENTRY_YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)\b")
+
+
 def of_the_time(corpus: CorpusSnapshot, term: GlossaryTerm, when: Moment | None) -> bool:
     """Whether a person could have done what a sentence dated `when` says: not dead by then
-    (`dead_by`) and, when timeline events name them, named by one within `ERA_YEARS`."""
+    (`dead_by`) and named within `ERA_YEARS` of it by a timeline event or, when none names
+    them, by their entry: Brezhnev, whose entry starts in 1964, was no Politburo member
+    addressed in 1936 (round 5, R013)."""
     if when is None:
         return True
     if dead_by(term, when):
         return False
-    years = _event_years(corpus).get(term.slug)
-    return not years or min(abs(y - when[0]) for y in years) <= ERA_YEARS
+    years, era = event_years(corpus).get(term.slug), ERA_YEARS
+    if not years:  # an entry names fewer years than the timeline: a wider era
+        years, era = [int(y) for y in _ENTRY_YEAR.findall(term.description or "")], ENTRY_ERA_YEARS
+    return not years or min(abs(y - when[0]) for y in years) <= era
 
 
 # --- picking --------------------------------------------------------------------------------
@@ -314,9 +324,12 @@ def choose(
     count: int = 3,
     ignore_calling: bool = False,
     sentence: str = "",
+    dead_only: bool = False,
 ) -> tuple[list[GlossaryTerm], float]:
     """`count` distractors for `answer` named in `passage` (see the module docstring), and
-    the score penalty for a widened choice; fewer than `count` when there are not enough."""
+    the score penalty for a widened choice; fewer than `count` when there are not enough.
+    `dead_only`: the sentence tells of the key's death, so every option had died by the
+    time its document was written."""
     avoid = passage.text
     work = corpus.work_of(passage).slug
     role = answer.role
@@ -378,6 +391,16 @@ def choose(
             others = [t for t in others if dead_by(t, when)]
         else:
             others = [t for t in others if of_the_time(corpus, t, when)]
+        if when is None:
+            from quizzes.generation.time_bounds import later_people  # it reads dates from here
+
+            # "to put into effect _____'s behests": not Brezhnev's, for Lenin's.
+            later = later_people(corpus, key=answer)
+            others = [t for t in others if t.slug not in later]
+        if dead_only:
+            written = corpus.work_of(passage).date
+            by = (written.year, written.month) if written else None
+            others = [t for t in others if death_of(t) and (by is None or dead_by(t, by))]
         if is_discovered(answer) and len(display(answer, short=short).split()) > 1:
             # Full names among full names (options formatted alike).
             others = [t for t in others if len(display(t, short=short).split()) > 1]

@@ -38,11 +38,16 @@ from quizzes.generation.sentences import (
     without_citations,
     word_count,
 )
-from quizzes.generation.time_bounds import dead_by_then, words_floor
+from quizzes.generation.time_bounds import (
+    career_floor,
+    dead_by_then,
+    later_people,
+    words_floor,
+)
 from quizzes.models import Question
 
 NAME = "quote_attribution"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.QUOTE_ATTRIBUTION
 MIN_QUOTE_WORDS = 8
 MAX_QUOTE_WORDS = 45
@@ -290,14 +295,25 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             context = passage.text + " " + (previous.text if previous else "")
             # No one dead before the words could be said ("After Stalin's death", the
             # doctors' plot of 1953: not Zhdanov, dead in 1948).
-            floor = words_floor(corpus, words=shown, context=context)
+            floor = max(
+                (
+                    bound
+                    for bound in (
+                        words_floor(corpus, words=shown, context=context),
+                        career_floor(corpus, speaker),
+                    )
+                    if bound is not None
+                ),
+                default=None,
+            )
             others, penalty = like_terms(
                 corpus=corpus,
                 answer=speaker,
                 avoid_text=context,
                 rng=r,
                 neighbours=True,
-                exclude=dead_by_then(corpus, floor, key=speaker),
+                exclude=dead_by_then(corpus, floor, key=speaker)
+                | later_people(corpus, key=speaker),
             )
             if len(others) < 3:
                 yield Rejection(

@@ -93,7 +93,7 @@ class GroupBalance:
 @dataclass(frozen=True)
 class GroupKeys:
     label: str
-    items: int  # published questions of the types with one answer text
+    items: int  # published questions: "a lesson's items", of every type
     top: list[tuple[str, int]]  # (key, questions keyed by it), most frequent first
 
     @property
@@ -131,8 +131,9 @@ def true_false_balance() -> list[GroupBalance]:
 
 
 def key_spread(*, top: int = 3) -> list[GroupKeys]:
-    """The most frequent keys of published one-answer questions, whole bank and per lesson
-    (spellings of one glossary term count as one key, `answer_keys`)."""
+    """The most frequent keys of published one-answer questions, whole bank and per lesson,
+    against every published question of it (spellings of one glossary term count as one
+    key, `answer_keys`)."""
     keys = AnswerKeys(GlossaryTerm.objects.all())
     rows = []
     for label, questions in _published_by_group():
@@ -143,7 +144,7 @@ def key_spread(*, top: int = 3) -> list[GroupKeys]:
             if texts:
                 counts[keys.key(texts[0])] += 1
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        rows.append(GroupKeys(label=label, items=len(items), top=ranked))
+        rows.append(GroupKeys(label=label, items=len(questions), top=ranked))
     return rows
 
 
@@ -163,7 +164,7 @@ def balance_table() -> Table:
 
 
 def key_spread_table(*, top: int = 3) -> Table:
-    table = Table(title=f"Key spread: the {top} most frequent keys (published, one-answer types)")
+    table = Table(title=f"Key spread: the {top} most frequent keys among the published questions")
     table.add_column("Group")
     table.add_column("Questions", justify="right")
     table.add_column("Top keys (share)")

@@ -15,7 +15,8 @@ import random
 import re
 from collections.abc import Iterator
 
-from corpus.models import Passage, Work
+from corpus.models import GlossaryTerm, Passage, Work
+from quizzes.generation import clues
 from quizzes.generation.candidates import (
     Candidate,
     Rejection,
@@ -24,11 +25,18 @@ from quizzes.generation.candidates import (
     shuffled_options,
 )
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
-from quizzes.generation.sentences import normalise, split_sentences, straighten_quotes, word_count
+from quizzes.generation.glossary_choice import all_spellings
+from quizzes.generation.sentences import (
+    contains_phrase,
+    normalise,
+    split_sentences,
+    straighten_quotes,
+    word_count,
+)
 from quizzes.models import Question
 
 NAME = "source_attribution"
-VERSION = 2
+VERSION = 3
 TYPE = Question.Type.SOURCE_ATTRIBUTION
 SHINGLE = 5
 MAX_SHARED = 0.1
@@ -47,12 +55,24 @@ def _work_of(passage: Passage) -> str:
     return passage.quoted_work.slug if passage.quoted_work else passage.source.work.slug
 
 
+# A booklet's section heading run into its first sentence ("2. HOW, indeed, could it
+# happen …", round 7, R013): the excerpt starts at the next sentence.
+_SECTION_START = re.compile(r"\s*(?:\d+\.|[IVX]+\.)\s+[A-Z]{2,}\b")
+_SECTION_NUMBER = re.compile(r"\s*(?:\d+|[IVX]+)\.\s*")  # split off as a sentence of its own
+
+
 def _excerpt(passage: Passage) -> tuple[int, int] | None:
-    """The first run of whole sentences of 14–45 words, starting at a sentence start; or,
-    for a passage of long sentences, its first sentence cut at a comma (shown with "…")."""
+    """The first run of whole sentences of 14–45 words, starting at a sentence start and
+    not at a section number. Never a sentence cut at a comma: "In raising the question
+    of combating the cult …" (round 5, R060) and "The ideologists of capitalism, in an
+    effort to undermine … the people …" (round 7, R063) said nothing before their cut."""
     text = passage.text
     spans = split_sentences(text)
-    for i, (start, _) in enumerate(spans):
+    for i, (start, stop) in enumerate(spans):
+        if _SECTION_START.match(text, start) or (
+            i and _SECTION_NUMBER.fullmatch(text[spans[i - 1][0] : spans[i - 1][1]])
+        ):
+            continue
         end = None
         for _, stop in spans[i:]:
             words = word_count(text[start:stop])
@@ -61,16 +81,23 @@ def _excerpt(passage: Passage) -> tuple[int, int] | None:
             end = stop
             if words >= MIN_WORDS:
                 return start, end
-    if spans:
-        start, stop = spans[0]
-        cuts = [
-            m.start()
-            for m in re.finditer(r"[,;]", text[start:stop])
-            if MIN_WORDS <= word_count(text[start : start + m.start()]) <= MAX_WORDS
-        ]
-        if cuts:
-            return start, start + cuts[-1]
     return None
+
+
+def anchored(corpus: CorpusSnapshot, excerpt: str) -> bool:
+    """Whether the excerpt names something a student can place: a person, a place, a
+    nation, a date or a figure. "We are absolutely certain that our party … will lead
+    the Soviet people along the Leninist path" could close either document (round 6,
+    R102, R117)."""
+    if re.search(r"\d", excerpt) or clues.nation_words(excerpt) - {"soviet union"}:
+        return True
+    return any(
+        contains_phrase(excerpt, spelling)
+        for term in corpus.terms
+        if term.kind in (GlossaryTerm.Kind.PERSON, GlossaryTerm.Kind.PLACE)
+        for spelling in all_spellings(term)
+        if len(spelling) > 3
+    )
 
 
 def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidate | Rejection]:
@@ -106,6 +133,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             yield Rejection(NAME, "no excerpt of the right length", "", ref)
             continue
         excerpt = passage.text[span[0] : span[1]]
+        if not anchored(corpus, excerpt):
+            yield Rejection(NAME, "a generic sentence: nothing named to tell its voice by", "", ref)
+            continue
         own = shingles(excerpt)
         shared = max(
             (len(own & s) / max(1, len(own)) for slug, s in by_work.items() if slug != work.slug),
@@ -127,8 +157,6 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             distractors=[corpus.work_option(w) for w in others],
         )
         shown = straighten_quotes(excerpt)
-        if not excerpt.rstrip().endswith((".", "!", "?", "”", '"', "'")):
-            shown += " …"  # cut at a comma: the omission is marked
         yield Candidate(
             type=TYPE,
             generator=NAME,

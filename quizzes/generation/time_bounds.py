@@ -16,7 +16,7 @@ import re
 from corpus.models import GlossaryTerm
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
 from quizzes.generation.glossary_choice import all_spellings
-from quizzes.generation.name_choice import Moment, dead_by, death_of
+from quizzes.generation.name_choice import Moment, dead_by, death_of, event_years
 from quizzes.generation.sentences import contains_phrase, normalise
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20[0-2]\d)\b")
@@ -63,6 +63,14 @@ def words_floor(corpus: CorpusSnapshot, *, words: str, context: str) -> Moment |
             if year:
                 floors.append((year, 0))
     return max(floors) if floors else None
+
+
+def career_floor(corpus: CorpusSnapshot, person: GlossaryTerm) -> Moment | None:
+    """The first year the timeline shows `person` at work: words of his are offered among
+    people alive then, never Lenin's name for a story told of Khrushchev at the congress
+    of 1956 (round 5, R007)."""
+    years = event_years(corpus).get(person.slug)
+    return (min(years), 0) if years else None
 
 
 def dead_by_then(corpus: CorpusSnapshot, when: Moment | None, *, key: GlossaryTerm) -> frozenset:
@@ -126,6 +134,27 @@ def later_bodies(corpus: CorpusSnapshot, year: int | None, *, key: GlossaryTerm)
             continue
         first = first_known_year(corpus, term)
         if first is not None and first > year + ANACHRONISM_YEARS:
+            found.add(term.slug)
+    return frozenset(found)
+
+
+# A person first heard of this many years after a dead key died was no peer of his: not
+# Brezhnev, whose entry begins in 1964, for words of Lenin, dead in 1924 (round 6 review).
+PEER_YEARS = 15
+
+
+def later_people(corpus: CorpusSnapshot, *, key: GlossaryTerm) -> frozenset:
+    """The slugs of people first known long after a dead key's death: no option for his
+    words or his deeds."""
+    died = death_of(key) if key.kind == GlossaryTerm.Kind.PERSON else None
+    if died is None:
+        return frozenset()
+    found = set()
+    for term in corpus.terms:
+        if term.kind != GlossaryTerm.Kind.PERSON or term.slug == key.slug:
+            continue
+        first = first_known_year(corpus, term)
+        if first is not None and first > died[0] + PEER_YEARS:
             found.add(term.slug)
     return frozenset(found)
 

@@ -57,7 +57,7 @@ from quizzes.generation.statements import (
 from quizzes.models import Question
 
 NAME = "true_false"
-VERSION = 3
+VERSION = 4
 TYPE = Question.Type.TRUE_FALSE
 SUPPORT_SCORE = 88
 # A replacement name must be named in the same work in at least this share of the
@@ -310,6 +310,9 @@ def generate(*, corpus: CorpusSnapshot, rng: random.Random) -> Iterator[Candidat
             if not swaps:
                 problem = "no fact a student could confuse"
                 continue
+            if praise_only(text):
+                problem = "praise of a person, no fact to test"
+                continue
             facts.append((sentence, shown, swaps))
         if not facts:
             if problem:
@@ -378,6 +381,20 @@ def _statement(
         if word_count(shown.text) > MAX_PAIR_WORDS:
             return None, problem
     return None, problem
+
+
+# Praise of a person's qualities ("Lenin's wisdom in dealing with people was evident in
+# his work with cadres"): true or false, it turns on a name alone and tests no fact
+# (round 5, R011). A figure or a date in the sentence is a fact to test.
+_PRAISE = re.compile(
+    r"\b(?:wisdom|wise|genius|greatness|brilliance|brilliant|talents?|talented|modesty|"
+    r"sagacity|farsighted(?:ness)?|far-sighted(?:ness)?)\b",
+    re.I,
+)
+
+
+def praise_only(text: str) -> bool:
+    return bool(_PRAISE.search(text)) and not re.search(r"\d", text)
 
 
 # Sentences that address the audience or exclaim are rhetoric, not facts to test.

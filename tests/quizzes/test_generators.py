@@ -196,7 +196,7 @@ def test_source_attribution_skips_text_shared_by_two_works():
         "becomes a defect which cannot be tolerated in one holding the position of general secretary."
     )
     own = (
-        "The twentieth congress of the party met in the Kremlin and heard the report of the Central "
+        "The 20th congress of the party met in the Kremlin and heard the report of the Central "
         "Committee on the work of the party since the nineteenth congress."
     )
     corpus = snapshot(
