@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from corpus.models import GlossaryTerm
 from corpus.partials import page_or_partial
 from lessons.classes.assignments import module_quiz
 from lessons.classes.dashboard import module_mastery
@@ -89,6 +90,8 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     },
                 ),
                 lesson=module.slug,
+                # Linked as the page is shown, so a curator's glossary edit shows at once.
+                glossary=list(GlossaryTerm.objects.only("slug", "name", "aliases")),
             ),
             "previous": course[position - 1] if position > 0 else None,
             "next": course[position + 1] if position + 1 < len(course) else None,
