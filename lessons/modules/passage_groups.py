@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from corpus.models import GlossaryTerm, ReferenceCitation, TimelineEvent
+from corpus.models import ReferenceCitation, TimelineEvent
 from lessons.models import Citation, Module, Section, module_quiz_key
-from lessons.modules.rendering import linked_terms
+from lessons.modules.rendering import glossary_for_links, linked_terms
 from quizzes.passage_groups import GroupSection, PassageGroup
 
 _NUMBER = re.compile(r"\d+")
@@ -56,7 +56,7 @@ def _groups(modules, *, sections: bool) -> list[PassageGroup]:
         if work_id is not None:
             works[section_id].append((work_id, at))
     # The terms each section's page links now (its stored HTML has no glossary link).
-    glossary = list(GlossaryTerm.objects.only("pk", "slug", "name", "aliases"))
+    glossary = glossary_for_links()
     term_ids = {term.slug: term.pk for term in glossary}
     linked = {
         pk: {term_ids[s] for s in linked_terms(html=html, glossary=glossary)}

@@ -252,6 +252,11 @@ def render_section_body(
     return RenderedBody(html=PLACEHOLDER.sub(marked_term, html), refs=refs)
 
 
+def glossary_for_links() -> list[GlossaryTerm]:
+    """The glossary as linking needs it (slug, name, aliases), in one query."""
+    return list(GlossaryTerm.objects.only("slug", "name", "aliases"))
+
+
 def linked_terms(*, html: str, glossary: Sequence[GlossaryTerm]) -> set[str]:
     """The slugs of the glossary terms a section's page links (as assemble_module links
     them): what lessons counts as the terms a section teaches."""
