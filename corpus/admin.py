@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from corpus.models import (
+    Curated,
     EditorialDeletion,
     EditorialNote,
     GlossaryTerm,
@@ -83,8 +84,18 @@ class EventReferenceInline(TermReferenceInline):
     fk_name = "event"
 
 
+class _CuratedLast(admin.ModelAdmin):
+    """A curated row's bookkeeping (corpus.models.Curated) after what the row says, where
+    the form has always shown it: an abstract base's fields come first in a model."""
+
+    def get_fields(self, request, obj=None) -> list[str]:
+        fields = super().get_fields(request, obj)
+        last = {field.name for field in Curated._meta.local_fields}
+        return [f for f in fields if f not in last] + [f for f in fields if f in last]
+
+
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(_CuratedLast):
     list_display = ["name", "kind", "role"]
     list_filter = ["kind", "role"]
     search_fields = ["name", "aliases", "description"]
@@ -94,7 +105,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(_CuratedLast):
     list_display = ["title", "date", "precision"]
     list_filter = ["precision"]
     search_fields = ["title", "description"]
@@ -149,7 +160,7 @@ class NoteLessonInline(_ReadOnlyInline):
 
 
 @admin.register(EditorialNote)
-class EditorialNoteAdmin(_ReadOnly):
+class EditorialNoteAdmin(_CuratedLast, _ReadOnly):
     list_display = ["title", "kind", "slug", "file", "curator_edited_at", "edit_link"]
     list_filter = ["kind", "file"]
     search_fields = ["slug", "title", "body", "claim", "correct"]
@@ -162,7 +173,7 @@ class EditorialNoteAdmin(_ReadOnly):
 
 
 @admin.register(ReferenceWork)
-class ReferenceWorkAdmin(_ReadOnly):
+class ReferenceWorkAdmin(_CuratedLast, _ReadOnly):
     list_display = ["__str__", "kind", "year", "slug", "file", "curator_edited_at", "edit_link"]
     list_filter = ["kind", "file"]
     search_fields = ["slug", "title", "authors", "issuer", "container", "note"]

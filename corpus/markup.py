@@ -16,12 +16,14 @@ around it; nothing from a passage is ever passed to mark_safe unescaped.
 
 Terms are found with corpus.reference.term_pattern, the same spelling rules
 that recorded the passage's mentions, so what is linked is what was counted.
-(`segments_with_terms` rather than reference.mark_terms because the reader
-also has to step around corrections and bracketed asides.)
+`segments_with_terms` is the one place a term's mention is chosen: for a passage
+(`mark_passage`) and, by `link_terms`, for a lesson's HTML when its page is shown,
+so a curator's edit of the glossary shows at once in both.
 """
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from corpus.reference import term_pattern
+from corpus.reference import may_name, term_pattern, words_of
 
 
 class TermLike(Protocol):
@@ -206,10 +208,11 @@ def segments_with_terms(
             spans.append(
                 (c_start, c_end, Segment(text[c_start:c_end], "correction", correction=correction))
             )
+    words = words_of(text[start:end])
     candidates = [
         (match.start(), match.start() - match.end(), match.end(), term)
         for term in terms
-        if term.slug not in seen
+        if term.slug not in seen and may_name(term.spellings, words=words)
         for match in term_pattern(term.spellings).finditer(text, start, end)
     ]
     # Leftmost first; at the same place the longer spelling first.
@@ -244,6 +247,76 @@ def term_link(*, slug: str, text: str) -> SafeString:
         slug=slug,
         text=text,
     )
+
+
+def term_mark(*, key: str, text: str) -> SafeString:
+    """Where an author asked for a glossary link (a lesson's `[[text|key]]`), as stored: no
+    link yet, only the key (a term's slug, name or spelling), made a link by link_terms
+    when the page is shown. The tag cannot come from an author: nh3 removes every span."""
+    return format_html('<span data-term-key="{}">{}</span>', key, text)
+
+
+_MARK = re.compile(r'<span data-term-key="(?P<key>[^"]*)">(?P<text>[^<]*)</span>')
+# A tag, quoted attribute values and all (one may hold ">").
+_TAG = re.compile(r"""(<(?:"[^"]*"|'[^']*'|[^'">])*>)""")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# No glossary link inside a link (links do not nest), code or a heading.
+_NO_LINKS_IN = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def terms_by_key(terms: Iterable[TermLike]) -> dict[str, TermLike]:
+    """Each term under its lower-cased slug, name and spellings; a slug wins over a spelling."""
+    terms = list(terms)
+    by_key: dict[str, TermLike] = {}
+    for term in terms:
+        for spelling in term.spellings:
+            by_key.setdefault(spelling.strip().lower(), term)
+    for term in terms:
+        by_key[term.slug.lower()] = term
+    return by_key
+
+
+def link_terms(*, html: str, terms: Sequence[TermLike], seen: set[str] | None = None) -> SafeString:
+    """Trusted HTML (sanitised, or built by us) with its glossary links put in.
+
+    Run when a page is shown, from the glossary as it is then: each term_mark becomes a
+    link to the term its key names (plain text if the glossary no longer has one), then
+    the first mention of every other term is linked by segments_with_terms, in the text
+    between tags, never inside a link, code or a heading. `seen` carries the slugs
+    already linked across calls (a lesson section shown in pieces) and is updated.
+    """
+    seen = set() if seen is None else seen
+    marks = "data-term-key" in html
+    by_key = terms_by_key(terms) if marks else {}
+
+    def marked(match: re.Match) -> str:
+        term = by_key.get(html_module.unescape(match.group("key")).strip().lower())
+        if term is None:
+            return match.group("text")  # escaped when it was marked
+        seen.add(term.slug)
+        return term_link(slug=term.slug, text=html_module.unescape(match.group("text")))
+
+    # The marks first, so a marked term is not linked at an earlier mention as well.
+    if marks:
+        html = _MARK.sub(marked, html)
+    # The terms this HTML may name at all: each paragraph is then searched for a few, not all.
+    words = words_of(html_module.unescape(html))
+    terms = [t for t in terms if t.slug not in seen and may_name(t.spellings, words=words)]
+    out: list[str] = []
+    closed = 0  # how deep inside elements that take no link
+    for piece in _TAG.split(html):
+        if piece.startswith("<"):
+            name = _TAG_NAME.match(piece)
+            if name and name.group(2).lower() in _NO_LINKS_IN:
+                closed = max(0, closed + (-1 if name.group(1) else 1))
+            out.append(piece)
+        elif closed or not piece.strip():
+            out.append(piece)
+        else:
+            segments = segments_with_terms(text=html_module.unescape(piece), terms=terms, seen=seen)
+            out.extend(_segment_html(segment) for segment in segments)
+    # Tags as they came, text escaped by _segment_html, links by term_link.
+    return mark_safe("".join(out))  # noqa: S308  # nosec
 
 
 def _segment_html(segment: Segment) -> str:

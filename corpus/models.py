@@ -16,6 +16,29 @@ from django.urls import reverse
 from corpus import bibliography
 
 
+class Curated(models.Model):
+    """What corpus.curated keeps beside a row that a curator may change in the app: whether
+    one did (so load_corpus keeps the row over the file) and what the file said when it was
+    last loaded (so a file changed since is a conflict). Sources and errata keep the same
+    two columns with wording of their own."""
+
+    curator_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
+        "until export_corpus has written it back.",
+    )
+    file_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_default="",
+        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Work(models.Model):
     class Kind(models.TextChoices):
         SPEECH = "speech", "Speech"
@@ -256,7 +279,7 @@ class Passage(models.Model):
         return self.page_label or self.paragraph_label
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(Curated):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANIZATION = "organization", "Organization"
@@ -313,18 +336,6 @@ class GlossaryTerm(models.Model):
         db_default=[],
         help_text='The citations as written: [{"source": ..., "quote": ...}].',
     )
-    curator_edited_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
-        "until export_corpus has written it back.",
-    )
-    file_digest = models.CharField(
-        max_length=64,
-        blank=True,
-        db_default="",
-        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
-    )
 
     class Meta:
         ordering = ["name"]
@@ -352,7 +363,7 @@ _TIMELINE_ORDER = [
 ]
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(Curated):
     class Precision(models.TextChoices):
         DAY = "day", "Day"
         MONTH = "month", "Month"
@@ -371,18 +382,6 @@ class TimelineEvent(models.Model):
         blank=True,
         db_default=[],
         help_text='The citations as written: [{"source": ..., "quote": ...}].',
-    )
-    curator_edited_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
-        "until export_corpus has written it back.",
-    )
-    file_digest = models.CharField(
-        max_length=64,
-        blank=True,
-        db_default="",
-        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
     )
 
     class Meta:
@@ -439,7 +438,7 @@ class AuditEntry(models.Model):
 # corpus.editorial (the formats: docs/editorial-notes.md) and can be edited in the app.
 
 
-class ReferenceWork(models.Model):
+class ReferenceWork(Curated):
     """A book, article, official publication... cited by page or section."""
 
     class Kind(models.TextChoices):
@@ -476,18 +475,6 @@ class ReferenceWork(models.Model):
     note = models.TextField(blank=True, help_text="What Thaw uses it for.")
     file = models.CharField(
         max_length=80, blank=True, help_text="The references/<file>.toml it is exported to."
-    )
-    curator_edited_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
-        "until export_corpus has written it back.",
-    )
-    file_digest = models.CharField(
-        max_length=64,
-        blank=True,
-        db_default="",
-        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -600,7 +587,7 @@ class EditorialNoteQuerySet(models.QuerySet):
         ).distinct()
 
 
-class EditorialNote(models.Model):
+class EditorialNote(Curated):
     """A curator's note on a passage, glossary term, timeline event or lesson sentence."""
 
     class Kind(models.TextChoices):
@@ -629,18 +616,6 @@ class EditorialNote(models.Model):
     events = models.ManyToManyField(TimelineEvent, related_name="editorial_notes", blank=True)
     file = models.CharField(
         max_length=80, blank=True, help_text="The notes/<file>.toml it is exported to."
-    )
-    curator_edited_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="Set by an edit in the app: load_corpus keeps this row over the file "
-        "until export_corpus has written it back.",
-    )
-    file_digest = models.CharField(
-        max_length=64,
-        blank=True,
-        db_default="",
-        help_text="Digest of the file's entry as last loaded: a change since is a conflict.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

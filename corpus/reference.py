@@ -11,7 +11,7 @@ and leaves the database as it was. Curators' edits (corpus.reference_editing) ar
 written by the same `write_reference_data`, from the rows, never to a file.
 
 Names in passages are found by `term_pattern`, one rule used both to link
-`GlossaryTerm.mentions` and by `mark_terms` for the reader:
+`GlossaryTerm.mentions` and by corpus.markup to link terms in the reader and in lessons:
 
 * whole words only: "Kirov" is not found in "Kirovograd", nor "Lenin" in
   "Leninism"; a possessive counts ("Stalin's", "Stalin’s");
@@ -24,13 +24,14 @@ Names in passages are found by `term_pattern`, one rule used both to link
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import models, transaction
@@ -85,9 +86,13 @@ class TermLike(Protocol):
     def spellings(self) -> list[str]: ...
 
 
-T = TypeVar("T", bound=TermLike)
-
 _PIECE = re.compile(r"(\s+|[\u2010-\u2015\u2212-]+|['‘’`´])")
+
+
+# No word character before a match, tested just after its first character when that is a
+# letter as written ("S(?<!\w.)talin"): a regex that starts with a letter is searched for
+# that letter, one that starts with the test tries every position (three times slower).
+_WORD_START = r"(?<!\w.)"
 
 
 def _spelling_regex(spelling: str) -> str:
@@ -101,62 +106,55 @@ def _spelling_regex(spelling: str) -> str:
             pieces.append("['‘’`´]")
         elif _PIECE.fullmatch(piece):
             pieces.append(r"\s*[\u2010-\u2015\u2212-]+\s*")
+        elif not pieces:
+            pieces.append(re.escape(piece[0]) + _WORD_START + re.escape(piece[1:]))
         else:
             pieces.append(re.escape(piece))
     body = "".join(pieces)
+    starts = _WORD_START in body
     if len(spelling.split()) == 1:
-        upper = re.escape(spelling.strip().upper())
-        body = f"(?:{body}|{upper})" if upper != re.escape(spelling.strip()) else body
+        written, upper = spelling.strip(), spelling.strip().upper()
+        if upper != written:
+            capitals = re.escape(upper[0]) + _WORD_START + re.escape(upper[1:])
+            body = f"(?:{body}|{capitals if starts else re.escape(upper)})"
     else:
         body = f"(?i:{body})"
-    return rf"(?<!\w){body}(?!\w)"
+    return body + r"(?!\w)" if starts else rf"(?<!\w){body}(?!\w)"
 
 
 def term_pattern(spellings: Iterable[str]) -> re.Pattern[str]:
     """A regex finding any of a term's spellings as whole words (rules in the module docstring)."""
-    ordered = sorted({s.strip() for s in spellings if s.strip()}, key=len, reverse=True)
+    return _compiled(tuple(spellings))[0]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words_of(text: str) -> frozenset[str]:
+    """A text's words, casefolded: what may_name looks in."""
+    return frozenset(_WORD.findall(text.casefold()))
+
+
+def may_name(spellings: Iterable[str], *, words: frozenset[str]) -> bool:
+    """False when a text (its words_of) cannot hold any of the spellings: each word of a
+    spelling is a whole word of what term_pattern finds, in some case. A quick test before
+    that search, which a page linking the whole glossary makes for each term."""
+    needles = _compiled(tuple(spellings))[1]
+    return needles is None or any(word in words for word in needles)
+
+
+# Cached: a lesson page asks for each glossary term's regex in every paragraph.
+@functools.lru_cache(maxsize=4096)
+def _compiled(spellings: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+    """The regex and, for may_name, the longest word of each spelling, casefolded (None if
+    a spelling has no word)."""
+    # Longest first, so the regex prefers "Lenin's testament" to "Lenin".
+    ordered = sorted({s.strip() for s in spellings if s.strip()}, key=lambda s: (-len(s), s))
     if not ordered:
-        return re.compile(r"(?!)")  # never matches
-    return re.compile("|".join(_spelling_regex(s) for s in ordered))
-
-
-def mark_terms(
-    *, text: str, terms: Iterable[T], first_only: bool = True
-) -> list[tuple[str, T | None]]:
-    """`text` cut into (segment, term) pairs: term is None for plain text.
-
-    Joining the segments gives `text` back. Where spellings of two terms
-    overlap, the longer wins ("Lenin's testament" over "Lenin"), then the
-    earlier. With `first_only` (the default, and what the reader shows) only
-    the first mention of each term is marked; later ones stay plain text, so a
-    paragraph about Stalin is not a sea of links.
-    """
-    terms = list(terms)
-    spellings = sorted(
-        ((s.strip(), i) for i, term in enumerate(terms) for s in term.spellings if s.strip()),
-        key=lambda pair: len(pair[0]),
-        reverse=True,
-    )
-    if not spellings:
-        return [(text, None)] if text else []
-    pattern = re.compile(
-        "|".join(f"(?P<s{n}>{_spelling_regex(s)})" for n, (s, _) in enumerate(spellings))
-    )
-    segments: list[tuple[str, T | None]] = []
-    seen: set[int] = set()
-    position = 0
-    for match in pattern.finditer(text):
-        index = spellings[int(match.lastgroup[1:])][1]
-        if first_only and index in seen:
-            continue
-        seen.add(index)
-        if position < match.start():
-            segments.append((text[position : match.start()], None))
-        segments.append((match.group(), terms[index]))
-        position = match.end()
-    if position < len(text):
-        segments.append((text[position:], None))
-    return segments
+        return re.compile(r"(?!)"), ()  # never matches
+    longest = [max(_WORD.findall(s.casefold()), key=len, default="") for s in ordered]
+    needles = tuple(longest) if all(longest) else None
+    return re.compile("|".join(_spelling_regex(s) for s in ordered)), needles
 
 
 def find_mentions(

@@ -55,3 +55,10 @@ def test_thaw_models_are_all_in_the_admin():
         ("lessons", "lmsscore"),
         ("lessons", "usednonce"),
     }
+
+
+@pytest.mark.django_db
+def test_a_curated_rows_bookkeeping_comes_last_in_its_admin_form(superuser_client):
+    html = superuser_client.get(reverse("admin:corpus_glossaryterm_add")).content.decode()
+    order = [html.index(f'id="id_{name}') for name in ("slug", "quotes", "curator_edited_at")]
+    assert order == sorted(order)

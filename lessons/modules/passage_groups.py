@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from corpus.models import GlossaryTerm, ReferenceCitation, TimelineEvent
+from corpus.models import ReferenceCitation, TimelineEvent
 from lessons.models import Citation, Module, Section, module_quiz_key
+from lessons.modules.rendering import glossary_for_links, linked_terms
 from quizzes.passage_groups import GroupSection, PassageGroup
 
-_TERM_LINK = re.compile(r'data-term="([^"]+)"')
 _NUMBER = re.compile(r"\d+")
 
 
@@ -55,11 +55,13 @@ def _groups(modules, *, sections: bool) -> list[PassageGroup]:
             passages[section_id].add(passage_id)
         if work_id is not None:
             works[section_id].append((work_id, at))
-    slugs = {pk: set(_TERM_LINK.findall(html)) for pk, _m, _s, _t, html in sections}
-    term_ids = dict(
-        GlossaryTerm.objects.filter(slug__in=set().union(*slugs.values())).values_list("slug", "pk")
-    )
-    linked = {pk: {term_ids[s] for s in found if s in term_ids} for pk, found in slugs.items()}
+    # The terms each section's page links now (its stored HTML has no glossary link).
+    glossary = glossary_for_links()
+    term_ids = {term.slug: term.pk for term in glossary}
+    linked = {
+        pk: {term_ids[s] for s in linked_terms(html=html, glossary=glossary)}
+        for pk, _m, _s, _t, html in sections
+    }
     listed: dict[int, set[int]] = defaultdict(set)
     for module_id, event_id in Module.timeline_events.through.objects.filter(
         module_id__in=module_ids

@@ -4,13 +4,16 @@ Two steps, so a page always quotes the corpus as it is *now*:
 
 1. `render_section_body` (when a module is loaded or a curator saves a section)
    finds the directives, resolves each citation and excerpt to a passage with
-   corpus.citations.find_passage and each `[[term]]` to a glossary entry,
+   corpus.citations.find_passage and checks each `[[term]]` names a glossary entry,
    renders the Markdown, sanitises it with nh3 and stores HTML in which each
-   citation and excerpt is a placeholder (`@@note-3@@`, `@@excerpt-0@@`).
+   citation and excerpt is a placeholder (`@@note-3@@`, `@@excerpt-0@@`) and each
+   `[[term]]` a mark (corpus.markup.term_mark). The stored HTML has no glossary link.
 2. `assemble_module` (on every view) replaces the placeholders: citations
    become numbered links to the passage permalink (or, for `[^ref:work: "p. 12"]`,
    to the reference work in the bibliography), numbered across the whole module;
-   excerpts become the passage's current text. Editorial notes (corpus) aimed at
+   excerpts become the passage's current text. Glossary links are put in from the
+   glossary as it is now (corpus.markup.link_terms), so a curator's new, renamed or
+   deleted term shows without reloading the lessons. Editorial notes (corpus) aimed at
    a sentence of the lesson are placed after the block that holds the sentence,
    and notes on an excerpted passage under the excerpt: both are read from the
    database on each view, since curators edit them in the app.
@@ -29,13 +32,12 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.citations import Citation, CitationError, CitationIndex, normalise_for_match
-from corpus.markup import MarkedText, mark_passage, term_link
+from corpus.markup import MarkedText, link_terms, mark_passage, term_mark, terms_by_key
 from corpus.models import EditorialNote, GlossaryTerm, Passage, ReferenceWork
-from corpus.reference import mark_terms
 
 # The only markup a lesson body may produce. Headings start at h3: the page
 # gives the module h1 and each section h2, so the outline stays ordered.
@@ -186,16 +188,11 @@ def resolve_refs(*, refs: Sequence[Ref]) -> tuple[Ref, ...]:
 def resolve_terms(
     *, terms: Sequence[TermRef], glossary: Iterable[GlossaryTerm] | None = None
 ) -> list[GlossaryTerm]:
-    """The glossary entry for each `[[term]]`, matched by slug, name or spelling variant."""
+    """The glossary entry for each `[[term]]`, matched by slug, name or spelling variant
+    (as link_terms matches the mark when the page is shown)."""
     if not terms:
         return []
-    glossary = list(GlossaryTerm.objects.all() if glossary is None else glossary)
-    by_key: dict[str, GlossaryTerm] = {}
-    for entry in glossary:
-        for spelling in entry.spellings:
-            by_key.setdefault(spelling.strip().lower(), entry)
-    for entry in glossary:
-        by_key[entry.slug.lower()] = entry  # a slug wins over a spelling
+    by_key = terms_by_key(GlossaryTerm.objects.all() if glossary is None else glossary)
     found = []
     for term in terms:
         entry = by_key.get(term.key.lower())
@@ -223,14 +220,13 @@ def render_section_body(
 ) -> RenderedBody:
     """A body's stored HTML and resolved refs; LessonContentError if anything fails.
 
-    Glossary terms are linked where the author marked them (`[[...]]`) and at
-    the first mention of every other term in the section (corpus.reference's
-    mark_terms, the same matching rules as the reader's).
+    A `[[...]]` must name a glossary term now (an author's typo is an error), but is
+    stored as a mark, not a link: assemble_module links it, and the first mention of
+    every other term, from the glossary as it is when the page is shown.
     """
-    glossary = list(GlossaryTerm.objects.all() if glossary is None else glossary)
     parsed = parse_body(body=body)
     refs = resolve_refs(refs=parsed.refs)
-    entries = resolve_terms(terms=parsed.terms, glossary=glossary)
+    resolve_terms(terms=parsed.terms, glossary=glossary)
     html = render_markdown(text=parsed.markdown)
     placed = {(m.group("kind"), int(m.group("index"))) for m in PLACEHOLDER.finditer(html)}
     for ref in refs:
@@ -244,56 +240,33 @@ def render_section_body(
             raise LessonContentError(
                 f'excerpt [{ref.source}: "{ref.quote}"] cannot sit inside a list or a quotation'
             )
-    html = mark_glossary_terms(html=html, glossary=glossary, seen={e.slug for e in entries})
 
     def marked_term(match: re.Match) -> str:
         if match.group("kind") != "term":
             return match.group()
         index = int(match.group("index"))
-        if index >= len(entries):
+        if index >= len(parsed.terms):
             return ""  # a placeholder typed by hand, not one of ours
-        return term_link(slug=entries[index].slug, text=parsed.terms[index].text)
+        return term_mark(key=parsed.terms[index].key, text=parsed.terms[index].text)
 
     return RenderedBody(html=PLACEHOLDER.sub(marked_term, html), refs=refs)
 
 
+def glossary_for_links() -> list[GlossaryTerm]:
+    """The glossary as linking needs it (slug, name, aliases), in one query."""
+    return list(GlossaryTerm.objects.only("slug", "name", "aliases"))
+
+
+def linked_terms(*, html: str, glossary: Sequence[GlossaryTerm]) -> set[str]:
+    """The slugs of the glossary terms a section's page links (as assemble_module links
+    them): what lessons counts as the terms a section teaches."""
+    seen: set[str] = set()
+    # Citations are links on the page (never linked inside); a space keeps words apart.
+    link_terms(html=PLACEHOLDER.sub(" ", html), terms=glossary, seen=seen)
+    return seen
+
+
 _TAG = re.compile(r"(<[^>]*>)")
-_TAG_NAME = re.compile(r"<(/?)([a-z0-9]+)")
-# No glossary link inside a link, code or a heading.
-_NO_TERMS_IN = {"a", "code", "h3", "h4"}
-
-
-def mark_glossary_terms(*, html: str, glossary: Sequence[GlossaryTerm], seen: set[str]) -> str:
-    """Link the first mention of each glossary term (not in `seen`) in sanitised HTML.
-
-    Works on text between tags only, so markup is never cut; placeholders are
-    left alone. `seen` is updated with the slugs linked.
-    """
-    remaining = [term for term in glossary if term.slug not in seen]
-    out: list[str] = []
-    closed_depth = 0
-    for piece in _TAG.split(html):
-        if piece.startswith("<"):
-            match = _TAG_NAME.match(piece)
-            if match and match.group(2) in _NO_TERMS_IN:
-                closed_depth = max(0, closed_depth + (-1 if match.group(1) else 1))
-            out.append(piece)
-            continue
-        if closed_depth or not remaining or not piece.strip():
-            out.append(piece)
-            continue
-        for chunk in re.split(r"(@@[a-z]+-\d+@@)", piece):
-            if PLACEHOLDER.fullmatch(chunk) or not chunk:
-                out.append(chunk)
-                continue
-            for text, term in mark_terms(text=html_module.unescape(chunk), terms=remaining):
-                if term is None:
-                    out.append(escape(text))
-                else:
-                    seen.add(term.slug)
-                    remaining = [t for t in remaining if t.slug != term.slug]
-                    out.append(term_link(slug=term.slug, text=text))
-    return "".join(out)
 
 
 # --- editorial notes on lesson sentences -------------------------------------------
@@ -423,15 +396,20 @@ class ModulePage:
 
 
 def assemble_module(
-    *, sections: Sequence, editorial: Sequence[EditorialNote] = (), lesson: str = ""
+    *,
+    sections: Sequence,
+    editorial: Sequence[EditorialNote] = (),
+    lesson: str = "",
+    glossary: Sequence[GlossaryTerm] = (),
 ) -> ModulePage:
-    """The module's sections with citations numbered, excerpts filled in and editorial
-    notes placed.
+    """The module's sections with citations numbered, excerpts filled in, glossary terms
+    linked and editorial notes placed.
 
     Expects `section.citations.all()` prefetched with passage, source, work and the
-    passages' glossary terms, and `editorial` from lessons.modules.editorial.notes_for_module
-    (with their `lesson_targets` for `lesson`), so assembling runs no query of its
-    own. The same passage or work cited twice keeps its first number.
+    passages' glossary terms, `editorial` from lessons.modules.editorial.notes_for_module
+    (with their `lesson_targets` for `lesson`) and the whole `glossary` (slug, name and
+    aliases), so assembling runs no query of its own. The same passage or work cited
+    twice keeps its first number; a term is linked at its first mention in a section.
     """
     sections = list(sections)
     notes: dict[tuple[str, int], Note] = {}
@@ -468,10 +446,12 @@ def assemble_module(
 
         parts: list[SafeString | Excerpt | NoteBlock] = []
         run: list[str] = []
+        linked: set[str] = set()  # the section's terms linked so far
 
-        def flush(run=run, parts=parts, note_link=note_link) -> None:
+        def flush(run=run, parts=parts, note_link=note_link, linked=linked) -> None:
             if run:
-                parts.append(_notes_in("\n".join(run), note_link))
+                html = _notes_in("\n".join(run), note_link)
+                parts.append(link_terms(html=html, terms=glossary, seen=linked))
                 run.clear()
 
         for n, block in enumerate(blocks[section.pk]):

@@ -21,7 +21,7 @@ from lessons.classes.dashboard import module_mastery
 from lessons.models import Citation, Module, Section, module_quiz_key
 from lessons.modules.checks import attach_checks
 from lessons.modules.editorial import notes_for_module
-from lessons.modules.rendering import assemble_module
+from lessons.modules.rendering import assemble_module, glossary_for_links
 from lessons.modules.source_analysis import task_for, task_sheet
 
 
@@ -89,6 +89,8 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     },
                 ),
                 lesson=module.slug,
+                # Linked as the page is shown, so a curator's glossary edit shows at once.
+                glossary=glossary_for_links(),
             ),
             "previous": course[position - 1] if position > 0 else None,
             "next": course[position + 1] if position + 1 < len(course) else None,

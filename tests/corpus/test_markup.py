@@ -1,12 +1,22 @@
 """Passage text to safe HTML: escaping first, then stage directions, corrections, terms."""
 
+import html as html_module
+import re
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus.align import DiffSegment, WordingPiece
-from corpus.markup import diff_html, mark_passage, segments_with_terms, variant_html
+from corpus.markup import (
+    diff_html,
+    link_terms,
+    mark_passage,
+    segments_with_terms,
+    term_mark,
+    variant_html,
+)
 
 
 @dataclass
@@ -109,6 +119,61 @@ def test_any_text_comes_out_with_no_raw_angle_brackets_from_the_text(text):
     for tag in ("<span", "</span>", "<a ", "</a>"):
         stripped = stripped.replace(tag, "")
     assert "<" not in stripped.replace('class="', "")
+
+
+def test_longer_spelling_wins_over_a_shorter_one_and_each_term_is_marked_once():
+    lenin = Term("lenin", "Lenin", ["Vladimir Ilyich"])
+    testament = Term("testament", "Lenin's testament")
+    text = "Stalin's rudeness, Lenin’s testament and Lenin; Leninism; Vladimir Ilyich; Stalin."
+    segments = segments_with_terms(text=text, terms=[STALIN, lenin, testament])
+    assert "".join(s.text for s in segments) == text
+    assert [(s.text, s.term.slug) for s in segments if s.kind == "term"] == [
+        ("Stalin", "stalin"),
+        ("Lenin’s testament", "testament"),
+        ("Lenin", "lenin"),
+    ]
+
+
+def linked(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<a class="term" href="/glossary/([^/]+)/"[^>]*>([^<]*)</a>', html)
+
+
+def test_link_terms_links_first_mentions_in_text_but_not_in_links_code_or_headings():
+    html = (
+        '<h3>Stalin</h3><p><a href="https://example.org">Stalin</a> <code>CC</code> '
+        '<abbr title="a > Central Committee">CC</abbr> and Stalin, Stalin.</p>'
+    )
+    out = link_terms(html=html, terms=[STALIN, CC])
+    assert linked(out) == [("central-committee", "CC"), ("stalin", "Stalin")]
+    assert out.startswith("<h3>Stalin</h3>")
+    assert '<abbr title="a > Central Committee">' in out  # a tag is never cut
+
+
+def test_link_terms_links_an_authors_mark_and_carries_what_it_linked_across_calls():
+    seen: set[str] = set()
+    first = link_terms(
+        html=f"<p>Stalin and {term_mark(key='cc', text='the CC')}.</p>",
+        terms=[STALIN, CC],
+        seen=seen,
+    )
+    second = link_terms(
+        html="<p>Stalin and the Central Committee.</p>", terms=[STALIN, CC], seen=seen
+    )
+    assert linked(first) == [("stalin", "Stalin"), ("central-committee", "the CC")]
+    assert linked(second) == [] and seen == {"stalin", "central-committee"}
+
+
+def test_an_authors_mark_of_a_term_not_in_the_glossary_is_its_text():
+    out = link_terms(html=f"<p>{term_mark(key='gone', text='<Gone> & co')}</p>", terms=[STALIN])
+    assert out == "<p>&lt;Gone&gt; &amp; co</p>"
+
+
+@given(text=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=200))
+def test_link_terms_keeps_the_text_and_adds_only_term_links(text):
+    out = link_terms(html=f"<p>{escape(text)}</p>", terms=[STALIN, CC, COMMITTEE])
+    bare = re.sub(r'<a class="term" [^>]*>([^<]*)</a>', r"\1", out)
+    assert bare.startswith("<p>") and bare.endswith("</p>") and "<" not in bare[3:-4]
+    assert html_module.unescape(bare[3:-4]) == text
 
 
 def test_diff_sides_use_del_and_ins_with_text_labels():

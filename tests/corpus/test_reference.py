@@ -5,13 +5,17 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corpus.models import GlossaryTerm, Passage, TimelineEvent
 from corpus.reference import (
     ReferenceDataError,
     find_mentions,
     load_reference_data,
-    mark_terms,
+    may_name,
+    term_pattern,
+    words_of,
 )
 from tests.factories import make_passage, make_source, make_term
 
@@ -349,32 +353,29 @@ def test_find_mentions_is_case_aware_and_word_bounded():
     assert find_mentions(terms=[term], passages=passages) == {("cia", 1), ("cia", 3), ("cia", 4)}
 
 
-def test_mark_terms_marks_the_first_mention_of_each_term_and_keeps_the_text():
-    stalin = make_term(slug="stalin", name="Stalin")
-    lenin = make_term(slug="lenin", name="Lenin", aliases=["Vladimir Ilyich"])
-    testament = make_term(slug="testament", name="Lenin's testament")
-    text = "Stalin's rudeness, Lenin’s testament and Lenin; Leninism; Vladimir Ilyich; Stalin."
-
-    segments = mark_terms(text=text, terms=[stalin, lenin, testament])
-
-    assert "".join(segment for segment, _ in segments) == text
-    assert [(segment, term.slug) for segment, term in segments if term] == [
-        ("Stalin", "stalin"),
-        ("Lenin’s testament", "testament"),
-        ("Lenin", "lenin"),
-    ]
+def test_may_name_rules_out_only_texts_without_a_spelling():
+    spellings = ["Central Committee", "CC", "Lenin's testament", "Mikoyan-Gurevich"]
+    for text in [
+        "the CENTRAL\ncommittee met",
+        "the CC met",
+        "Lenin’s testament",
+        "Mikoyan – Gurevich",
+    ]:
+        assert term_pattern(spellings).search(text)
+        assert may_name(spellings, words=words_of(text))
+    assert not may_name(spellings, words=words_of("the presidium met"))
 
 
-def test_mark_terms_can_mark_every_mention():
-    tito = make_term(slug="tito", name="Tito")
-
-    segments = mark_terms(text="Tito did not fall. TITO!", terms=[tito], first_only=False)
-
-    assert segments == [("Tito", tito), (" did not fall. ", None), ("TITO", tito), ("!", None)]
-
-
-def test_mark_terms_without_terms_returns_the_text_as_one_plain_segment():
-    assert mark_terms(text="Comrades!", terms=[]) == [("Comrades!", None)]
+@given(
+    words=st.lists(
+        st.sampled_from(["Stalin", "Central", "Committee", "Lenin's", "CIA"]), max_size=4
+    ),
+    text=st.text(alphabet=st.sampled_from("stalinCENTRAL ’'-\ncommitteeSTALIN"), max_size=60),
+)
+def test_may_name_is_true_wherever_term_pattern_finds_a_spelling(words, text):
+    spellings = [" ".join(words)] if words else []
+    if term_pattern(spellings).search(text):
+        assert may_name(spellings, words=words_of(text))
 
 
 REQUIRED_TERMS = {

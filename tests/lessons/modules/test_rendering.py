@@ -1,7 +1,8 @@
-"""Lesson Markdown → sanitised HTML with citations, excerpts and glossary links."""
+"""Lesson Markdown → sanitised HTML with citations and excerpts; glossary links when shown."""
 
 import pytest
 
+from corpus.models import GlossaryTerm
 from lessons.modules.rendering import LessonContentError, assemble_module, render_section_body
 from tests.factories import make_passage, make_section, make_source, make_term
 
@@ -87,26 +88,67 @@ def test_an_excerpt_becomes_a_block_of_its_own(anthology):
     assert "<p>@@excerpt-0@@</p>" in rendered.html
 
 
-def test_marked_terms_and_first_mentions_link_to_the_glossary(anthology):
+def page_html(section, glossary) -> str:
+    """The section as its page shows it, with the glossary as it is now."""
+    return str(assemble_module(sections=[section], glossary=glossary).sections[0].parts[0])
+
+
+def test_the_stored_html_has_no_glossary_link_only_the_authors_marks(anthology):
+    stalin = make_term(slug="stalin", name="Joseph Stalin", aliases=["Stalin"])
+    html = render_section_body(
+        body="Stalin spoke. The [[leading body|presidium]] met.",
+        glossary=[stalin, make_term(slug="presidium", name="Presidium")],
+    ).html
+    assert "data-term=" not in html and "<a" not in html
+    assert '<span data-term-key="presidium">leading body</span>' in html
+
+
+def test_marked_terms_and_first_mentions_link_to_the_glossary_when_shown(anthology):
     stalin = make_term(slug="stalin", name="Joseph Stalin", aliases=["Stalin"])
     presidium = make_term(slug="presidium", name="Presidium")
-    html = render_section_body(
-        body="Stalin spoke. Stalin again. The [[leading body|presidium]] met.",
-        glossary=[stalin, presidium],
-    ).html
+    section = make_section(
+        body="Stalin spoke. Stalin again. The [[leading body|presidium]] met. The Presidium sat."
+    )
+    html = page_html(section, [stalin, presidium])
     assert html.count('data-term="stalin"') == 1  # the first mention only
     assert 'href="/glossary/stalin/"' in html
     assert 'hx-get="/glossary/stalin/"' in html and 'hx-target="#term-popover"' in html
-    assert html.count("data-term=") == 2
+    assert html.count("data-term=") == 2  # the marked term is not linked a second time
     assert ">leading body</a>" in html
 
 
-def test_no_glossary_link_inside_a_link_or_heading(anthology):
+def test_a_marked_term_no_longer_in_the_glossary_is_plain_text(anthology):
+    make_term(slug="presidium", name="Presidium")
+    section = make_section(body="The [[leading <body>|presidium]] met.")
+    GlossaryTerm.objects.filter(slug="presidium").delete()  # a curator removed it since
+    html = page_html(section, list(GlossaryTerm.objects.all()))
+    assert "The leading &lt;body&gt; met." in html and "data-term" not in html
+
+
+def test_no_glossary_link_inside_a_link_code_or_heading(anthology):
     stalin = make_term(slug="stalin", name="Stalin")
-    html = render_section_body(
-        body="### Stalin\n\n[Stalin's page](https://example.org)", glossary=[stalin]
-    ).html
-    assert "data-term" not in html
+    section = make_section(
+        body="### Stalin\n\n[Stalin's page](https://example.org) `Stalin` and then Stalin."
+    )
+    html = page_html(section, [stalin])
+    assert html.count("data-term") == 1
+    assert html.endswith(
+        'and then <a class="term" href="/glossary/stalin/" hx-get="/glossary/stalin/" '
+        'hx-target="#term-popover" hx-swap="innerHTML" data-term="stalin">Stalin</a>.</p>'
+    )
+
+
+def test_a_citation_is_never_linked_inside_and_a_term_is_linked_once_across_excerpts(anthology):
+    night = make_term(slug="night", name="night meeting")
+    section = make_section(
+        body='A night meeting.[^speech-anthology: "night meeting"]\n\n'
+        '{{ excerpt source="speech-anthology" quote="no photograph" }}\n\n'
+        "Another night meeting."
+    )
+    page = assemble_module(sections=[section], glossary=[night])
+    before, after = (str(part) for part in page.sections[0].parts if isinstance(part, str))
+    assert before.count('data-term="night"') == 1 and "data-term" not in after
+    assert 'title="Speech anthology, ' in before  # the citation's link, its title untouched
 
 
 def test_an_unknown_marked_term_is_an_error(anthology):

@@ -1,9 +1,14 @@
 """The home page, the lesson list and a lesson, as a visitor without an account sees them."""
 
 import datetime
+import re
 
 import pytest
 
+from corpus import reference_editing
+from corpus.citations import Citation
+from corpus.models import GlossaryTerm
+from corpus.reference import TermEntry
 from lessons.accounts.roles import CURATORS, ensure_role_groups
 from tests.factories import (
     make_event,
@@ -12,6 +17,7 @@ from tests.factories import (
     make_section,
     make_source,
     make_term,
+    make_user,
 )
 
 
@@ -134,23 +140,76 @@ def test_htmx_request_gets_the_lesson_fragment_only(client, source):
     assert "<title>Module speech · Lessons · Thaw</title>" in html
 
 
+def curators_new_term(*, slug: str, name: str):
+    """A glossary term added in the app, as a curator adds one (corpus.reference_editing)."""
+    reference_editing.add_entry(
+        entry=TermEntry(
+            slug=slug,
+            name=name,
+            kind="concept",
+            role="",
+            aliases=(),
+            description="Met at night.",
+            citations=(Citation(source="speech-anthology", quote="the delegates met"),),
+        ),
+        user=make_user(),
+    )
+
+
+@pytest.fixture
+def lesson(source):
+    make_passage(source=source, key="met", text="That night the delegates met in secret.")
+    module = make_module(slug="night")
+    make_section(
+        module=module,
+        body='The delegates met at night.[^speech-anthology: "delegates met"] The delegates left.',
+    )
+    return module
+
+
+def term_links(client, module) -> list[str]:
+    html = client.get(module.get_absolute_url()).content.decode()
+    return re.findall(r'<a class="term" href="(/glossary/[^"]+/)"[^>]*>([^<]*)</a>', html)
+
+
+def test_a_term_a_curator_adds_is_linked_in_a_loaded_lesson_without_reloading(client, lesson):
+    assert term_links(client, lesson) == []
+    curators_new_term(slug="delegates", name="delegates")
+    assert term_links(client, lesson) == [("/glossary/delegates/", "delegates")]  # first mention
+
+
+def test_a_term_a_curator_deletes_or_renames_leaves_no_stale_link(client, lesson):
+    curators_new_term(slug="delegates", name="delegates")
+    assert term_links(client, lesson) == [("/glossary/delegates/", "delegates")]
+    GlossaryTerm.objects.filter(slug="delegates").update(slug="congress-delegates")
+    assert term_links(client, lesson) == [("/glossary/congress-delegates/", "delegates")]
+    reference_editing.apply_changes(
+        what="term", changed={}, deleted={"congress-delegates"}, user=make_user()
+    )
+    assert term_links(client, lesson) == []
+
+
 @pytest.mark.parametrize(("sections", "citations"), [(1, 1), (6, 8)])
 def test_lesson_page_runs_a_fixed_number_of_queries(
     client, source, django_assert_num_queries, sections, citations
 ):
     build_module(source, sections=sections, citations=citations)
+    for c in range(citations):  # linked in every section, as the page is shown
+        make_term(slug=f"claim-{c}", name=f"Claim {c}")
     # The first view chooses the sections' checks from the lesson's whole pool
     # (lessons.modules.checks: the lesson's group, its pool and which section holds what) and
     # keeps the choice in the cache.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         assert client.get("/lessons/speech/").status_code == 200
     # Then: module, sections, citations (with passages and sources), the excerpts'
     # glossary terms, timeline events, the course for previous/next, the editorial
     # notes on its sentences and excerpts (none here; with notes see
-    # tests/lessons/modules/test_editorial_notes.py), the bank's stamp for the kept checks (none
-    # here; with checks see tests/lessons/modules/test_work_views.py), its source-analysis task.
-    with django_assert_num_queries(9):
-        assert client.get("/lessons/speech/").status_code == 200
+    # tests/lessons/modules/test_editorial_notes.py), the glossary (its terms are linked as
+    # the page is shown), the bank's stamp for the kept checks (none here; with checks see
+    # tests/lessons/modules/test_work_views.py), its source-analysis task.
+    with django_assert_num_queries(10):
+        html = client.get("/lessons/speech/").content.decode()
+    assert html.count('<a class="term" href="/glossary/claim-') == sections * citations
 
 
 @pytest.mark.parametrize("count", [1, 4])

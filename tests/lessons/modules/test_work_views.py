@@ -233,12 +233,12 @@ def test_the_lesson_page_runs_a_fixed_number_of_queries(
     client.force_login(student)
     client.post(url(module), {"question": questions[1].pk, "choice": "a"})
     client.get(module.get_absolute_url())  # the session and the user are cached from here
-    # The 9 of a lesson with its task (tests/lessons/modules/test_views.py), the session and the
+    # The 10 of a lesson with its task (tests/lessons/modules/test_views.py), the session and the
     # user, the bank's stamp and the chosen checks (kept in the cache since the first
     # view), the student's answers, the notes of the answered checks (two: their passages,
     # then the notes, none here), the task's documents with their glossary terms, its
     # steps, and the student's written answers.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         html = client.get(module.get_absolute_url()).content.decode()
     assert html.count('class="check-card') == 2 * sections
 
