@@ -99,7 +99,11 @@ def _named(term: GlossaryTerm) -> str:
         return term.name
     if term.kind == GlossaryTerm.Kind.CONCEPT:
         return f"the term “{term.name.lower() if term.name.istitle() else term.name}”"
-    return term.name if term.name.startswith("The ") else f"the {term.name}"
+    if term.name.startswith("The ") or (term.description or "").lstrip().startswith(term.name):
+        # "Reuters is a news agency …": its own entry names it without an article (round 8,
+        # R122: "this account of the Reuters").
+        return term.name
+    return f"the {term.name}"
 
 
 def _clozes(corpus, base, names, frequency, dead, entry, *, events=(), terms=(), own=None):
