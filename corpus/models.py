@@ -404,7 +404,7 @@ class TimelineEvent(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One change a curator made: who, when, what. Written by corpus.audit.record,
+    """One change a curator made: who, when, what. Written by corpus.common.audit.record,
     which every app may call (corpus is the bottom app, so it imports no other)."""
 
     user = models.ForeignKey(

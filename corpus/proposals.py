@@ -22,8 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from corpus import audit, discovery, reference_editing
+from corpus import discovery, reference_editing
 from corpus.citations import Citation
+from corpus.common import audit
 from corpus.editing import EditingError
 from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent
 from corpus.reference import EventEntry, TermEntry

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from corpus import audit
+from corpus.common import audit
 from corpus.models import AuditEntry, Proposal, Source
 from corpus.proposals import ProposalError
 from quizzes import curation, curation_proposals, exchange, passage_groups, reports, statistics

@@ -1403,7 +1403,7 @@ def _admin_objects(**world) -> dict[str, str]:
     from django.contrib import admin
     from django.utils import timezone
 
-    from corpus import audit
+    from corpus.common import audit
     from corpus.models import EditorialDeletion, SourceErrata, SourceFile
     from lessons.models import PasswordChangeRequired
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride

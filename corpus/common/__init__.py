@@ -1,0 +1,10 @@
+"""Plumbing every app shares, kept apart from the corpus's own concepts.
+
+Requests and forms: `params` (whole numbers typed into forms and query strings), `partials`
+(one view, a full page or its htmx fragment), `rate_limits` (counts on the shared cache).
+Records and safety: `audit` (the curators' audit log, its rows in corpus.models), `backup`
+(online backups of the database).
+
+It sits in the bottom app so that lessons, quizzes and corpus may all import it; it imports
+no other app and nothing of corpus but corpus.models (`make lint`, [tool.importlinter]).
+"""
