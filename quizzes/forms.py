@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from corpus.common.plain_text import PlainCharField
 from corpus.models import Source, TimelineEvent, Work
-from corpus.plain_text import PlainCharField
 from quizzes.models import ProblemReport, Question
 from quizzes.passage_groups import PassageGroup
 
