@@ -1,4 +1,4 @@
-"""The curators' pages for notes and reference works, mounted by quizzes.curation_urls
+"""The curators' pages for notes and reference works, mounted by corpus.curation_urls
 under /curation/editorial/ (so in the `curation` namespace: `curation:notes`...)."""
 
 from django.urls import path

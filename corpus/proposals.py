@@ -8,7 +8,7 @@ the database as a curator's change (corpus.reference_editing: load_corpus keeps 
 export_corpus writes it to glossary.toml or timeline.toml), citing the sentence it was
 found in; `reject` records that a name is not worth asking about.
 Both are audited. Generating the questions that follow is the quizzes app's job
-(quizzes.curation_proposals).
+(registered by quizzes with corpus.curation).
 """
 
 from __future__ import annotations

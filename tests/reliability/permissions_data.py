@@ -787,7 +787,7 @@ CURATION = [
         data=_bad_toml,
         writes=NOBODY,
     ),
-    # Proposed glossary terms and timeline events (quizzes.curation_proposals): an approval
+    # Proposed glossary terms and timeline events (corpus.curation): an approval
     # without a description is refused and changes nothing.
     Row("curation:proposals", CURATOR_ONLY),
     Row(

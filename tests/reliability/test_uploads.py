@@ -18,12 +18,13 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from corpus import curation
 from corpus.models import AuditEntry, Passage, Source, Work
 from lessons.accounts.roles import CURATORS, ensure_role_groups
 from lessons.classes.gradebook import gradebook_csv
 from lessons.classes.roster import MAX_BYTES as ROSTER_LIMIT
 from lessons.models import Membership
-from quizzes import curation, exchange
+from quizzes import exchange
 from quizzes.models import Question, QuizOverride
 from tests.factories import (
     make_assignment,
