@@ -157,7 +157,7 @@ class EditorialNoteAdmin(_ReadOnly):
 
     @admin.display(description="edit")
     def edit_link(self, obj: EditorialNote) -> str:
-        url = reverse("curation:note_edit", kwargs={"slug": obj.slug})
+        url = reverse("curation:editorial:note_edit", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">Edit on the curation page</a>', url)
 
 
@@ -169,7 +169,7 @@ class ReferenceWorkAdmin(_ReadOnly):
 
     @admin.display(description="edit")
     def edit_link(self, obj: ReferenceWork) -> str:
-        url = reverse("curation:work_edit", kwargs={"slug": obj.slug})
+        url = reverse("curation:editorial:work_edit", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">Edit on the curation page</a>', url)
 
 

@@ -111,7 +111,7 @@ class Source(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("source_detail", kwargs={"slug": self.slug})
+        return reverse("corpus:source_detail", kwargs={"slug": self.slug})
 
 
 class SourceFile(models.Model):
@@ -230,7 +230,9 @@ class Passage(models.Model):
         return f"{self.source.slug} ¶{self.ordinal}"
 
     def get_absolute_url(self) -> str:
-        return reverse("source_detail", kwargs={"slug": self.source.slug}) + f"#{self.anchor}"
+        return (
+            reverse("corpus:source_detail", kwargs={"slug": self.source.slug}) + f"#{self.anchor}"
+        )
 
     @property
     def anchor(self) -> str:
@@ -333,7 +335,7 @@ class GlossaryTerm(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("glossary_detail", kwargs={"slug": self.slug})
+        return reverse("corpus:glossary_detail", kwargs={"slug": self.slug})
 
     @property
     def spellings(self) -> list[str]:
@@ -498,7 +500,7 @@ class ReferenceWork(models.Model):
         return self.cite()
 
     def get_absolute_url(self) -> str:
-        return reverse("source_list") + f"#{self.anchor}"
+        return reverse("corpus:source_list") + f"#{self.anchor}"
 
     @property
     def anchor(self) -> str:

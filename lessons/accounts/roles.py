@@ -103,8 +103,8 @@ def start_page_for(user: User) -> str:
     if user.is_staff and user.has_perm("quizzes.change_question"):
         return reverse("curation:queue")
     if user.has_perm("lessons.add_schoolclass"):
-        return reverse("teacher_classes")
-    return reverse("dashboard")
+        return reverse("classes:teacher_classes")
+    return reverse("classes:dashboard")
 
 
 # --- The "Classes" link in the navigation ------------------------------------------------

@@ -108,4 +108,4 @@ def lesson_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     the first time.
     """
     quiz = module_quiz(get_object_or_404(Module, slug=slug))
-    return redirect("quiz_detail", pk=quiz.pk)
+    return redirect("quizzes:quiz_detail", pk=quiz.pk)
