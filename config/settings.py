@@ -215,8 +215,8 @@ TRUSTED_PROXIES = frozenset(
 )
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "modules:home"
+LOGOUT_REDIRECT_URL = "modules:home"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

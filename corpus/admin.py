@@ -168,7 +168,7 @@ class EditorialNoteAdmin(_CuratedLast, _ReadOnly):
 
     @admin.display(description="edit")
     def edit_link(self, obj: EditorialNote) -> str:
-        url = reverse("curation:note_edit", kwargs={"slug": obj.slug})
+        url = reverse("curation:editorial:note_edit", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">Edit on the curation page</a>', url)
 
 
@@ -180,7 +180,7 @@ class ReferenceWorkAdmin(_CuratedLast, _ReadOnly):
 
     @admin.display(description="edit")
     def edit_link(self, obj: ReferenceWork) -> str:
-        url = reverse("curation:work_edit", kwargs={"slug": obj.slug})
+        url = reverse("curation:editorial:work_edit", kwargs={"slug": obj.slug})
         return format_html('<a href="{}">Edit on the curation page</a>', url)
 
 

@@ -5,7 +5,7 @@ parsing, the same resolving of quotations and slugs, and the lessons' check of a
 sentence), then marked as edited in the app (`curator_edited_at`), so `load_corpus` keeps
 it over the files until `export_corpus --editorial` has written it back. A deletion is
 remembered (EditorialDeletion) for the same reason. Every change writes an audit entry
-(corpus.audit) in the same transaction. A source's errata are stored the same way
+(corpus.common.audit) in the same transaction. A source's errata are stored the same way
 (`save_errata`) and the source re-ingested from the database; the glossary and timeline
 are corpus.reference_editing's. Nothing here writes a file (corpus.curated).
 """
@@ -18,7 +18,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from corpus import audit, ingest
+from corpus import ingest
+from corpus.common import audit
 from corpus.editorial import (
     DEFAULT_FILE,
     EditorialDataError,

@@ -1,9 +1,12 @@
-"""The curators' pages for notes and reference works, mounted by quizzes.curation_urls
-under /curation/editorial/ (so in the `curation` namespace: `curation:notes`...)."""
+"""The curators' pages for notes and reference works, mounted by corpus.curation_urls
+under /curation/editorial/, so in the `curation:editorial` namespace
+(`curation:editorial:notes`...)."""
 
 from django.urls import path
 
 from corpus import editorial_views as views
+
+app_name = "editorial"
 
 urlpatterns = [
     path("notes/", views.note_list, name="notes"),

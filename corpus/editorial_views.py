@@ -40,7 +40,7 @@ def _note_form(request: HttpRequest, *, note: EditorialNote | None) -> HttpRespo
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Note “{saved.title}” saved.")
-            return redirect("curation:notes")
+            return redirect("curation:editorial:notes")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "curation/editorial_note_form.html", {"form": form, "note": note}, status=status
@@ -66,11 +66,16 @@ def note_delete(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         editing.delete_note(note=note, user=request.user)
         messages.success(request, f"Note “{note.title}” deleted.")
-        return redirect("curation:notes")
+        return redirect("curation:editorial:notes")
     return render(
         request,
         "curation/editorial_delete.html",
-        {"what": "note", "label": note.title, "slug": note.slug, "back": "curation:notes"},
+        {
+            "what": "note",
+            "label": note.title,
+            "slug": note.slug,
+            "back": "curation:editorial:notes",
+        },
     )
 
 
@@ -94,7 +99,7 @@ def _work_form(request: HttpRequest, *, work: ReferenceWork | None) -> HttpRespo
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{saved.cite()} saved.")
-            return redirect("curation:works")
+            return redirect("curation:editorial:works")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "curation/editorial_work_form.html", {"form": form, "work": work}, status=status
@@ -118,7 +123,7 @@ def work_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def work_delete(request: HttpRequest, slug: str) -> HttpResponse:
     work = get_object_or_404(ReferenceWork, slug=slug)
     context = {"what": "reference work", "label": work.cite(), "slug": work.slug}
-    context["back"] = "curation:works"
+    context["back"] = "curation:editorial:works"
     if request.method == "POST":
         try:
             editing.delete_work(work=work, user=request.user)
@@ -126,6 +131,6 @@ def work_delete(request: HttpRequest, slug: str) -> HttpResponse:
             context["error"] = str(error)
             return render(request, "curation/editorial_delete.html", context, status=400)
         messages.success(request, f"{context['label']} deleted.")
-        return redirect("curation:works")
+        return redirect("curation:editorial:works")
     context["users"] = editing.work_users(work)
     return render(request, "curation/editorial_delete.html", context)

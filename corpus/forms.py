@@ -1,9 +1,11 @@
-"""The curators' forms for editorial notes and reference works.
+"""The curators' forms for the corpus: a source uploaded, errata, the glossary and timeline
+as text, a proposal decided (below), and editorial notes and reference works.
 
-A form is a way of typing one [[note]] or [[work]] table: its lists (targets, references,
-passages, positions) are written one inline table per line, exactly as in the data files,
-and the whole is checked by corpus.editorial's parser and by corpus.editing.check_note,
-so the app accepts what a file would and refuses it with the same readable reasons.
+A note or work form is a way of typing one [[note]] or [[work]] table: its lists (targets,
+references, passages, positions) are written one inline table per line, exactly as in the
+data files, and the whole is checked by corpus.editorial's parser and by
+corpus.editing.check_note, so the app accepts what a file would and refuses it with the same
+readable reasons.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import tomllib
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
+from corpus.common.plain_text import PlainCharField
 from corpus.editing import check_note
 from corpus.editorial import EditorialDataError, NoteEntry, WorkEntry, parse_note, parse_work
 from corpus.editorial_toml import inline
-from corpus.models import EditorialNote, ReferenceWork
+from corpus.models import EditorialNote, ReferenceWork, Source, TimelineEvent, Work
 
 _LABEL = re.compile(r"^(?:note|reference work) (?:'[^']*'|#\d+) ")
 
@@ -223,4 +227,77 @@ class WorkForm(forms.Form):
             self.add_error(None, _plain(problem))
         if not problems:
             self.entry = entry
+        return data
+
+
+# --- sources, errata, glossary and timeline, proposals ---------------------------------------
+
+
+class SourceUploadForm(forms.Form):
+    file = forms.FileField(help_text="Plain text or Markdown, UTF-8.")
+    title = PlainCharField(max_length=300)
+    work = PlainCharField(
+        max_length=300, help_text="Slug or title of an existing work, or a new work's title."
+    )
+    date = forms.CharField(max_length=10, required=False, help_text="YYYY, YYYY-MM or YYYY-MM-DD.")
+    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.OTHER)
+    author = PlainCharField(max_length=300, required=False)
+    citation = PlainCharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work"].widget.attrs["list"] = "known-works"
+        self.works = list(Work.objects.values_list("slug", "title"))
+
+    def clean_file(self):
+        # Refused by its size before the view reads it: a huge file never fills the memory.
+        upload, limit = self.cleaned_data["file"], settings.CORPUS_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
+                f"{limit / 1_048_576:.0f} MB."
+            )
+        return upload
+
+
+class ErrataForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        required=False,
+        label="Errata (TOML)",
+    )
+
+
+class CuratedTextForm(ErrataForm):
+    """Errata, a glossary or a timeline as the database holds them, with what they were
+    when the page was shown (`base`): a save never undoes a change another curator made
+    meanwhile."""
+
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ProposalDecisionForm(forms.Form):
+    """Approve a proposed glossary term or timeline event, as found or edited, or reject it."""
+
+    action = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    name = PlainCharField(max_length=300, required=False, label="Name or title")
+    description = PlainCharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+    role = forms.SlugField(
+        max_length=60,
+        required=False,
+        help_text="Glossary role for like-for-like options, e.g. foreign-communist-leader.",
+    )
+    date = forms.DateField(required=False, help_text="YYYY-MM-DD (the first day for a month).")
+    precision = forms.ChoiceField(
+        choices=[("", "—"), *TimelineEvent.Precision.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "approve" and not (
+            data.get("name", "").strip() and data.get("description", "").strip()
+        ):
+            raise forms.ValidationError("To approve, give a name (or title) and a description.")
         return data

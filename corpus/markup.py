@@ -239,7 +239,7 @@ def segments_with_terms(
 def term_link(*, slug: str, text: str) -> SafeString:
     """The one link to a glossary entry, in passages and in lessons alike: a plain link to
     its page, which htmx opens in the page's popover (templates/corpus/_term_popover.html)."""
-    url = reverse("glossary_detail", kwargs={"slug": slug})
+    url = reverse("corpus:glossary_detail", kwargs={"slug": slug})
     return format_html(
         '<a class="term" href="{url}" hx-get="{url}" hx-target="#term-popover" '
         'hx-swap="innerHTML" data-term="{slug}">{text}</a>',

@@ -134,7 +134,7 @@ class Source(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("source_detail", kwargs={"slug": self.slug})
+        return reverse("corpus:source_detail", kwargs={"slug": self.slug})
 
 
 class SourceFile(models.Model):
@@ -253,7 +253,9 @@ class Passage(models.Model):
         return f"{self.source.slug} ¶{self.ordinal}"
 
     def get_absolute_url(self) -> str:
-        return reverse("source_detail", kwargs={"slug": self.source.slug}) + f"#{self.anchor}"
+        return (
+            reverse("corpus:source_detail", kwargs={"slug": self.source.slug}) + f"#{self.anchor}"
+        )
 
     @property
     def anchor(self) -> str:
@@ -344,7 +346,7 @@ class GlossaryTerm(Curated):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("glossary_detail", kwargs={"slug": self.slug})
+        return reverse("corpus:glossary_detail", kwargs={"slug": self.slug})
 
     @property
     def spellings(self) -> list[str]:
@@ -403,7 +405,7 @@ class TimelineEvent(Curated):
 
 
 class AuditEntry(models.Model):
-    """One change a curator made: who, when, what. Written by corpus.audit.record,
+    """One change a curator made: who, when, what. Written by corpus.common.audit.record,
     which every app may call (corpus is the bottom app, so it imports no other)."""
 
     user = models.ForeignKey(
@@ -485,7 +487,7 @@ class ReferenceWork(Curated):
         return self.cite()
 
     def get_absolute_url(self) -> str:
-        return reverse("source_list") + f"#{self.anchor}"
+        return reverse("corpus:source_list") + f"#{self.anchor}"
 
     @property
     def anchor(self) -> str:

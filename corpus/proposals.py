@@ -8,7 +8,7 @@ the database as a curator's change (corpus.reference_editing: load_corpus keeps 
 export_corpus writes it to glossary.toml or timeline.toml), citing the sentence it was
 found in; `reject` records that a name is not worth asking about.
 Both are audited. Generating the questions that follow is the quizzes app's job
-(quizzes.curation_proposals).
+(registered by quizzes with corpus.curation).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from corpus import audit, discovery, reference_editing
+from corpus import discovery, reference_editing
 from corpus.citations import Citation
+from corpus.common import audit
 from corpus.editing import EditingError
 from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent
 from corpus.reference import EventEntry, TermEntry

@@ -27,7 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from corpus import audit, curated
+from corpus import curated
+from corpus.common import audit
 from corpus.editing import EditingError, changed_fields
 from corpus.models import EditorialDeletion, EditorialNote, GlossaryTerm, TimelineEvent
 from corpus.reference import (

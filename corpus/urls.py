@@ -2,6 +2,8 @@ from django.urls import path
 
 from corpus import views
 
+app_name = "corpus"
+
 urlpatterns = [
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),

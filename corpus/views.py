@@ -19,6 +19,7 @@ from corpus.align import (
     compare_wordings,
     find_testament_quote,
 )
+from corpus.common.partials import page_or_partial
 from corpus.markup import MarkedText, diff_html, mark_passage, variant_html
 from corpus.models import (
     EditorialNote,
@@ -31,7 +32,6 @@ from corpus.models import (
     TimelineEvent,
     Work,
 )
-from corpus.partials import page_or_partial
 from corpus.search import search_passages
 
 SEARCH_PAGE_SIZE = 20

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from corpus.admin_access import SuperuserOnlyAdmin
+from corpus.common.admin_access import SuperuserOnlyAdmin
 from corpus.models import AuditEntry
 from quizzes import revision
 from quizzes.curation import bulk_set_status

@@ -1,7 +1,7 @@
 """Curating the question bank: the review queue's filters, decisions and edits.
 
 Every decision a curator makes locks the question against regeneration
-(`curator_locked`) and is written to the audit log (corpus.audit). An edit also
+(`curator_locked`) and is written to the audit log (corpus.common.audit). An edit also
 keeps the wording it replaces as a QuestionVersion (quizzes.revision, the one way a
 question's wording changes), so a response given to an earlier version can still be
 shown with the question its student saw.
@@ -12,15 +12,13 @@ from __future__ import annotations
 import base64
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from corpus import audit, editing, reference_editing
-from corpus.ingest import DocumentError, import_document
+from corpus.common import audit
 from corpus.models import Source
 from corpus.proposals import propose
 from quizzes import exchange, revision
@@ -249,6 +247,13 @@ def regenerate(*, sources: list[str], seed: int = 1956):
     return run
 
 
+def follow_sources(*, sources: list[str]) -> int:
+    """What a source uploaded or a proposal decided on the corpus's curation pages brings
+    (registered with corpus.curation when quizzes starts): the documents' questions
+    generated again. How many are new."""
+    return regenerate(sources=sources).created
+
+
 @transaction.atomic
 def regenerate_source(*, source: Source, user):
     run = regenerate(sources=[source.slug])
@@ -259,79 +264,6 @@ def regenerate_source(*, source: Source, user):
         changes={"created": run.created, "updated": run.updated, "retired": run.retired},
     )
     return run
-
-
-def errata_page(*, source: Source) -> tuple[str, str]:
-    """A source's errata as the database holds them, and their digest (the form's base)."""
-    return editing.errata_text(source=source)
-
-
-@transaction.atomic
-def save_errata(*, source: Source, text: str, user, base: str = "") -> None:
-    """Store a source's errata (a curator's change, in the database: corpus.editing) and
-    re-ingest it; questions on changed passages go back to review. Invalid TOML, a failed
-    ingest or an edit made meanwhile by someone else changes nothing (CurationError)."""
-    try:
-        old, _report = editing.save_errata(source=source, text=text, base=base)
-    except editing.EditingError as error:
-        raise CurationError(str(error)) from None
-    flagged = flag_changed_passages()
-    audit.record(
-        user=user,
-        action="source.errata",
-        obj=source,
-        changes={"old": old, "new": text, "flagged": flagged},
-    )
-
-
-@transaction.atomic
-def upload_source(
-    *,
-    user,
-    name: str,
-    data: bytes,
-    work: str,
-    title: str,
-    date: str,
-    kind: str,
-    author: str = "",
-    citation: str = "",
-) -> Source:
-    """Add an uploaded document as a new source (the same checks as import_source; kept
-    in the database, corpus.ingest.import_document) and generate its questions."""
-    try:
-        report = import_document(
-            name=_short_file_name(name),
-            data=data,
-            work=work,
-            title=title,
-            date=date,
-            kind=kind,
-            author=author,
-            citation=citation,
-        )
-    except DocumentError as error:
-        raise CurationError(str(error)) from None
-    source = Source.objects.get(slug=report.slug)
-    run = regenerate(sources=[source.slug])
-    audit.record(
-        user=user,
-        action="source.upload",
-        obj=source,
-        changes={"file": name, "passages": report.passages, "questions": run.created},
-    )
-    return source
-
-
-def _short_file_name(name: str, *, limit: int = 200) -> str:
-    """The upload's own name, its stem cut so the name fits a file system's 255 bytes when
-    exported (a browser may send a longer one, or 255 Cyrillic letters, twice that in
-    UTF-8)."""
-    path = Path(Path(name).name)
-    stem, suffix = path.stem, path.suffix
-    while stem and len((stem + suffix).encode("utf-8")) > limit:
-        stem = stem[:-1]
-    return (stem or "upload") + suffix
 
 
 # --- exchange -------------------------------------------------------------------------------
@@ -355,25 +287,3 @@ def import_bank(*, data: bytes, user) -> exchange.ImportPreview:
             changes={"added": len(preview.added), "updated": len(preview.updated)},
         )
     return preview
-
-
-# --- glossary and timeline -------------------------------------------------------------------
-# Edited as their file's text, saved as rows: only the entries a curator changed are
-# written, each a curator's change kept over the files (corpus.reference_editing).
-
-
-def reference_page(*, which: str) -> reference_editing.Page:
-    try:
-        return reference_editing.page(which=which)
-    except editing.EditingError as error:
-        raise CurationError(str(error)) from None
-
-
-def save_reference_text(*, which: str, text: str, user, base: str = "") -> list[str]:
-    """Save the curator's changes to the glossary or timeline; the slugs changed or removed.
-    CurationError (nothing changed) says why not."""
-    try:
-        saved = reference_editing.save_text(which=which, text=text, base=base, user=user)
-    except editing.EditingError as error:
-        raise CurationError(str(error).splitlines()[0] if str(error) else "Invalid text.") from None
-    return [*saved.changed, *saved.deleted]

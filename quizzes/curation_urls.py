@@ -1,4 +1,10 @@
-from django.urls import include, path
+"""The curators' pages for the question bank, under /curation/.
+
+config/urls.py mounts this module and corpus.curation_urls (sources, glossary and timeline,
+proposals, notes) in one namespace, `curation`: to a curator they are one set of pages.
+"""
+
+from django.urls import path
 
 from quizzes import curation_views as views
 
@@ -18,13 +24,6 @@ urlpatterns = [
     path("import/", views.import_preview, name="import"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("audit/", views.audit_log, name="audit"),
-    path("sources/", views.source_list, name="sources"),
-    path("sources/upload/", views.source_upload, name="source_upload"),
-    path("sources/<slug:slug>/", views.source_detail, name="source"),
+    # A source's questions generated again (the button on the corpus's source page).
     path("sources/<slug:slug>/regenerate/", views.source_regenerate, name="source_regenerate"),
-    path("reference/<str:which>/", views.reference_edit, name="reference"),
-    path("proposals/", views.proposal_list, name="proposals"),
-    path("proposals/<int:pk>/decide/", views.proposal_decide, name="proposal_decide"),
-    # Editorial notes and reference works: corpus's pages, in the curators' namespace.
-    path("editorial/", include("corpus.editorial_urls")),
 ]

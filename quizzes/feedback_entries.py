@@ -97,7 +97,7 @@ def _event_entry(event: TimelineEvent, references, passages) -> Entry:
         kind="Timeline",
         heading=f"{event.date_label}: {event.title}",
         description=event.description,
-        url=reverse("timeline") + f"#event-{event.slug}",
+        url=reverse("corpus:timeline") + f"#event-{event.slug}",
         references=tuple(references),
         passages=tuple(passages),
     )

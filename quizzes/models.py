@@ -366,7 +366,7 @@ class Quiz(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("quiz_detail", kwargs={"pk": self.pk})
+        return reverse("quizzes:quiz_detail", kwargs={"pk": self.pk})
 
     def is_available_to(self, user) -> bool:
         """The rule of `Quiz.objects.available_to(user)` for this one quiz, already loaded
@@ -571,7 +571,7 @@ class Attempt(models.Model):
         return f"{self.user} · {self.quiz} · attempt {self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("attempt_question", kwargs={"pk": self.pk})
+        return reverse("quizzes:attempt_question", kwargs={"pk": self.pk})
 
     @property
     def is_finished(self) -> bool:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from quizzes import views
 
+app_name = "quizzes"
+
 urlpatterns = [
     path("quizzes/<int:pk>/", views.quiz_detail, name="quiz_detail"),
     path("quizzes/<int:pk>/start/", views.quiz_start, name="quiz_start"),

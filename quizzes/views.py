@@ -22,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from corpus.common.params import whole_number
+from corpus.common.partials import page_or_partial
 from corpus.models import Source
-from corpus.params import whole_number
-from corpus.partials import page_or_partial
 from quizzes import building, cards, results, review, submission, taking
 from quizzes.models import Quiz
 
@@ -37,7 +37,7 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
 
 
 def _question_url(attempt, position: int | None = None) -> str:
-    url = reverse("attempt_question", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
     return f"{url}?q={position}" if position else url
 
 
@@ -94,7 +94,7 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     if taking.close_if_overdue(attempt=attempt, now=timezone.now()):
         messages.warning(request, "Time is up: your answers were submitted.")
     if attempt.is_finished:
-        return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
+        return _go(request, reverse("quizzes:attempt_review", kwargs={"pk": pk}))
     position = whole_number(request.GET.get("q"), max_digits=6)
     card = cards.card_for(attempt=attempt, position=position)
     card.focus = bool(request.htmx)
@@ -117,7 +117,7 @@ def attempt_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if result.message:
         messages.add_message(request, _LEVELS[result.level], result.message)
     if result.closed:
-        return redirect("attempt_review", pk=attempt.pk)
+        return redirect("quizzes:attempt_review", pk=attempt.pk)
     return redirect(_question_url(attempt, result.position))
 
 
@@ -131,7 +131,7 @@ def attempt_finish(request: HttpRequest, pk: int) -> HttpResponse:
     # the results say time ran out, as when the server closes it after the grace.
     past_deadline = deadline is not None and now >= deadline
     taking.finish_attempt(attempt=attempt, now=now, by_deadline=past_deadline)
-    return _go(request, reverse("attempt_review", kwargs={"pk": pk}))
+    return _go(request, reverse("quizzes:attempt_review", kwargs={"pk": pk}))
 
 
 @never_cache
@@ -176,7 +176,7 @@ def review_start(request: HttpRequest) -> HttpResponse:
     quiz = review.build_review_quiz(user=request.user, now=now)
     if quiz is None:
         messages.info(request, "Nothing is due for review right now. Well done!")
-        return _go(request, reverse("review_detail"))
+        return _go(request, reverse("quizzes:review_detail"))
     attempt = taking.start_attempt(quiz=quiz, user=request.user, now=now)
     return _go(request, attempt.get_absolute_url())
 

@@ -149,9 +149,9 @@ def test_a_teacher_sees_the_pause_on_the_class_page_and_lifts_it(client, axes_ba
         for _ in range(7):
             log_in(client, "wrong")
         client.force_login(teacher)
-        page = client.get(reverse("teacher_class", args=[school_class.pk])).content.decode()
+        page = client.get(reverse("classes:teacher_class", args=[school_class.pk])).content.decode()
         assert "Log-in paused" in page and "Pia Pupil (pupil): can try again in 5 seconds" in page
-        unlock = reverse("teacher_login_unlock", args=[school_class.pk, axes_backends.pk])
+        unlock = reverse("classes:teacher_login_unlock", args=[school_class.pk, axes_backends.pk])
         assert f'action="{unlock}"' in page
         response = client.post(unlock, follow=True)
         assert "Pia Pupil can log in again now." in response.content.decode()
@@ -167,7 +167,7 @@ def test_a_teacher_cannot_lift_a_pause_for_a_student_of_another_class(client, ax
         for _ in range(5):
             log_in(client, "wrong")
         client.force_login(teacher)
-        unlock = reverse("teacher_login_unlock", args=[school_class.pk, axes_backends.pk])
+        unlock = reverse("classes:teacher_login_unlock", args=[school_class.pk, axes_backends.pk])
         assert client.post(unlock).status_code == 404
         assert login_throttle.paused(usernames=["pupil"]) == {"pupil": 5}
 

@@ -36,7 +36,7 @@ def test_a_session_is_served_from_the_shared_cache_without_a_query(client, sasha
     key = client.cookies["sessionid"].value
     assert production_cache.get(KEY_PREFIX + key) is not None
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("review_detail"))
+        response = client.get(reverse("quizzes:review_detail"))
     assert response.status_code == 200 and response.context["user"] == sasha
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
 
@@ -46,12 +46,12 @@ def test_a_logout_in_one_worker_ends_the_session_in_every_worker(client, sasha, 
     key = client.cookies["sessionid"].value
     copied = Client()  # the same cookie in a second browser (or a copied one)
     copied.cookies["sessionid"] = key
-    assert copied.get(reverse("review_detail")).status_code == 200
+    assert copied.get(reverse("quizzes:review_detail")).status_code == 200
 
     assert client.post(reverse("logout")).status_code == 302
 
     assert production_cache.get(KEY_PREFIX + key) is None
-    response = copied.get(reverse("review_detail"))
+    response = copied.get(reverse("quizzes:review_detail"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -60,6 +60,6 @@ def test_a_session_missing_from_the_cache_is_read_from_the_database(
 ):
     client.force_login(sasha)
     production_cache.clear()  # evicted, or the cache folder was emptied
-    response = client.get(reverse("review_detail"))
+    response = client.get(reverse("quizzes:review_detail"))
     assert response.status_code == 200
     assert response.context["user"] == sasha

@@ -5,6 +5,8 @@ from django.urls import path
 
 from lessons.accounts import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     # Privacy: a user's own data; curators delete a student's account.

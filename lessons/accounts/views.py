@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from corpus.params import whole_number
+from corpus.common.params import whole_number
 from lessons.accounts import privacy
 from lessons.accounts.abuse import CodeAttempts, signup_refusal, throttled
 from lessons.accounts.forms import SignupForm, ThrottledAuthenticationForm
@@ -58,7 +58,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 f"Deleted student account #{deleted.user_id} and everything about it "
                 f"({sum(deleted.rows.values())} rows).",
             )
-        return redirect(reverse("account_delete"))
+        return redirect(reverse("accounts:account_delete"))
     username = request.GET.get("username", "").strip()
     account = privacy.find_account(username=username) if username else None
     context = {
@@ -90,7 +90,7 @@ class LoginView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("dashboard")
+        return redirect("classes:dashboard")
     # A teacher may hand out a link with the code in it: /accounts/signup/?code=...
     form = SignupForm(
         request.POST or None,
@@ -117,6 +117,6 @@ def signup(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, f"Welcome, {user.first_name}! You have joined {school_class}."
                 )
-                return redirect("dashboard")
+                return redirect("classes:dashboard")
     status = 429 if throttled(form) else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)

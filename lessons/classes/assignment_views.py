@@ -37,7 +37,7 @@ def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
         else:
             said = ", ".join(changed) if changed else "nothing (it was as you left it)"
             messages.success(request, f"“{assignment.title}” saved: changed {said}.")
-            return redirect("teacher_class", pk=pk)
+            return redirect("classes:teacher_class", pk=pk)
     return render(
         request,
         "lessons/teacher/assignment_edit.html",
@@ -71,7 +71,7 @@ def assignment_extend(request: HttpRequest, pk: int, assignment_pk: int) -> Http
                 else ""
             )
             messages.success(request, f"“{assignment.title}” is now due {when} for everyone.{back}")
-            return redirect("teacher_class", pk=pk)
+            return redirect("classes:teacher_class", pk=pk)
     return render(
         request,
         "lessons/teacher/assignment_extend.html",
@@ -90,7 +90,7 @@ def assignment_delete(request: HttpRequest, pk: int, assignment_pk: int) -> Http
         attempts = impact.finished + impact.open
         gone = f" with {attempts} attempt{'s' if attempts != 1 else ''}" if attempts else ""
         messages.success(request, f"“{assignment.title}” was deleted{gone}.")
-        return redirect("teacher_class", pk=pk)
+        return redirect("classes:teacher_class", pk=pk)
     return render(
         request,
         "lessons/teacher/assignment_delete.html",

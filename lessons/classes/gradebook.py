@@ -230,9 +230,9 @@ def gradebook_rows_html(*, book: Gradebook) -> SafeString:
     (a link to their work), then per assignment the status, the score and the link to
     add or change an accommodation."""
     class_pk = book.school_class.pk
-    student_before, student_after = _url_around_pk("teacher_student", class_pk)
+    student_before, student_after = _url_around_pk("classes:teacher_student", class_pk)
     accommodation_urls = [
-        _url_around_pk("teacher_accommodation", class_pk, a.pk) for a in book.assignments
+        _url_around_pk("classes:teacher_accommodation", class_pk, a.pk) for a in book.assignments
     ]
     opening = {
         status: f'<td class="cell cell-{status}"><span class="cell-status">{escape(label)}</span> '

@@ -45,7 +45,7 @@ def class_join(request: HttpRequest) -> HttpResponse:
         joined.add_student(request.user)
         if not request.htmx:
             messages.success(request, f"You have joined {joined}.")
-            return redirect("dashboard")
+            return redirect("classes:dashboard")
         form = JoinClassForm(student=request.user)
     elif not request.htmx:
         attempts = Paginator(attempt_history(user=request.user), ATTEMPTS_PER_PAGE).get_page(1)

@@ -84,7 +84,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, f"{school_class.name} is ready. Students join with {school_class.join_code}."
         )
-        return redirect("teacher_class", pk=school_class.pk)
+        return redirect("classes:teacher_class", pk=school_class.pk)
     classes = request.user.taught_classes.annotate(
         student_count=Count("memberships", distinct=True),
         assignment_count=Count("assignments", distinct=True),
@@ -140,7 +140,7 @@ def student_login_unlock(request: HttpRequest, pk: int, student_pk: int) -> Http
     login_throttle.lift(username=student.username)
     name = display_name(student)
     messages.success(request, f"{name} can log in again now.")
-    return redirect("teacher_class", pk=school_class.pk)
+    return redirect("classes:teacher_class", pk=school_class.pk)
 
 
 def _join_panel(request: HttpRequest, school_class: SchoolClass, message: str) -> HttpResponse:
@@ -151,7 +151,7 @@ def _join_panel(request: HttpRequest, school_class: SchoolClass, message: str) -
             {"school_class": school_class, "join_message": message},
         )
     messages.success(request, message)
-    return redirect("teacher_class", pk=school_class.pk)
+    return redirect("classes:teacher_class", pk=school_class.pk)
 
 
 @teacher_required
@@ -202,7 +202,7 @@ def student_remove(request: HttpRequest, pk: int, student_pk: int) -> HttpRespon
             },
         )
     messages.success(request, message)
-    return redirect("teacher_class", pk=school_class.pk)
+    return redirect("classes:teacher_class", pk=school_class.pk)
 
 
 @teacher_required
@@ -221,7 +221,7 @@ def co_teacher_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{display_name(teacher)} now co-teaches this class.")
     else:
         messages.error(request, "Enter the co-teacher's username.")
-    return redirect("teacher_class", pk=school_class.pk)
+    return redirect("classes:teacher_class", pk=school_class.pk)
 
 
 @never_cache
@@ -340,7 +340,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             _say_assigned(request, assignment)
-            return redirect("teacher_gradebook", pk=school_class.pk)
+            return redirect("classes:teacher_gradebook", pk=school_class.pk)
     chosen = {str(v) for v in (form["question_ids"].value() or [])}
     return render(
         request,
@@ -434,7 +434,7 @@ def accommodation_edit(
             request,
             f"Accommodation saved for {name}." if saved else f"{name} has no accommodation now.",
         )
-        return redirect("teacher_gradebook", pk=assignment.school_class_id)
+        return redirect("classes:teacher_gradebook", pk=assignment.school_class_id)
     return render(
         request,
         "lessons/teacher/accommodation_form.html",
@@ -459,7 +459,7 @@ def retake_allow(
             f"{display_name(student)} may now retake the "
             f"{retake.quiz.items.count()} questions they missed (from their dashboard).",
         )
-    return redirect("teacher_student", pk=pk, student_pk=student.pk)
+    return redirect("classes:teacher_student", pk=pk, student_pk=student.pk)
 
 
 # --- Gradebook, student work, item analysis -------------------------------------------------

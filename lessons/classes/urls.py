@@ -9,6 +9,8 @@ from django.urls import path
 from lessons.classes import assignment_views, student_views
 from lessons.classes import teacher_views as teach
 
+app_name = "classes"
+
 urlpatterns = [
     path("dashboard/", student_views.dashboard, name="dashboard"),
     path("dashboard/join/", student_views.class_join, name="class_join"),

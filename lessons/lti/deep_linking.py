@@ -127,4 +127,4 @@ def return_url(launch) -> str:
 
 
 def launch_url(request) -> str:
-    return request.build_absolute_uri(reverse("lti_launch"))
+    return request.build_absolute_uri(reverse("lti:lti_launch"))

@@ -206,14 +206,14 @@ def _placement(*, launch, course: CourseLink, role: str) -> Placement | None:
 def _destination(*, launch, role: str, course: CourseLink, placement: Placement | None) -> str:
     school_class = course.school_class
     if launch.is_deep_link_launch:
-        return reverse("lti_pick")
+        return reverse("lti:lti_pick")
     if placement is not None:
         if role == people.TEACHER:
-            return reverse("teacher_gradebook", kwargs={"pk": school_class.pk})
-        return reverse("quiz_detail", kwargs={"pk": placement.assignment.quiz_id})
+            return reverse("classes:teacher_gradebook", kwargs={"pk": school_class.pk})
+        return reverse("quizzes:quiz_detail", kwargs={"pk": placement.assignment.quiz_id})
     if role == people.TEACHER:
-        return reverse("teacher_class", kwargs={"pk": school_class.pk})
-    return reverse("dashboard")
+        return reverse("classes:teacher_class", kwargs={"pk": school_class.pk})
+    return reverse("classes:dashboard")
 
 
 @transaction.atomic

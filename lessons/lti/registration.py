@@ -22,7 +22,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 
-from corpus import audit
+from corpus.common import audit
 
 KEEP_OLD_KEYS = datetime.timedelta(days=7)
 
@@ -161,11 +161,11 @@ class ToolUrls:
 
 def tool_urls(request) -> ToolUrls:
     absolute = request.build_absolute_uri
-    launch = absolute(reverse("lti_launch"))
+    launch = absolute(reverse("lti:lti_launch"))
     return ToolUrls(
         tool_url=launch,
-        login_url=absolute(reverse("lti_login")),
+        login_url=absolute(reverse("lti:lti_login")),
         redirect_url=launch,
-        jwks_url=absolute(reverse("lti_jwks")),
+        jwks_url=absolute(reverse("lti:lti_jwks")),
         deep_linking_url=launch,
     )

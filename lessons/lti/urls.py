@@ -3,6 +3,8 @@ from django.urls import path
 from lessons.lti import views
 
 # Included under lti/ by config/urls.py.
+app_name = "lti"
+
 urlpatterns = [
     path("login/", views.oidc_login, name="lti_login"),
     path("launch/", views.launch, name="lti_launch"),

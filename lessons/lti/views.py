@@ -218,7 +218,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
             saved = registration.register_platform(fields=form.platform_fields(), user=request.user)
         except registration.RegistrationError as error:
             return _platform_page(request, form=form, status=400, error=str(error))
-        return redirect("lti_platform", pk=saved.pk)
+        return redirect("lti:lti_platform", pk=saved.pk)
     return _platform_page(request, form=form, status=400 if request.method == "POST" else 200)
 
 
@@ -238,7 +238,7 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
             active=request.POST.get("active") == "1",
             user=request.user,
         )
-        return redirect("lti_platform", pk=found.pk)
+        return redirect("lti:lti_platform", pk=found.pk)
     form = PlatformForm(request.POST) if request.method == "POST" else None
     if form is not None and form.is_valid():
         try:
@@ -249,7 +249,7 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return _platform_page(
                 request, form=form, registration_=found, status=400, error=str(error)
             )
-        return redirect("lti_platform", pk=found.pk)
+        return redirect("lti:lti_platform", pk=found.pk)
     return _platform_page(
         request,
         form=form or PlatformForm.for_registration(found),
@@ -263,4 +263,4 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def key_rotate(request: HttpRequest) -> HttpResponse:
     registration.rotate_key(now=timezone.now(), user=request.user)
-    return redirect(reverse("lti_platforms") + "#keys")
+    return redirect(reverse("lti:lti_platforms") + "#keys")

@@ -72,7 +72,7 @@ class Module(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("lesson_detail", kwargs={"slug": self.slug})
+        return reverse("modules:lesson_detail", kwargs={"slug": self.slug})
 
     @property
     def objective_list(self) -> list[str]:

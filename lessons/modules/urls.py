@@ -5,6 +5,8 @@ from django.urls import path
 
 from lessons.modules import views, work_views
 
+app_name = "modules"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("lessons/", views.lesson_list, name="lesson_list"),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from corpus.partials import page_or_partial
+from corpus.common.partials import page_or_partial
 from lessons.classes.assignments import module_quiz
 from lessons.classes.dashboard import module_mastery
 from lessons.models import Citation, Module, Section, module_quiz_key
@@ -110,4 +110,4 @@ def lesson_quiz(request: HttpRequest, slug: str) -> HttpResponse:
     the first time.
     """
     quiz = module_quiz(get_object_or_404(Module, slug=slug))
-    return redirect("quiz_detail", pk=quiz.pk)
+    return redirect("quizzes:quiz_detail", pk=quiz.pk)

@@ -92,7 +92,7 @@ def measure() -> dict[str, float]:
     teacher, school_class = build_class()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(teacher)
-    url = reverse("teacher_gradebook", kwargs={"pk": school_class.pk})
+    url = reverse("classes:teacher_gradebook", kwargs={"pk": school_class.pk})
     assert client.get(url).status_code == 200  # warm-up, and the page works
     timings, cpu = [], []
     for _ in range(ROUNDS):

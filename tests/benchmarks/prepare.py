@@ -102,7 +102,14 @@ def _gradebook_url(class_pk: int) -> str | None:
     """The class gradebook's URL if the app has one yet (a URL name with "gradebook")."""
     from django.urls import NoReverseMatch, get_resolver, reverse
 
-    names = [name for name in get_resolver().reverse_dict if isinstance(name, str)]
+    resolver = get_resolver()
+    names = [name for name in resolver.reverse_dict if isinstance(name, str)]
+    names += [  # and the names in a namespace ("classes:teacher_gradebook")
+        f"{namespace}:{name}"
+        for namespace, (_prefix, included) in resolver.namespace_dict.items()
+        for name in included.reverse_dict
+        if isinstance(name, str)
+    ]
     for name in sorted(n for n in names if "gradebook" in n):
         for kwargs in ({"pk": class_pk}, {"class_pk": class_pk}, {}):
             try:

@@ -11,9 +11,8 @@ import tomllib
 import pytest
 from django.core.management import call_command
 
-from corpus import reference_editing
+from corpus import curation, reference_editing
 from corpus.models import GlossaryTerm, SourceErrata
-from quizzes import curation
 from tests.factories import make_user
 from tests.reliability.test_fuzz import data_dir  # noqa: F401 - a fixture: the tiny corpus
 

@@ -58,8 +58,10 @@ def note_data(**changes) -> dict:
 
 
 def test_a_curator_creates_a_note_that_is_checked_linked_marked_and_audited(curator, world):
-    response = curator.post(reverse("curation:note_add"), note_data())
-    assert response.status_code == 302 and response["Location"] == reverse("curation:notes")
+    response = curator.post(reverse("curation:editorial:note_add"), note_data())
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "curation:editorial:notes"
+    )
     note = EditorialNote.objects.for_display().get(slug="deportation-dates")
     assert [link.passage for link in note.target_links] == [world["passage"]]
     assert list(note.terms.all()) == [world["term"]]
@@ -98,7 +100,7 @@ def test_a_curator_creates_a_note_that_is_checked_linked_marked_and_audited(cura
 def test_a_bad_note_is_refused_with_a_readable_reason_and_nothing_saved(
     curator, world, changes, message
 ):
-    response = curator.post(reverse("curation:note_add"), note_data(**changes))
+    response = curator.post(reverse("curation:editorial:note_add"), note_data(**changes))
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -111,16 +113,21 @@ def test_a_note_on_a_lesson_sentence_is_checked_against_the_lesson(curator, worl
     module = make_module(slug="the-speech")
     make_section(module=module, body="The Karachai were deported in 1943. Nobody said so.")
     targets = '{ lesson = "the-speech", quote = "The Karachai were deported in 1943." }'
-    assert curator.post(reverse("curation:note_add"), note_data(targets=targets)).status_code == 302
+    assert (
+        curator.post(reverse("curation:editorial:note_add"), note_data(targets=targets)).status_code
+        == 302
+    )
     targets = '{ lesson = "the-speech", quote = "The Chechens were deported." }'
-    response = curator.post(reverse("curation:note_add"), note_data(slug="other", targets=targets))
+    response = curator.post(
+        reverse("curation:editorial:note_add"), note_data(slug="other", targets=targets)
+    )
     assert response.status_code == 400
     assert "has no sentence" in response.content.decode()
 
 
 def test_editing_a_note_shows_its_file_form_and_audits_what_changed(curator, world):
-    curator.post(reverse("curation:note_add"), note_data())
-    url = reverse("curation:note_edit", kwargs={"slug": "deportation-dates"})
+    curator.post(reverse("curation:editorial:note_add"), note_data())
+    url = reverse("curation:editorial:note_edit", kwargs={"slug": "deportation-dates"})
     page = curator.get(url).content.decode()
     assert (
         "{ passage = { source = &quot;speech&quot;, quote = &quot;the end of October, 1943&quot; } }"
@@ -141,7 +148,7 @@ def test_editing_a_note_shows_its_file_form_and_audits_what_changed(curator, wor
 
 def test_deleting_a_note_is_confirmed_remembered_and_audited(curator, world):
     note = make_note(slug="gone-note", on=[world["passage"]], references=[(world["work"], "p. 1")])
-    url = reverse("curation:note_delete", kwargs={"slug": note.slug})
+    url = reverse("curation:editorial:note_delete", kwargs={"slug": note.slug})
     assert "Delete note" in curator.get(url).content.decode()
     assert curator.post(url).status_code == 302
     assert not EditorialNote.objects.exists()
@@ -162,19 +169,21 @@ def test_a_curator_creates_and_edits_a_reference_work(curator, world):
         "pages": "163–214",
         "doi": "10.1177/002200949803300202",
     }
-    assert curator.post(reverse("curation:work_add"), data).status_code == 302
+    assert curator.post(reverse("curation:editorial:work_add"), data).status_code == 302
     work = ReferenceWork.objects.get(slug="kramer-1998")
     assert work.authors == ["Mark Kramer"] and work.curator_edited_at is not None
-    url = reverse("curation:work_edit", kwargs={"slug": "kramer-1998"})
+    url = reverse("curation:editorial:work_edit", kwargs={"slug": "kramer-1998"})
     assert curator.post(url, {**data, "pages": "163–215"}).status_code == 302
     assert AuditEntry.objects.get(action="work.edit").changes == {"pages": ["163–214", "163–215"]}
-    bad = curator.post(reverse("curation:work_add"), {**data, "slug": "x-1", "date": "June 1956"})
+    bad = curator.post(
+        reverse("curation:editorial:work_add"), {**data, "slug": "x-1", "date": "June 1956"}
+    )
     assert bad.status_code == 400 and "not an ISO date" in bad.content.decode()
 
 
 def test_a_cited_work_cannot_be_deleted_and_the_page_says_by_what(curator, world):
     make_note(slug="citing-note", on=[world["passage"]], references=[(world["work"], "p. 1")])
-    url = reverse("curation:work_delete", kwargs={"slug": "taubman-2003"})
+    url = reverse("curation:editorial:work_delete", kwargs={"slug": "taubman-2003"})
     assert "note &#x27;citing-note&#x27;" in curator.get(url).content.decode()
     response = curator.post(url)
     assert response.status_code == 400
@@ -184,7 +193,9 @@ def test_a_cited_work_cannot_be_deleted_and_the_page_says_by_what(curator, world
 
 def test_a_work_cited_by_a_lesson_cannot_be_deleted(curator, world):
     make_section(module=make_module(), body='Said.[^ref:taubman-2003: "p. 4"]')
-    response = curator.post(reverse("curation:work_delete", kwargs={"slug": "taubman-2003"}))
+    response = curator.post(
+        reverse("curation:editorial:work_delete", kwargs={"slug": "taubman-2003"})
+    )
     assert response.status_code == 400
     assert "cited by 1 citations in Lessons" in response.content.decode()
     assert ReferenceWork.objects.filter(slug="taubman-2003").exists()
@@ -192,7 +203,7 @@ def test_a_work_cited_by_a_lesson_cannot_be_deleted(curator, world):
 
 
 def test_an_unused_work_is_deleted_and_audited(curator, world):
-    url = reverse("curation:work_delete", kwargs={"slug": "taubman-2003"})
+    url = reverse("curation:editorial:work_delete", kwargs={"slug": "taubman-2003"})
     assert curator.post(url).status_code == 302
     assert not ReferenceWork.objects.exists()
     assert AuditEntry.objects.get(action="work.delete").object_label == "Taubman, Khrushchev"
@@ -204,15 +215,20 @@ def test_students_and_teachers_cannot_see_or_change_notes_or_works(client, world
     client.force_login(user)
     note = make_note(slug="kept", on=[world["passage"]], references=[(world["work"], "p. 1")])
     for name, kwargs in [
-        ("curation:notes", {}),
-        ("curation:works", {}),
-        ("curation:note_edit", {"slug": note.slug}),
+        ("curation:editorial:notes", {}),
+        ("curation:editorial:works", {}),
+        ("curation:editorial:note_edit", {"slug": note.slug}),
     ]:
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 403
-    assert client.post(reverse("curation:note_add"), note_data()).status_code == 403
-    assert client.post(reverse("curation:note_delete", kwargs={"slug": "kept"})).status_code == 403
+    assert client.post(reverse("curation:editorial:note_add"), note_data()).status_code == 403
     assert (
-        client.post(reverse("curation:work_delete", kwargs={"slug": "taubman-2003"})).status_code
+        client.post(reverse("curation:editorial:note_delete", kwargs={"slug": "kept"})).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("curation:editorial:work_delete", kwargs={"slug": "taubman-2003"})
+        ).status_code
         == 403
     )
     assert list(EditorialNote.objects.values_list("slug", flat=True)) == ["kept"]
@@ -226,14 +242,14 @@ def test_the_lists_run_a_fixed_number_of_queries(curator, world, django_assert_n
         make_reference_work()
     # session user, permissions (group and user), the rows
     with django_assert_num_queries(4):
-        assert curator.get(reverse("curation:notes")).status_code == 200
+        assert curator.get(reverse("curation:editorial:notes")).status_code == 200
     with django_assert_num_queries(4):
-        assert curator.get(reverse("curation:works")).status_code == 200
+        assert curator.get(reverse("curation:editorial:works")).status_code == 200
 
 
 def test_a_line_no_toml_reader_can_take_is_a_form_error(curator, world):
     for line in ["{ at = " + "9" * 5000 + " }", "[" * 3000 + "]" * 3000]:
-        response = curator.post(reverse("curation:note_add"), note_data(references=line))
+        response = curator.post(reverse("curation:editorial:note_add"), note_data(references=line))
         assert response.status_code == 400
         assert "Line 1 of references is not an inline table" in response.content.decode()
     assert not EditorialNote.objects.exists()

@@ -83,7 +83,7 @@ def note_html(html: str) -> str:
 
 
 def test_the_sources_page_lists_reference_works_with_full_citations_and_anchors(client, world):
-    html = client.get(reverse("source_list")).content.decode()
+    html = client.get(reverse("corpus:source_list")).content.decode()
     assert '<h2 id="references-heading">Reference works</h2>' in html
     assert '<li id="ref-taubman-2003" class="reference-entry">' in html
     assert (
@@ -121,9 +121,9 @@ def test_the_reader_fragment_carries_the_notes_too(client, world):
 
 
 def test_the_passage_permalink_shows_its_note(client, world):
-    url = reverse("passage_detail", kwargs={"slug": "speech", "key": "deport"})
+    url = reverse("corpus:passage_detail", kwargs={"slug": "speech", "key": "deport"})
     assert "The speech misdates the deportations" in client.get(url).content.decode()
-    url = reverse("passage_detail", kwargs={"slug": "speech", "key": "other"})
+    url = reverse("corpus:passage_detail", kwargs={"slug": "speech", "key": "other"})
     assert "The speech misdates the deportations" not in client.get(url).content.decode()
 
 
@@ -154,13 +154,15 @@ def test_glossary_entry_list_and_popover_show_notes_and_reference_works(client, 
     term = make_term(slug="karachai", name="Karachai")
     ReferenceCitation.objects.create(term=term, work=world["kramer"], at="p. 180")
     make_note(title="A note on the Karachai", terms=[term], references=[(world["taubman"], "p. 1")])
-    page = client.get(reverse("glossary_detail", kwargs={"slug": "karachai"})).content.decode()
+    page = client.get(
+        reverse("corpus:glossary_detail", kwargs={"slug": "karachai"})
+    ).content.decode()
     assert "A note on the Karachai" in page and 'id="notes"' in page
     assert 'href="/sources/#ref-kramer-1998"' in page and "p. 180" in page
-    listing = client.get(reverse("glossary_list")).content.decode()
+    listing = client.get(reverse("corpus:glossary_list")).content.decode()
     assert "A note on the Karachai" in listing
     assert "Kramer, “The Soviet Union and the 1956 Crises in Hungary and Poland,” p. 180" in listing
-    popover = client.get(reverse("glossary_detail", kwargs={"slug": "karachai"}), **HTMX)
+    popover = client.get(reverse("corpus:glossary_detail", kwargs={"slug": "karachai"}), **HTMX)
     assert "A note on the Karachai" in popover.content.decode()
     assert 'href="/glossary/karachai/#notes"' in popover.content.decode()
 
@@ -169,7 +171,7 @@ def test_the_timeline_shows_notes_and_events_resting_on_reference_works_alone(cl
     event = make_event(slug="hungary", title="Revolution in Hungary")
     ReferenceCitation.objects.create(event=event, work=world["kramer"], at="pp. 190–192")
     make_note(title="Not in the speech", events=[event], references=[(world["kramer"], "p. 191")])
-    html = client.get(reverse("timeline")).content.decode()
+    html = client.get(reverse("corpus:timeline")).content.decode()
     assert "Revolution in Hungary" in html and "Not in the speech" in html
     assert (
         "Kramer, “The Soviet Union and the 1956 Crises in Hungary and Poland,” pp. 190–192" in html

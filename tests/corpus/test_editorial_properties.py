@@ -19,6 +19,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from corpus.common.plain_text import control_character_problem
 from corpus.editorial import (
     NOTE_KEYS,
     WORK_KEYS,
@@ -29,7 +30,6 @@ from corpus.editorial import (
     parse_work,
 )
 from corpus.models import EditorialNote, ReferenceWork
-from corpus.plain_text import control_character_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from corpus import curation
 from corpus.errata import ErrataError, apply_corrections, parse_errata
 from corpus.models import GlossaryTerm, Passage, Source, SourceErrata, TimelineEvent
-from quizzes import curation
 
 pytestmark = pytest.mark.django_db
 

@@ -52,7 +52,7 @@ def test_the_timeline_page_shows_a_month_only_event_after_that_months_days(clien
     _event("june-1956", (1956, 6, 1), "month")
     _event("poznan", (1956, 6, 28))
     _event("state-department-release", (1956, 6, 4))
-    html = client.get(reverse("timeline")).content.decode()
+    html = client.get(reverse("corpus:timeline")).content.decode()
     assert (
         html.index('id="event-state-department-release"')
         < html.index('id="event-poznan"')

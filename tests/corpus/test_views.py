@@ -95,11 +95,11 @@ def test_source_list_page_and_fragment(client, speech):
     speech["fuller"].save()
     make_passages(source=speech["fuller"], count=3)
     make_passage(source=speech["fuller"], quality="garbled")
-    html = _html(client.get(reverse("source_list")))
+    html = _html(client.get(reverse("corpus:source_list")))
     assert "The Secret Speech" in html and "Congressional Record, 84th Congress" in html
     assert "4 passages" in html and "1 flagged as incomplete or garbled" in html
     assert 'href="/sources/speech-congressional-record/"' in html
-    fragment = _html(client.get(reverse("source_list"), **HTMX))
+    fragment = _html(client.get(reverse("corpus:source_list"), **HTMX))
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<div id="source-list"')
 
 
@@ -160,7 +160,7 @@ def test_retired_passage_anchor_still_resolves_with_a_note(client, speech):
 
 def test_passage_permalink_page_resolves_for_a_retired_passage(client, speech):
     old = make_passage(source=speech["fuller"], key="p0009", text="Old wording.", is_current=False)
-    url = reverse("passage_detail", kwargs={"slug": speech["fuller"].slug, "key": old.key})
+    url = reverse("corpus:passage_detail", kwargs={"slug": speech["fuller"].slug, "key": old.key})
     html = _html(client.get(url))
     assert "This passage has been retired." in html and "Old wording." in html
     assert f'href="{old.get_absolute_url()}"' in html
@@ -205,7 +205,7 @@ def test_source_page_runs_a_constant_number_of_queries(
 
 
 def test_search_page_has_labelled_form_that_works_without_javascript(client):
-    html = _html(client.get(reverse("corpus_search")))
+    html = _html(client.get(reverse("corpus:corpus_search")))
     assert '<search>\n<form method="get" action="/search/"' in html
     assert '<label for="search-q">' in html
     assert 'hx-trigger="input changed delay:300ms, search"' in html
@@ -217,7 +217,7 @@ def test_search_shows_highlighted_results_with_source_and_count(client, speech):
     passage = make_passage(
         source=speech["fuller"], text="Stalin is excessively rude.", page_start=9389
     )
-    html = _html(client.get(reverse("corpus_search"), {"q": "rude"}))
+    html = _html(client.get(reverse("corpus:corpus_search"), {"q": "rude"}))
     assert "<mark>rude</mark>" in html
     assert f'href="{passage.get_absolute_url()}"' in html
     assert "1 passage matches “rude”" in html
@@ -225,26 +225,26 @@ def test_search_shows_highlighted_results_with_source_and_count(client, speech):
 
 def test_search_marks_garbled_results(client, speech):
     make_passage(source=speech["fuller"], text="w young Alexander tect", quality="garbled")
-    html = _html(client.get(reverse("corpus_search"), {"q": "Alexander"}))
+    html = _html(client.get(reverse("corpus:corpus_search"), {"q": "Alexander"}))
     assert "Garbled (unreadable OCR)" in html
 
 
 def test_search_with_no_results_gives_a_hint(client, speech):
     make_passage(source=speech["fuller"], text="Stalin is excessively rude.")
-    html = _html(client.get(reverse("corpus_search"), {"q": "Trotskyite zzz"}))
+    html = _html(client.get(reverse("corpus:corpus_search"), {"q": "Trotskyite zzz"}))
     assert "No passage contains all of “trotskyite zzz”" in html
     assert "Hints:" in html
 
 
 def test_search_htmx_request_returns_results_and_announces_count_out_of_band(client, speech):
     make_passage(source=speech["fuller"], text="Stalin is excessively rude.")
-    fragment = _html(client.get(reverse("corpus_search"), {"q": "rude"}, **HTMX))
+    fragment = _html(client.get(reverse("corpus:corpus_search"), {"q": "rude"}, **HTMX))
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<section id="search-results"')
     assert '<p id="search-status" hx-swap-oob="innerHTML">1 passage matches' in fragment
 
 
 def test_search_user_input_is_escaped_in_the_page(client, speech):
-    html = _html(client.get(reverse("corpus_search"), {"q": '<script>alert(1)</script>"'}))
+    html = _html(client.get(reverse("corpus:corpus_search"), {"q": '<script>alert(1)</script>"'}))
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
 
@@ -263,13 +263,13 @@ def test_search_user_input_is_escaped_in_the_page(client, speech):
 )
 def test_bad_search_parameters_give_a_clear_page(client, speech, params, expected):
     make_passages(source=speech["fuller"], count=25, text="Comrades, passage {n}.")
-    html = _html(client.get(reverse("corpus_search"), params))
+    html = _html(client.get(reverse("corpus:corpus_search"), params))
     assert expected in html
 
 
 def test_search_pages_link_forward_and_back_with_and_without_htmx(client, speech):
     make_passages(source=speech["fuller"], count=45, text="Comrades, passage {n}.")
-    html = _html(client.get(reverse("corpus_search"), {"q": "comrades", "page": "2"}))
+    html = _html(client.get(reverse("corpus:corpus_search"), {"q": "comrades", "page": "2"}))
     assert "Page 2 of 3" in html
     assert 'href="?q=comrades&amp;page=1"' in html and 'href="?q=comrades&amp;page=3"' in html
     assert 'hx-get="/search/?q=comrades&amp;page=3"' in html
@@ -283,7 +283,7 @@ def test_search_runs_a_constant_number_of_queries(client, speech, django_assert_
         make_term(aliases=[f"Alias {n}"])
     # the glossary's spellings, count, page of hits, their passages and sources
     with django_assert_num_queries(4):
-        client.get(reverse("corpus_search"), {"q": "comrades"})
+        client.get(reverse("corpus:corpus_search"), {"q": "comrades"})
 
 
 @pytest.mark.parametrize("count", [3, 60])
@@ -293,16 +293,16 @@ def test_a_search_that_finds_nothing_runs_a_constant_number_of_queries(
     make_passages(source=speech["fuller"], count=count, text="Comrades, passage {n}.")
     # spellings, count, the corpus's fingerprint, its words (once), the suggestion's count
     with django_assert_num_queries(5):
-        page = client.get(reverse("corpus_search"), {"q": "komrades"})
+        page = client.get(reverse("corpus:corpus_search"), {"q": "komrades"})
     assert 'Did you mean <a href="?q=comrades">“comrades”</a>?' in page.content.decode()
     with django_assert_num_queries(4):  # the corpus's words come from the cache now
-        client.get(reverse("corpus_search"), {"q": "komrades"})
+        client.get(reverse("corpus:corpus_search"), {"q": "komrades"})
 
 
 def test_search_page_names_the_other_spellings_it_searched(client, speech):
     make_passage(source=speech["fuller"], text="Beriya also handled this case cruelly.")
     make_term(slug="beria", name="Lavrentiy Beria", aliases=["Beria", "Beriya"])
-    html = _html(client.get(reverse("corpus_search"), {"q": "Beria"}))
+    html = _html(client.get(reverse("corpus:corpus_search"), {"q": "Beria"}))
     assert "1 passage matches “beria”" in html
     assert "Other spellings searched too: beriya (for “beria”)." in html
     assert "<mark>Beriya</mark>" in html
@@ -332,7 +332,7 @@ def test_glossary_groups_terms_by_kind_with_citations_and_mention_counts(client,
     beria.mentions.add(passage, make_passage(source=speech["fuller"], text="Beria again"))
     make_term(slug="nkvd", name="NKVD", kind="organization")
     make_term(slug="abakumov", name="Abakumov", kind="person")
-    html = _html(client.get(reverse("glossary_list")))
+    html = _html(client.get(reverse("corpus:glossary_list")))
     assert html.index(">Abakumov</a>") < html.index(">Beria</a>")
     assert (
         '<h2 id="kind-person">Persons' in html
@@ -347,14 +347,14 @@ def test_glossary_groups_terms_by_kind_with_citations_and_mention_counts(client,
 def test_glossary_filter_by_kind_returns_fragment_for_htmx(client, speech):
     make_term(name="Beria", kind="person")
     make_term(name="NKVD", kind="organization")
-    fragment = _html(client.get(reverse("glossary_list"), {"kind": "person"}, **HTMX))
+    fragment = _html(client.get(reverse("corpus:glossary_list"), {"kind": "person"}, **HTMX))
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<div id="glossary-terms"')
     assert "Beria" in fragment and "NKVD" not in fragment
 
 
 def test_glossary_unknown_kind_shows_everything_with_a_note(client, speech):
     make_term(name="Beria", kind="person")
-    html = _html(client.get(reverse("glossary_list"), {"kind": "<bogus>"}))
+    html = _html(client.get(reverse("corpus:glossary_list"), {"kind": "<bogus>"}))
     assert "There is no kind “&lt;bogus&gt;”" in html and "Beria" in html
 
 
@@ -365,7 +365,7 @@ def test_glossary_term_page_lists_citations_and_mentions(client, speech):
     term.mentions.add(
         cited, make_passage(source=speech["fuller"], text="Retired", is_current=False)
     )
-    html = _html(client.get(reverse("glossary_detail", kwargs={"slug": "yezhov"})))
+    html = _html(client.get(reverse("corpus:glossary_detail", kwargs={"slug": "yezhov"})))
     assert "<h1>Yezhov</h1>" in html and "Also written: Ezhov" in html
     assert "Named in 1 passage" in html
     assert html.count(f'href="{cited.get_absolute_url()}"') == 2  # cited, and mentioned
@@ -373,7 +373,9 @@ def test_glossary_term_page_lists_citations_and_mentions(client, speech):
 
 def test_glossary_term_popover_fragment_for_htmx(client, speech):
     make_term(slug="yezhov", name="Yezhov")
-    fragment = _html(client.get(reverse("glossary_detail", kwargs={"slug": "yezhov"}), **HTMX))
+    fragment = _html(
+        client.get(reverse("corpus:glossary_detail", kwargs={"slug": "yezhov"}), **HTMX)
+    )
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<div id="term-card"')
     assert 'href="/glossary/yezhov/">Full entry</a>' in fragment
     assert "data-close-popover" in fragment
@@ -397,9 +399,9 @@ def test_glossary_pages_run_a_constant_number_of_queries(
     # terms with mention counts, citations with sources, reference works cited, notes,
     # the notes' reference works, the notes' passages
     with django_assert_num_queries(6):
-        page = client.get(reverse("glossary_list"))
+        page = client.get(reverse("corpus:glossary_list"))
     assert page.content.decode().count('class="editorial-note') == count
-    url = reverse("glossary_detail", kwargs={"slug": terms[0].slug})
+    url = reverse("corpus:glossary_detail", kwargs={"slug": terms[0].slug})
     with django_assert_num_queries(7):  # the same for one term, and its mentions
         client.get(url)
     with django_assert_num_queries(4):  # term, citations, reference works, notes' titles
@@ -416,7 +418,7 @@ def test_timeline_groups_events_by_year_with_dates_respecting_precision(client, 
     speech_event.terms.add(make_term(slug="khrushchev", name="Khrushchev"))
     make_event(title="Letter to the Congress", date=datetime.date(1922, 12, 1), precision="month")
     make_event(title="Purges", date=datetime.date(1937, 1, 1), precision="approx")
-    html = _html(client.get(reverse("timeline")))
+    html = _html(client.get(reverse("corpus:timeline")))
     assert (
         html.index('id="year-1922"') < html.index('id="year-1937"') < html.index('id="year-1956"')
     )
@@ -431,7 +433,7 @@ def test_timeline_groups_events_by_year_with_dates_respecting_precision(client, 
 
 def test_timeline_fragment_for_htmx(client):
     make_event(title="The Secret Speech")
-    fragment = _html(client.get(reverse("timeline"), **HTMX))
+    fragment = _html(client.get(reverse("corpus:timeline"), **HTMX))
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<div id="timeline-events"')
 
 
@@ -453,7 +455,7 @@ def test_timeline_runs_a_constant_number_of_queries(
     # events, citations with sources, terms, reference works cited, notes, the notes'
     # reference works and passages
     with django_assert_num_queries(7):
-        page = client.get(reverse("timeline"))
+        page = client.get(reverse("corpus:timeline"))
     assert page.content.decode().count('class="editorial-note') == count
 
 
@@ -473,7 +475,7 @@ def test_compare_renderings_aligns_passages_with_word_differences(client, speech
         source=speech["excerpt"],
         text="Comrades! In the report at the twentieth Congress a lot has been said about the cult of the individual.",
     )
-    html = _html(client.get(reverse("compare_renderings")))
+    html = _html(client.get(reverse("corpus:compare_renderings")))
     assert (
         '<del class="diff diff-replace"><span class="visually-hidden">[worded differently: </span>20th'
         in html
@@ -487,19 +489,19 @@ def test_compare_renderings_aligns_passages_with_word_differences(client, speech
 
 
 def test_compare_renderings_without_the_sources_explains_what_is_missing(client):
-    html = _html(client.get(reverse("compare_renderings")))
+    html = _html(client.get(reverse("corpus:compare_renderings")))
     assert "Both versions must be loaded" in html
 
 
 def test_compare_renderings_fragment_for_htmx(client, speech):
     _fill_speech(speech, count=2)
-    fragment = _html(client.get(reverse("compare_renderings"), **HTMX))
+    fragment = _html(client.get(reverse("corpus:compare_renderings"), **HTMX))
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<section id="alignment"')
 
 
 def test_testament_shows_three_wordings_and_says_none_is_preferred(client, speech):
     _fill_speech(speech, count=1)
-    html = _html(client.get(reverse("compare_testament")))
+    html = _html(client.get(reverse("corpus:compare_testament")))
     assert "The translations differ, and Thaw does not choose between them." in html
     assert html.count('<figure class="wording">') == 3
     for title in ("Congressional Record", "Speech anthology", "News Booklet No. 20"):
@@ -511,13 +513,13 @@ def test_testament_shows_three_wordings_and_says_none_is_preferred(client, speec
 
 def test_testament_names_sources_where_the_quotation_is_missing(client, speech):
     make_passage(source=speech["fuller"], text=TESTAMENT_000)
-    html = _html(client.get(reverse("compare_testament")))
+    html = _html(client.get(reverse("corpus:compare_testament")))
     assert "Not found in: speech-anthology, resolution-news-booklet" in html
 
 
 def test_testament_fragment_for_htmx(client, speech):
     _fill_speech(speech, count=1)
-    fragment = _html(client.get(reverse("compare_testament"), **HTMX))
+    fragment = _html(client.get(reverse("corpus:compare_testament"), **HTMX))
     assert _is_fragment(fragment) and fragment.lstrip().startswith('<section id="testament"')
 
 
@@ -527,9 +529,9 @@ def test_compare_views_run_a_constant_number_of_queries(
 ):
     _fill_speech(speech, count=count)
     with django_assert_num_queries(2):  # sources, passages
-        client.get(reverse("compare_renderings"))
+        client.get(reverse("corpus:compare_renderings"))
     with django_assert_num_queries(2):  # sources, candidate passages
-        client.get(reverse("compare_testament"))
+        client.get(reverse("corpus:compare_testament"))
 
 
 # --- plain words: no passage ids in what a reader sees -----------------------------------
@@ -547,12 +549,12 @@ def test_reader_pages_name_a_passage_by_page_or_paragraph_never_by_its_id(client
     term.mentions.add(passage, paged)
     make_event(title="Beria arrested").citations.add(passage, paged)
     pages = [
-        reverse("glossary_list"),
-        reverse("glossary_detail", kwargs={"slug": "beria"}),
-        reverse("timeline"),
-        reverse("corpus_search") + "?q=Beria",
+        reverse("corpus:glossary_list"),
+        reverse("corpus:glossary_detail", kwargs={"slug": "beria"}),
+        reverse("corpus:timeline"),
+        reverse("corpus:corpus_search") + "?q=Beria",
         speech["fuller"].get_absolute_url(),
-        reverse("passage_detail", kwargs={"slug": speech["fuller"].slug, "key": "deadbeef"}),
+        reverse("corpus:passage_detail", kwargs={"slug": speech["fuller"].slug, "key": "deadbeef"}),
     ]
     for url in pages:
         html = _html(client.get(url))
@@ -560,4 +562,4 @@ def test_reader_pages_name_a_passage_by_page_or_paragraph_never_by_its_id(client
         assert "deadbeef" not in shown and "cafebabe" not in shown, url
         assert "paragraph 12" in " ".join(shown.lower().split()), url
         assert "#p-deadbeef" in html, url  # the id stays in the link, where it belongs
-    assert "p. 271" in re.sub(r"<[^>]*>", " ", _html(client.get(reverse("timeline"))))
+    assert "p. 271" in re.sub(r"<[^>]*>", " ", _html(client.get(reverse("corpus:timeline"))))

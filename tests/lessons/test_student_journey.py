@@ -24,7 +24,7 @@ def loaded_site():
 
 
 def mastery_of_module_one(client) -> str:
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("classes:dashboard")).content.decode()
     match = re.search(r"The Secret Speech.{0,800}?(\d+)\s*%", html, re.S)
     return match.group(1) if match else "none"
 
@@ -32,7 +32,7 @@ def mastery_of_module_one(client) -> str:
 def test_a_new_student_learns_practises_and_comes_back_for_review(client, loaded_site):
     with time_machine.travel(DAY_ONE, tick=False):
         signup = client.post(
-            reverse("signup"),
+            reverse("accounts:signup"),
             {
                 "join_code": "THAW1956",
                 "username": "new-pupil",
@@ -44,10 +44,10 @@ def test_a_new_student_learns_practises_and_comes_back_for_review(client, loaded
         assert signup.status_code == 302
         assert mastery_of_module_one(client) in {"none", "0"}
 
-        lesson = client.get(reverse("lesson_detail", kwargs={"slug": "the-secret-speech"}))
+        lesson = client.get(reverse("modules:lesson_detail", kwargs={"slug": "the-secret-speech"}))
         assert b"Take the end-of-lesson quiz" in lesson.content
 
-        start = client.post(reverse("lesson_quiz", kwargs={"slug": "the-secret-speech"}))
+        start = client.post(reverse("modules:lesson_quiz", kwargs={"slug": "the-secret-speech"}))
         quiz_page = client.get(start["Location"])
         client.post(re.search(r'action="([^"]*/start/)"', quiz_page.content.decode()).group(1))
         attempt = Attempt.objects.get(user__username="new-pupil")
@@ -57,7 +57,7 @@ def test_a_new_student_learns_practises_and_comes_back_for_review(client, loaded
         wrong_given = False
         for question_id in attempt.question_ids:
             question = questions[question_id]
-            page = client.get(reverse("attempt_question", kwargs={"pk": attempt.pk}))
+            page = client.get(reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk}))
             assert (
                 question.stem[:30].split("“")[0] in page.content.decode() or page.status_code == 200
             )
@@ -68,7 +68,7 @@ def test_a_new_student_learns_practises_and_comes_back_for_review(client, loaded
                 wrong_given = True
             field = "order" if question.type == Question.Type.CHRONOLOGY else "choice"
             feedback = client.post(
-                reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+                reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
                 {"question": question_id, field: answer},
                 HTTP_HX_REQUEST="true",
             )
@@ -80,15 +80,15 @@ def test_a_new_student_learns_practises_and_comes_back_for_review(client, loaded
             if question.highlight_start is not None:
                 assert "<mark" in html  # the answer highlighted in the quoted passage
             assert question.passage.get_absolute_url() in html  # read it in context
-        client.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
+        client.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk}))
 
         mastery = int(mastery_of_module_one(client))
         assert 0 < mastery < 100  # all right but the first
 
     with time_machine.travel(DAY_ONE + datetime.timedelta(days=1, hours=1), tick=False):
-        dashboard = client.get(reverse("dashboard")).content.decode()
+        dashboard = client.get(reverse("classes:dashboard")).content.decode()
         due = re.search(r"Reviews due</h2>\s*<p class=\"stat-value\">(\d+)</p>", dashboard)
         assert due and int(due.group(1)) >= 1
-        review = client.post(reverse("review_start"))
+        review = client.post(reverse("quizzes:review_start"))
         assert review.status_code == 302
         assert Attempt.objects.filter(user__username="new-pupil", quiz__kind="review").exists()

@@ -118,8 +118,8 @@ def test_no_question_page_or_fragment_carries_the_key(client, student, mode, shu
     questions = every_type()
     quiz = make_quiz(questions=questions, mode=mode, shuffle_options=shuffle)
     attempt = make_attempt(quiz=quiz, user=student)
-    url = reverse("attempt_question", kwargs={"pk": attempt.pk})
-    answer_url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
+    answer_url = reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
     by_id = {q.pk: q for q in questions}
     for position, question_id in enumerate(attempt.question_ids, 1):
         question = by_id[question_id]
@@ -149,7 +149,7 @@ def test_no_question_page_or_fragment_carries_the_key(client, student, mode, shu
                 assert_no_key(saved, question, asked=False)
     # Every question answered: the "finish" card and the quiz page show no key either.
     assert_no_key(client.get(url, **HTMX).text, None, asked=False)
-    detail = client.get(reverse("quiz_detail", kwargs={"pk": quiz.pk})).text
+    detail = client.get(reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk})).text
     assert EXPLANATION not in detail and "<mark" not in detail
 
 
@@ -157,7 +157,7 @@ def test_an_htmx_answer_in_a_test_returns_the_next_question_without_any_key(clie
     client.force_login(student)
     questions = every_type()
     attempt = make_attempt(quiz=make_quiz(questions=questions, mode=Quiz.Mode.TEST), user=student)
-    answer_url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    answer_url = reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
     for question_id, following in zip(attempt.question_ids, attempt.question_ids[1:], strict=False):
         question = next(q for q in questions if q.pk == question_id)
         field = "order" if question.type == Question.Type.CHRONOLOGY else "choice"
@@ -171,6 +171,6 @@ def test_the_key_appears_only_after_answering_in_practice(client, student):
     client.force_login(student)
     question = every_type()[0]
     attempt = make_attempt(quiz=make_quiz(questions=[question]), user=student)
-    url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
     feedback = client.post(url, {"question": question.pk, "choice": "p"}, **HTMX).text
     assert EXPLANATION in feedback and "<mark>Zzanswer-1</mark>" in feedback

@@ -279,10 +279,10 @@ def test_the_pages_of_a_drawn_test_run_as_many_queries_as_any_other(
     client.force_login(student)
     quiz = drawn_test(bank(30))
     with django_assert_num_queries(4):  # user, quiz, the user's attempts, any override
-        client.get(reverse("quiz_detail", kwargs={"pk": quiz.pk}))
+        client.get(reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk}))
     attempt = start_attempt(quiz=quiz, user=student, now=timezone.now())
     with django_assert_num_queries(4):  # user, attempt and quiz, answered ids, the question
-        client.get(reverse("attempt_question", kwargs={"pk": attempt.pk}))
+        client.get(reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk}))
 
 
 @pytest.mark.parametrize("reveal", [Quiz.Reveal.AFTER_DUE, Quiz.Reveal.NEVER])
@@ -300,7 +300,7 @@ def test_the_results_page_runs_the_same_queries_however_many_questions(client, r
         attempt = start_attempt(quiz=quiz, user=student, now=timezone.now())
         finish_attempt(attempt=attempt, now=timezone.now())
         with CaptureQueriesContext(connection) as queries:
-            page = client.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+            page = client.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}))
         assert page.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]

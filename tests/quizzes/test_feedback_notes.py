@@ -59,7 +59,7 @@ def noted_question(work, *, on_extra: bool = False):
 
 def answer(client, attempt, **headers):
     return client.post(
-        reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+        reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
         {"question": attempt.question_ids[0], "choice": "b"},
         **headers,
     )
@@ -69,7 +69,9 @@ def answer(client, attempt, **headers):
 def test_a_practice_question_shows_the_note_only_after_the_answer(pupil, student, work, on_extra):
     question = noted_question(work, on_extra=on_extra)
     attempt = make_attempt(quiz=make_quiz(questions=[question]), user=student)
-    before = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk})).content.decode()
+    before = pupil.get(
+        reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert NOTE_TITLE not in before and "2 November 1943" not in before
     after = answer(pupil, attempt, **HTMX).content.decode()
     assert NOTE_TITLE in after
@@ -81,7 +83,7 @@ def test_a_practice_question_shows_the_note_only_after_the_answer(pupil, student
 def test_the_note_shows_when_the_feedback_is_opened_again_without_javascript(pupil, student, work):
     attempt = make_attempt(quiz=make_quiz(questions=[noted_question(work)]), user=student)
     answer(pupil, attempt)
-    page = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk}) + "?q=1")
+    page = pupil.get(reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk}) + "?q=1")
     assert NOTE_TITLE in page.content.decode()
 
 
@@ -102,10 +104,14 @@ def test_a_test_keeps_the_note_until_the_results_reveal_the_answers(pupil, stude
     saved = answer(pupil, attempt, **HTMX).content.decode()
     assert NOTE_TITLE not in saved
     finish_attempt(attempt=attempt, now=timezone.now())
-    results = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).content.decode()
+    results = pupil.get(
+        reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert NOTE_TITLE not in results  # the answers wait for the due date
     Quiz.objects.filter(pk=quiz.pk).update(reveal_answers=Quiz.Reveal.IMMEDIATELY)
-    results = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).content.decode()
+    results = pupil.get(
+        reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert NOTE_TITLE in results
 
 
@@ -117,12 +123,14 @@ def _answer_and_finish(client, attempt) -> tuple[int, str, int, str]:
     answer_queries = len(answering)
     for question_id in attempt.question_ids[1:]:
         client.post(
-            reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+            reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
             {"question": question_id, "choice": "a"},
         )
     finish_attempt(attempt=attempt, now=timezone.now())
     with CaptureQueriesContext(connection) as reviewing:
-        results = client.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).content.decode()
+        results = client.get(
+            reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
+        ).content.decode()
     return answer_queries, answered, len(reviewing), results
 
 

@@ -161,7 +161,7 @@ def test_the_end_of_lesson_quiz_takes_the_sections_in_turn(bierut_dies):
 def test_the_lesson_quiz_page_builds_from_the_lessons_whole_pool(client, bierut_dies):
     module, _passage, _ochab = lesson(bierut_dies)
     on_event = entry_question(events=[bierut_dies])
-    response = client.post(reverse("lesson_quiz", kwargs={"slug": module.slug}))
+    response = client.post(reverse("modules:lesson_quiz", kwargs={"slug": module.slug}))
     quiz = Quiz.objects.get(key=f"module:{module.slug}")
     assert response.status_code == 302 and on_event in quiz.questions.all()
 
@@ -198,7 +198,7 @@ def date_question(event) -> Question:
 
 def answer(client, attempt, **headers):
     return client.post(
-        reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+        reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
         {"question": attempt.question_ids[0], "choice": "b"},
         **headers,
     )
@@ -208,7 +208,9 @@ def test_the_entry_shows_with_its_sources_only_after_the_answer(pupil, student, 
     dating = make_passage(text="Bierut died in Moscow on March 12, 1956.")
     bierut_dies.citations.add(dating)
     attempt = make_attempt(quiz=make_quiz(questions=[date_question(bierut_dies)]), user=student)
-    before = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk})).content.decode()
+    before = pupil.get(
+        reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert BIERUT not in before and "persak-2006" not in before
     after = answer(pupil, attempt, **HTMX).content.decode()
     assert '<span class="editorial-kind">Timeline</span>' in after
@@ -218,7 +220,7 @@ def test_the_entry_shows_with_its_sources_only_after_the_answer(pupil, student, 
     assert 'href="/timeline/#event-bierut-dies"' in after
     assert dating.get_absolute_url() in after  # the passage stating the date, too
     assert '<figure class="evidence">' not in after  # the entry, not a quotation of it
-    again = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk}) + "?q=1")
+    again = pupil.get(reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk}) + "?q=1")
     assert BIERUT in again.content.decode()
 
 
@@ -236,10 +238,14 @@ def test_a_glossary_entry_shows_in_the_results_once_they_reveal_the_answers(pupi
     attempt = make_attempt(quiz=quiz, user=student)
     assert "Polish party leader" not in answer(pupil, attempt, **HTMX).content.decode()
     finish_attempt(attempt=attempt, now=timezone.now())
-    results = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).content.decode()
+    results = pupil.get(
+        reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert "Polish party leader" not in results  # the answers wait for the due date
     Quiz.objects.filter(pk=quiz.pk).update(reveal_answers=Quiz.Reveal.IMMEDIATELY)
-    results = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).content.decode()
+    results = pupil.get(
+        reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert '<span class="editorial-kind">Glossary</span>' in results
     assert "Polish party leader, 1956." in results and "p. 1286" in results
 
@@ -250,12 +256,12 @@ def _queries(client, attempt) -> tuple[int, int]:
     answered = len(answering)
     for question_id in attempt.question_ids[1:]:
         client.post(
-            reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+            reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
             {"question": question_id, "choice": "a"},
         )
     finish_attempt(attempt=attempt, now=timezone.now())
     with CaptureQueriesContext(connection) as reviewing:
-        client.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+        client.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}))
     return answered, len(reviewing)
 
 

@@ -49,12 +49,14 @@ def test_a_disagreement_quotes_both_sides_after_the_answer_each_with_its_source(
     question = disagreement()
     attempt = make_attempt(quiz=make_quiz(questions=[question]), user=user)
 
-    card = client.get(reverse("attempt_question", kwargs={"pk": attempt.pk})).content.decode()
+    card = client.get(
+        reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert "History Today: 1,500. The anthology&#x27;s editor: 1,355." in card
     assert "1,500 delegates listened" not in card  # nothing revealed before the answer
 
     answered = client.post(
-        reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+        reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
         {"question": question.pk, "choice": "b"},
         **HTMX,
     ).content.decode()

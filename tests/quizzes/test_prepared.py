@@ -170,7 +170,7 @@ def test_an_id_too_large_for_the_database_matches_no_row(answered_attempt, clien
     assert taking.attempt_for(user=answered_attempt.user, pk=huge) is None
     assert taking.quiz_to_start(pk=-huge, user=answered_attempt.user) is None
     client.force_login(answered_attempt.user)
-    assert client.post(reverse("quiz_start", kwargs={"pk": huge})).status_code == 404
-    for name in ("attempt_question", "attempt_answer", "attempt_finish"):
-        method = client.get if name == "attempt_question" else client.post
+    assert client.post(reverse("quizzes:quiz_start", kwargs={"pk": huge})).status_code == 404
+    for name in ("quizzes:attempt_question", "quizzes:attempt_answer", "quizzes:attempt_finish"):
+        method = client.get if name == "quizzes:attempt_question" else client.post
         assert method(reverse(name, kwargs={"pk": huge})).status_code == 404

@@ -29,12 +29,12 @@ def pupil(client, student):
 
 
 def question_url(attempt, q=None):
-    url = reverse("attempt_question", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
     return f"{url}?q={q}" if q else url
 
 
 def answer_url(attempt):
-    return reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    return reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
 
 
 def post_answer(client, attempt, n=0, *, headers=None, follow=False, **data):
@@ -47,17 +47,17 @@ def post_answer(client, attempt, n=0, *, headers=None, follow=False, **data):
 
 def test_quiz_detail_page_and_fragment(pupil):
     quiz = make_quiz(count=3, title="The 1956 speech")
-    page = pupil.get(reverse("quiz_detail", kwargs={"pk": quiz.pk}))
+    page = pupil.get(reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk}))
     assert "<html" in page.text and "The 1956 speech" in page.text
     assert "Start the quiz" in page.text
-    fragment = pupil.get(reverse("quiz_detail", kwargs={"pk": quiz.pk}), **HTMX)
+    fragment = pupil.get(reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk}), **HTMX)
     assert fragment.text.lstrip().startswith('<section id="quiz-panel"')
     assert "<html" not in fragment.text
 
 
 def test_a_visitor_sees_the_quiz_with_a_log_in_call_to_action(client):
     quiz = make_quiz(count=2)
-    response = client.get(reverse("quiz_detail", kwargs={"pk": quiz.pk}))
+    response = client.get(reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk}))
     assert response.status_code == 200
     assert "Log in to take this quiz" in response.text
 
@@ -65,11 +65,11 @@ def test_a_visitor_sees_the_quiz_with_a_log_in_call_to_action(client):
 @pytest.mark.parametrize(
     "name,method",
     [
-        ("quiz_start", "post"),
-        ("attempt_question", "get"),
-        ("attempt_answer", "post"),
-        ("attempt_finish", "post"),
-        ("attempt_review", "get"),
+        ("quizzes:quiz_start", "post"),
+        ("quizzes:attempt_question", "get"),
+        ("quizzes:attempt_answer", "post"),
+        ("quizzes:attempt_finish", "post"),
+        ("quizzes:attempt_review", "get"),
     ],
 )
 def test_a_visitor_must_log_in_to_take_a_quiz(client, name, method):
@@ -79,18 +79,18 @@ def test_a_visitor_must_log_in_to_take_a_quiz(client, name, method):
 
 
 def test_review_pages_need_a_login_too(client):
-    assert client.get(reverse("review_detail")).status_code == 302
-    assert client.post(reverse("review_start")).status_code == 302
-    assert client.get(reverse("source_quiz", kwargs={"slug": "x"})).status_code == 302
+    assert client.get(reverse("quizzes:review_detail")).status_code == 302
+    assert client.post(reverse("quizzes:review_start")).status_code == 302
+    assert client.get(reverse("quizzes:source_quiz", kwargs={"slug": "x"})).status_code == 302
 
 
 @pytest.mark.parametrize(
     "name,method",
     [
-        ("attempt_question", "get"),
-        ("attempt_answer", "post"),
-        ("attempt_finish", "post"),
-        ("attempt_review", "get"),
+        ("quizzes:attempt_question", "get"),
+        ("quizzes:attempt_answer", "post"),
+        ("quizzes:attempt_finish", "post"),
+        ("quizzes:attempt_review", "get"),
     ],
 )
 def test_another_students_attempt_is_a_404(pupil, django_user_model, name, method):
@@ -104,14 +104,16 @@ def test_another_students_attempt_is_a_404(pupil, django_user_model, name, metho
 def test_another_students_review_quiz_is_a_404(pupil, django_user_model):
     other = django_user_model.objects.create_user("other", password="pw-123456789")
     quiz = make_quiz(count=1, kind=Quiz.Kind.REVIEW, owner=other)
-    assert pupil.get(reverse("quiz_detail", kwargs={"pk": quiz.pk})).status_code == 404
-    assert pupil.post(reverse("quiz_start", kwargs={"pk": quiz.pk})).status_code == 404
+    assert pupil.get(reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk})).status_code == 404
+    assert pupil.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz.pk})).status_code == 404
 
 
 def test_wrong_methods_are_refused(pupil):
     attempt = make_attempt(quiz=make_quiz(count=1), user=pupil_user(pupil))
     assert pupil.get(answer_url(attempt)).status_code == 405
-    assert pupil.get(reverse("attempt_finish", kwargs={"pk": attempt.pk})).status_code == 405
+    assert (
+        pupil.get(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk})).status_code == 405
+    )
     assert pupil.post(question_url(attempt)).status_code == 405
 
 
@@ -123,17 +125,17 @@ def pupil_user(client):
 
 def test_start_redirects_to_the_question_page_or_tells_htmx_to_go_there(pupil):
     quiz = make_quiz(count=2)
-    response = pupil.post(reverse("quiz_start", kwargs={"pk": quiz.pk}))
+    response = pupil.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz.pk}))
     attempt = Attempt.objects.get()
     assert response.status_code == 302 and response["Location"] == question_url(attempt)
-    response = pupil.post(reverse("quiz_start", kwargs={"pk": quiz.pk}), **HTMX)
+    response = pupil.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz.pk}), **HTMX)
     assert response["HX-Redirect"] == question_url(attempt)
     assert Attempt.objects.count() == 1  # resumed, not a second attempt
 
 
 def test_start_explains_why_a_quiz_cannot_start(pupil):
     quiz = make_quiz(count=1, due_at=timezone.now() - datetime.timedelta(days=1))
-    response = pupil.post(reverse("quiz_start", kwargs={"pk": quiz.pk}), follow=True)
+    response = pupil.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz.pk}), follow=True)
     assert "This quiz closed on" in response.text
     assert not Attempt.objects.exists()
 
@@ -207,7 +209,7 @@ def test_resume_in_a_new_session_continues_at_the_first_unanswered(student):
     response = second.get(question_url(attempt))
     assert "Question 3" in response.text
     assert f'name="question" value="{attempt.question_ids[2]}"' in response.text
-    detail = second.get(reverse("quiz_detail", kwargs={"pk": attempt.quiz_id}))
+    detail = second.get(reverse("quizzes:quiz_detail", kwargs={"pk": attempt.quiz_id}))
     assert "Resume attempt 1" in detail.text and "2 of 3 answered" in detail.text
 
 
@@ -305,8 +307,8 @@ def test_a_malformed_order_is_refused_with_a_message(pupil, student):
 
 def test_finish_redirects_to_results_and_htmx_is_told_to_go_there(pupil, student):
     attempt = make_attempt(quiz=make_quiz(count=2), user=student)
-    url = reverse("attempt_finish", kwargs={"pk": attempt.pk})
-    review_url = reverse("attempt_review", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk})
+    review_url = reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
     assert pupil.post(url)["Location"] == review_url
     assert pupil.post(url, **HTMX)["HX-Redirect"] == review_url  # idempotent
     assert Attempt.objects.get().is_finished
@@ -322,7 +324,7 @@ def test_question_page_of_a_finished_attempt_goes_to_the_results(pupil, student)
 
 def test_results_of_an_unfinished_attempt_are_not_shown(pupil, student):
     attempt = make_attempt(quiz=make_quiz(count=1, mode=Quiz.Mode.TEST), user=student)
-    response = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+    response = pupil.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}))
     assert response.status_code == 302 and response["Location"] == question_url(attempt)
 
 
@@ -368,17 +370,17 @@ def finished_test(student, **quiz_kwargs):
 
 def test_test_mode_review_shows_every_answer_and_explanation(pupil, student):
     attempt = finished_test(student)
-    page = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+    page = pupil.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}))
     assert "You scored 1 out of 2" in page.text
     assert "The right one, explained." in page.text and "The wrong one, explained." in page.text
     assert "Your answer" in page.text and "The answer" in page.text
-    fragment = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk}), **HTMX)
+    fragment = pupil.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}), **HTMX)
     assert fragment.text.lstrip().startswith('<section id="attempt-results"')
 
 
 def test_reveal_never_shows_the_score_and_which_were_right_only(pupil, student):
     attempt = finished_test(student, reveal_answers=Quiz.Reveal.NEVER)
-    text = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).text
+    text = pupil.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})).text
     assert "You scored 1 out of 2" in text
     assert "Right" in text and "Wrong" in text
     assert "explained." not in text and "The answer" not in text and "<mark>" not in text
@@ -387,7 +389,7 @@ def test_reveal_never_shows_the_score_and_which_were_right_only(pupil, student):
 def test_reveal_after_due_shows_only_the_score_until_the_due_date(pupil, student):
     due = timezone.now() + datetime.timedelta(minutes=5)
     attempt = finished_test(student, reveal_answers=Quiz.Reveal.AFTER_DUE, due_at=due)
-    url = reverse("attempt_review", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})
     before = pupil.get(url).text
     assert "You scored 1 out of 2" in before
     assert "explained." not in before and "Wrong" not in before
@@ -404,25 +406,25 @@ def test_review_start_builds_and_starts_the_review_quiz(pupil, student):
         attempt = make_attempt(quiz=make_quiz(count=1), user=student)
         post_answer(pupil, attempt, choice="b")
     with time_machine.travel(NOON + datetime.timedelta(days=1, minutes=1), tick=False):
-        assert "1</span>" in pupil.get(reverse("review_detail")).text
-        response = pupil.post(reverse("review_start"))
+        assert "1</span>" in pupil.get(reverse("quizzes:review_detail")).text
+        response = pupil.post(reverse("quizzes:review_start"))
         review_attempt = Attempt.objects.get(quiz__kind=Quiz.Kind.REVIEW)
         assert response["Location"] == question_url(review_attempt)
         assert review_attempt.question_ids == attempt.question_ids
 
 
 def test_review_start_with_nothing_due_says_so(pupil):
-    response = pupil.post(reverse("review_start"), follow=True)
+    response = pupil.post(reverse("quizzes:review_start"), follow=True)
     assert "Nothing is due for review" in response.text
 
 
 def test_source_quiz_builds_the_quiz_and_redirects_to_it(pupil):
     source = make_source(slug="speech-congressional-record")
     make_question(passage=make_passage(source=source))
-    response = pupil.get(reverse("source_quiz", kwargs={"slug": source.slug}))
+    response = pupil.get(reverse("quizzes:source_quiz", kwargs={"slug": source.slug}))
     quiz = Quiz.objects.get(key="source:speech-congressional-record")
-    assert response["Location"] == reverse("quiz_detail", kwargs={"pk": quiz.pk})
-    assert pupil.get(reverse("source_quiz", kwargs={"slug": "nope"})).status_code == 404
+    assert response["Location"] == reverse("quizzes:quiz_detail", kwargs={"pk": quiz.pk})
+    assert pupil.get(reverse("quizzes:source_quiz", kwargs={"slug": "nope"})).status_code == 404
 
 
 # --- Query counts ---------------------------------------------------------------------------
@@ -481,7 +483,7 @@ def test_results_page_runs_a_fixed_number_of_queries(
     # user, attempt, responses, questions, reviews due; and for the editorial notes the
     # questions' other cited passages and the notes on them (none here).
     with django_assert_num_queries(7):
-        pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+        pupil.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}))
 
 
 @pytest.mark.parametrize("earlier", [1, 30])
@@ -490,7 +492,7 @@ def test_quiz_page_runs_a_fixed_number_of_queries(
 ):
     attempt = attempt_with_history(student, size=5, earlier=earlier)
     with django_assert_num_queries(4):  # user, quiz, the user's attempts, any override
-        pupil.get(reverse("quiz_detail", kwargs={"pk": attempt.quiz_id}))
+        pupil.get(reverse("quizzes:quiz_detail", kwargs={"pk": attempt.quiz_id}))
 
 
 def test_finishing_after_the_deadline_within_the_grace_says_time_ran_out(pupil, student):
@@ -500,8 +502,8 @@ def test_finishing_after_the_deadline_within_the_grace_says_time_ran_out(pupil, 
         attempt = make_attempt(quiz=quiz, user=student)
         post_answer(pupil, attempt, choice="a")
     with time_machine.travel(NOON + datetime.timedelta(minutes=5, seconds=1), tick=False):
-        pupil.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
-        response = pupil.get(reverse("attempt_review", kwargs={"pk": attempt.pk}))
+        pupil.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk}))
+        response = pupil.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk}))
     attempt.refresh_from_db()
     assert attempt.closed_by_deadline and attempt.answered_count == 1
     assert "Time ran out" in response.text and "the 1 answer you had given" in response.text
@@ -509,7 +511,7 @@ def test_finishing_after_the_deadline_within_the_grace_says_time_ran_out(pupil, 
 
 def test_finishing_before_the_deadline_is_a_plain_finish(pupil, student):
     attempt = make_attempt(quiz=make_quiz(count=2, time_limit_minutes=5), user=student)
-    pupil.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
+    pupil.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk}))
     attempt.refresh_from_db()
     assert attempt.is_finished and not attempt.closed_by_deadline
 
@@ -520,7 +522,7 @@ def test_start_and_finish_run_a_fixed_number_of_queries(
 ):
     attempt = attempt_with_history(student, size=5, earlier=earlier)
     finish_attempt(attempt=attempt, now=timezone.now())
-    start = reverse("quiz_start", kwargs={"pk": attempt.quiz_id})
+    start = reverse("quizzes:quiz_start", kwargs={"pk": attempt.quiz_id})
     # User, quiz (no audience: no membership lookup), one aggregate over the user's attempts
     # (is one open? how many finished?), any override, the question ids; then the
     # INSERT in its transaction (a savepoint here, so its begin and end count).
@@ -535,7 +537,7 @@ def test_start_and_finish_run_a_fixed_number_of_queries(
     # User, attempt and quiz; then the closing UPDATE, the responses counted, the score
     # written, in one transaction. Nothing is read back: finish knows what it wrote.
     with django_assert_num_queries(7):  # 2 reads, then begin, 3 writes and reads, end
-        pupil.post(reverse("attempt_finish", kwargs={"pk": new.pk}), **HTMX)
+        pupil.post(reverse("quizzes:attempt_finish", kwargs={"pk": new.pk}), **HTMX)
     new.refresh_from_db()
     assert new.is_finished and new.max_score == 5 and new.score == 0
 
@@ -587,5 +589,5 @@ def test_starting_a_quiz_of_another_class_is_a_404(pupil):
     from quizzes.models import Audience
 
     quiz = make_quiz(count=1, audience=Audience.objects.create(name="Another class"))
-    assert pupil.post(reverse("quiz_start", kwargs={"pk": quiz.pk})).status_code == 404
+    assert pupil.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz.pk})).status_code == 404
     assert not Attempt.objects.filter(quiz=quiz).exists()

@@ -23,7 +23,9 @@ def shown():
 def test_every_question_a_student_sees_has_report_a_problem(client, shown):
     student, question, attempt = shown
     client.force_login(student)
-    html = client.get(reverse("attempt_question", kwargs={"pk": attempt.pk})).content.decode()
+    html = client.get(
+        reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
+    ).content.decode()
     assert "Report a problem" in html
     assert reverse("curation:report", kwargs={"pk": question.pk}) in html
 
@@ -45,7 +47,7 @@ def test_student_reports_with_htmx_and_sees_thanks(client, shown):
 def test_report_without_javascript_redirects_back_with_a_message(client, shown):
     student, question, attempt = shown
     client.force_login(student)
-    back = reverse("attempt_question", kwargs={"pk": attempt.pk})
+    back = reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})
     response = client.post(
         reverse("curation:report", kwargs={"pk": question.pk}),
         {"reason": "typo", "next": back},

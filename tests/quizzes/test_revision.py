@@ -117,7 +117,7 @@ def test_a_past_answer_shows_the_wording_its_student_saw_whichever_way_it_change
     assert AuditEntry.objects.filter(object_id=str(question.pk), action__startswith="question.")
     reader = Client()  # the student's own browser (not the curator's, with its messages)
     reader.force_login(student)
-    page = reader.get(reverse("attempt_review", kwargs={"pk": attempt.pk})).content.decode()
+    page = reader.get(reverse("quizzes:attempt_review", kwargs={"pk": attempt.pk})).content.decode()
     assert SEEN in page and LATER not in page
     # A new answer is to the new wording.
     assert Question.objects.get(pk=question.pk).stem == LATER

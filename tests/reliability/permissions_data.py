@@ -154,29 +154,29 @@ NOBODY = frozenset()
 # --- The matrix -------------------------------------------------------------------------------
 
 READER = [
-    Row("source_list", PUBLIC),
-    Row("source_detail", PUBLIC, kwargs=lambda w: {"slug": w.source_slug}),
+    Row("corpus:source_list", PUBLIC),
+    Row("corpus:source_detail", PUBLIC, kwargs=lambda w: {"slug": w.source_slug}),
     Row(
-        "passage_detail",
+        "corpus:passage_detail",
         PUBLIC,
         kwargs=lambda w: {"slug": w.source_slug, "key": w.passage_key},
     ),
-    Row("corpus_search", PUBLIC),
-    Row("glossary_list", PUBLIC),
-    Row("glossary_detail", PUBLIC, kwargs=lambda w: {"slug": w.term_slug}),
-    Row("timeline", PUBLIC),
-    Row("compare_renderings", PUBLIC),
-    Row("compare_testament", PUBLIC),
+    Row("corpus:corpus_search", PUBLIC),
+    Row("corpus:glossary_list", PUBLIC),
+    Row("corpus:glossary_detail", PUBLIC, kwargs=lambda w: {"slug": w.term_slug}),
+    Row("corpus:timeline", PUBLIC),
+    Row("corpus:compare_renderings", PUBLIC),
+    Row("corpus:compare_testament", PUBLIC),
 ]
 
 LESSONS = [
-    Row("home", PUBLIC),
-    Row("lesson_list", PUBLIC),
-    Row("lesson_detail", PUBLIC, kwargs=lambda w: {"slug": w.module_slug}),
+    Row("modules:home", PUBLIC),
+    Row("modules:lesson_list", PUBLIC),
+    Row("modules:lesson_detail", PUBLIC, kwargs=lambda w: {"slug": w.module_slug}),
     # A check for understanding (lessons.modules.checks): answering needs an account; this section
     # has no checks, so the answer is refused with a message and nothing is stored.
     Row(
-        "lesson_check",
+        "modules:lesson_check",
         SIGNED_IN,
         methods=("POST",),
         kwargs=lambda w: {"slug": w.module_slug, "section": "matrix-section"},
@@ -186,7 +186,7 @@ LESSONS = [
     # The source-analysis task: anyone reads it; a draft is saved for anyone logged in,
     # except the student, who has handed theirs in (and a visitor, sent back to the lesson).
     Row(
-        "lesson_task",
+        "modules:lesson_task",
         PUBLIC,
         methods=("GET", "POST"),
         kwargs=lambda w: {"slug": w.module_slug},
@@ -195,23 +195,23 @@ LESSONS = [
     ),
     # Builds the module's quiz on first use, for anyone (reading needs no account).
     Row(
-        "lesson_quiz",
+        "modules:lesson_quiz",
         PUBLIC,
         methods=("POST",),
         kwargs=lambda w: {"slug": w.module_slug},
         writes=frozenset(ROLES),
     ),
-    Row("dashboard", SIGNED_IN),
+    Row("classes:dashboard", SIGNED_IN),
     Row(
-        "class_join",
+        "classes:class_join",
         SIGNED_IN,
         methods=("POST",),
         data=lambda w: {"join_code": w.open_class_code},
         writes=EVERY_USER,
     ),
     Row(
-        "signup",
-        roles(to("dashboard"), anonymous=OK),
+        "accounts:signup",
+        roles(to("classes:dashboard"), anonymous=OK),
         methods=("GET", "POST"),
         data=lambda w: {
             "join_code": w.open_class_code,
@@ -223,9 +223,9 @@ LESSONS = [
         writes=_only("anonymous"),
     ),
     # Privacy: anyone's own data; deleting a student's account is for curators.
-    Row("account_data_download", SIGNED_IN),
+    Row("accounts:account_data_download", SIGNED_IN),
     Row(
-        "account_delete",
+        "accounts:account_delete",
         roles(FORBIDDEN, anonymous=LOGIN, curator=OK),
         methods=("GET", "POST"),
         data=lambda w: {"student": str(w.owner)},
@@ -251,22 +251,22 @@ def _roster_csv(w: World) -> dict:
 
 TEACHING = [
     Row(
-        "teacher_classes",
+        "classes:teacher_classes",
         ANY_TEACHER,
         methods=("GET", "POST"),
         data=lambda w: {"name": "A brand-new class"},
         writes=_only("teacher", "other_teacher", "curator"),
     ),
-    Row("teacher_class", CLASS_TEACHER, kwargs=_class),
+    Row("classes:teacher_class", CLASS_TEACHER, kwargs=_class),
     Row(
-        "teacher_join_code",
+        "classes:teacher_join_code",
         CLASS_TEACHER,
         methods=("POST",),
         kwargs=_class,
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_join_toggle",
+        "classes:teacher_join_toggle",
         CLASS_TEACHER,
         methods=("POST",),
         kwargs=_class,
@@ -274,14 +274,14 @@ TEACHING = [
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_student_remove",
+        "classes:teacher_student_remove",
         CLASS_TEACHER,
         methods=("POST",),
         kwargs=lambda w: {"pk": w.class_a, "student_pk": w.owner},
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_student_remove",
+        "classes:teacher_student_remove",
         NOT_IN_CLASS,
         label="a student of another class",
         methods=("POST",),
@@ -289,7 +289,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_student_remove",
+        "classes:teacher_student_remove",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         methods=("POST",),
@@ -298,14 +298,14 @@ TEACHING = [
     ),
     # A paused log-in lives in the cache (lessons.accounts.login_throttle): no table changes.
     Row(
-        "teacher_login_unlock",
+        "classes:teacher_login_unlock",
         CLASS_TEACHER,
         methods=("POST",),
         kwargs=lambda w: {"pk": w.class_a, "student_pk": w.owner},
         writes=NOBODY,
     ),
     Row(
-        "teacher_login_unlock",
+        "classes:teacher_login_unlock",
         NOT_IN_CLASS,
         label="a student of another class",
         methods=("POST",),
@@ -313,7 +313,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_login_unlock",
+        "classes:teacher_login_unlock",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         methods=("POST",),
@@ -321,7 +321,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_co_teacher",
+        "classes:teacher_co_teacher",
         CLASS_TEACHER,
         methods=("POST",),
         kwargs=_class,
@@ -329,7 +329,7 @@ TEACHING = [
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_roster",
+        "classes:teacher_roster",
         CLASS_TEACHER,
         methods=("GET", "POST"),
         kwargs=_class,
@@ -337,7 +337,7 @@ TEACHING = [
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_assign",
+        "classes:teacher_assign",
         CLASS_TEACHER,
         methods=("GET", "POST"),
         kwargs=_class,
@@ -350,68 +350,68 @@ TEACHING = [
         },
         writes=_only("teacher"),
     ),
-    Row("teacher_gradebook", CLASS_TEACHER, kwargs=_class),
-    Row("teacher_written_answers", CLASS_TEACHER, kwargs=_class),
-    Row("teacher_gradebook_csv", CLASS_TEACHER, kwargs=_class),
+    Row("classes:teacher_gradebook", CLASS_TEACHER, kwargs=_class),
+    Row("modules:teacher_written_answers", CLASS_TEACHER, kwargs=_class),
+    Row("classes:teacher_gradebook_csv", CLASS_TEACHER, kwargs=_class),
     Row(
-        "teacher_student",
+        "classes:teacher_student",
         CLASS_TEACHER,
         kwargs=lambda w: {"pk": w.class_a, "student_pk": w.owner},
     ),
     Row(
-        "teacher_student",
+        "classes:teacher_student",
         NOT_IN_CLASS,
         label="a student of another class",
         kwargs=lambda w: {"pk": w.class_a, "student_pk": w.other_student},
     ),
     Row(
-        "teacher_student",
+        "classes:teacher_student",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         kwargs=lambda w: {"pk": w.class_b, "student_pk": w.owner},
     ),
     Row(
-        "teacher_attempt",
+        "classes:teacher_attempt",
         CLASS_TEACHER,
         kwargs=lambda w: {"pk": w.class_a, "attempt_pk": w.assignment_attempt},
     ),
     Row(
-        "teacher_attempt",
+        "classes:teacher_attempt",
         NOT_IN_CLASS,
         label="the student's attempt at a quiz the class was not set",
         kwargs=lambda w: {"pk": w.class_a, "attempt_pk": w.practice_attempt},
     ),
     Row(
-        "teacher_attempt",
+        "classes:teacher_attempt",
         NOT_IN_CLASS,
         label="another class's attempt",
         kwargs=lambda w: {"pk": w.class_a, "attempt_pk": w.other_attempt},
     ),
     Row(
-        "teacher_attempt",
+        "classes:teacher_attempt",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         kwargs=lambda w: {"pk": w.class_b, "attempt_pk": w.assignment_attempt},
     ),
     Row(
-        "teacher_item_analysis",
+        "classes:teacher_item_analysis",
         CLASS_TEACHER,
         kwargs=lambda w: {"pk": w.class_a, "assignment_pk": w.assignment_a},
     ),
     Row(
-        "teacher_item_analysis",
+        "classes:teacher_item_analysis",
         NOT_IN_CLASS,
         label="another class's assignment",
         kwargs=lambda w: {"pk": w.class_a, "assignment_pk": w.assignment_b},
     ),
     Row(
-        "teacher_item_analysis",
+        "classes:teacher_item_analysis",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         kwargs=lambda w: {"pk": w.class_b, "assignment_pk": w.assignment_a},
     ),
     Row(
-        "teacher_accommodation",
+        "classes:teacher_accommodation",
         CLASS_TEACHER,
         methods=("GET", "POST"),
         kwargs=lambda w: {
@@ -423,7 +423,7 @@ TEACHING = [
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_accommodation",
+        "classes:teacher_accommodation",
         NOT_IN_CLASS,
         label="a student of another class",
         methods=("GET", "POST"),
@@ -436,7 +436,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_accommodation",
+        "classes:teacher_accommodation",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         methods=("GET", "POST"),
@@ -445,7 +445,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_retake",
+        "classes:teacher_retake",
         CLASS_TEACHER,
         methods=("POST",),
         kwargs=lambda w: {
@@ -456,7 +456,7 @@ TEACHING = [
         writes=_only("teacher"),
     ),
     Row(
-        "teacher_retake",
+        "classes:teacher_retake",
         NOT_IN_CLASS,
         label="a student of another class",
         methods=("POST",),
@@ -468,7 +468,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_retake",
+        "classes:teacher_retake",
         NOT_IN_CLASS,
         label=UNDER_CLASS_B,
         methods=("POST",),
@@ -476,7 +476,7 @@ TEACHING = [
         writes=NOBODY,
     ),
     Row(
-        "teacher_student_add",
+        "classes:teacher_student_add",
         CLASS_TEACHER,
         methods=("GET", "POST"),
         kwargs=_class,
@@ -487,11 +487,11 @@ TEACHING = [
         row
         for name, data in (
             (
-                "teacher_assignment_edit",
+                "classes:teacher_assignment_edit",
                 lambda w: {"title": "Edited", "mode": "test", "reveal_answers": "immediately"},
             ),
-            ("teacher_assignment_extend", lambda w: {"due_at": _in_a_week()}),
-            ("teacher_assignment_delete", lambda w: {}),
+            ("classes:teacher_assignment_extend", lambda w: {"due_at": _in_a_week()}),
+            ("classes:teacher_assignment_delete", lambda w: {}),
         )
         for row in (
             Row(
@@ -547,31 +547,31 @@ def _answer(w: World) -> dict:
 
 QUIZZES = [
     Row(
-        "quiz_detail",
+        "quizzes:quiz_detail",
         PUBLIC,
         label="a lesson or source quiz",
         kwargs=lambda w: {"pk": w.public_quiz},
     ),
     Row(
-        "quiz_detail",
+        "quizzes:quiz_detail",
         ASSIGNMENT_AUDIENCE,
         label="the class's assignment quiz",
         kwargs=lambda w: {"pk": w.assignment_quiz},
     ),
     Row(
-        "quiz_detail",
+        "quizzes:quiz_detail",
         PERSONAL_QUIZ,
         label="the student's review quiz",
         kwargs=lambda w: {"pk": w.review_quiz},
     ),
     Row(
-        "quiz_detail",
+        "quizzes:quiz_detail",
         PERSONAL_QUIZ,
         label="the student's retake quiz",
         kwargs=lambda w: {"pk": w.retake_quiz},
     ),
     Row(
-        "quiz_start",
+        "quizzes:quiz_start",
         SIGNED_IN,
         label="a lesson or source quiz",
         methods=("POST",),
@@ -579,7 +579,7 @@ QUIZZES = [
         writes=EVERY_USER,
     ),
     Row(
-        "quiz_start",
+        "quizzes:quiz_start",
         {**ASSIGNMENT_AUDIENCE, "anonymous": LOGIN},
         label="the class's assignment quiz",
         methods=("POST",),
@@ -587,7 +587,7 @@ QUIZZES = [
         writes=_only("student", "teacher"),
     ),
     Row(
-        "quiz_start",
+        "quizzes:quiz_start",
         OWNER_ONLY,
         label="the student's review quiz",
         methods=("POST",),
@@ -595,7 +595,7 @@ QUIZZES = [
         writes=_only("student"),
     ),
     Row(
-        "quiz_start",
+        "quizzes:quiz_start",
         OWNER_ONLY,
         label="the student's retake quiz",
         methods=("POST",),
@@ -603,19 +603,19 @@ QUIZZES = [
         writes=_only("student"),
     ),
     Row(
-        "attempt_question",
+        "quizzes:attempt_question",
         OWNER_ONLY,
         label="in progress",
         kwargs=lambda w: {"pk": w.open_attempt},
     ),
     Row(
-        "attempt_question",
-        {**OWNER_ONLY, "student": to("attempt_review")},
+        "quizzes:attempt_question",
+        {**OWNER_ONLY, "student": to("quizzes:attempt_review")},
         label="finished",
         kwargs=lambda w: {"pk": w.practice_attempt},
     ),
     Row(
-        "attempt_answer",
+        "quizzes:attempt_answer",
         OWNER_ONLY,
         methods=("POST",),
         kwargs=lambda w: {"pk": w.open_attempt},
@@ -623,41 +623,41 @@ QUIZZES = [
         writes=_only("student"),
     ),
     Row(
-        "attempt_finish",
+        "quizzes:attempt_finish",
         OWNER_ONLY,
         methods=("POST",),
         kwargs=lambda w: {"pk": w.open_attempt},
         writes=_only("student"),
     ),
     Row(
-        "attempt_review",
+        "quizzes:attempt_review",
         OWNER_ONLY,
         label="finished, practice",
         kwargs=lambda w: {"pk": w.practice_attempt},
     ),
     Row(
-        "attempt_review",
+        "quizzes:attempt_review",
         OWNER_ONLY,
         label="finished, a class's test",
         kwargs=lambda w: {"pk": w.assignment_attempt},
     ),
     Row(
-        "attempt_review",
+        "quizzes:attempt_review",
         roles(NOT_FOUND, anonymous=LOGIN, other_student=OK),
         label="another student's",
         kwargs=lambda w: {"pk": w.other_attempt},
     ),
     Row(
-        "attempt_review",
-        {**OWNER_ONLY, "student": to("attempt_question")},
+        "quizzes:attempt_review",
+        {**OWNER_ONLY, "student": to("quizzes:attempt_question")},
         label="in progress",
         kwargs=lambda w: {"pk": w.open_attempt},
     ),
-    Row("review_detail", SIGNED_IN),
-    Row("review_start", SIGNED_IN, methods=("POST",)),
+    Row("quizzes:review_detail", SIGNED_IN),
+    Row("quizzes:review_start", SIGNED_IN, methods=("POST",)),
     Row(
-        "source_quiz",
-        roles(to("quiz_detail"), anonymous=LOGIN),
+        "quizzes:source_quiz",
+        roles(to("quizzes:quiz_detail"), anonymous=LOGIN),
         methods=("GET", "POST"),
         kwargs=lambda w: {"slug": w.source_slug},
     ),
@@ -787,7 +787,7 @@ CURATION = [
         data=_bad_toml,
         writes=NOBODY,
     ),
-    # Proposed glossary terms and timeline events (quizzes.curation_proposals): an approval
+    # Proposed glossary terms and timeline events (corpus.curation): an approval
     # without a description is refused and changes nothing.
     Row("curation:proposals", CURATOR_ONLY),
     Row(
@@ -800,16 +800,16 @@ CURATION = [
     ),
     # Editorial notes and reference works (corpus.editorial_views): a valid edit is saved
     # and audited for a curator; an invalid one (a quotation no passage holds) changes nothing.
-    Row("curation:notes", CURATOR_ONLY),
+    Row("curation:editorial:notes", CURATOR_ONLY),
     Row(
-        "curation:note_add",
+        "curation:editorial:note_add",
         CURATOR_ONLY,
         methods=("GET", "POST"),
         data=lambda w: _note_data(w, slug="matrix-new-note"),
         writes=_only("curator"),
     ),
     Row(
-        "curation:note_edit",
+        "curation:editorial:note_edit",
         CURATOR_ONLY,
         methods=("GET", "POST"),
         kwargs=_note,
@@ -817,7 +817,7 @@ CURATION = [
         writes=_only("curator"),
     ),
     Row(
-        "curation:note_edit",
+        "curation:editorial:note_edit",
         CURATOR_ONLY,
         label="a quotation no passage holds",
         methods=("POST",),
@@ -827,22 +827,22 @@ CURATION = [
         wrong="skip",  # the page takes GET too: the row above
     ),
     Row(
-        "curation:note_delete",
+        "curation:editorial:note_delete",
         CURATOR_ONLY,
         methods=("GET", "POST"),
         kwargs=_note,
         writes=_only("curator"),
     ),
-    Row("curation:works", CURATOR_ONLY),
+    Row("curation:editorial:works", CURATOR_ONLY),
     Row(
-        "curation:work_add",
+        "curation:editorial:work_add",
         CURATOR_ONLY,
         methods=("GET", "POST"),
         data=lambda w: _work_data(slug="matrix-new-work"),
         writes=_only("curator"),
     ),
     Row(
-        "curation:work_edit",
+        "curation:editorial:work_edit",
         CURATOR_ONLY,
         methods=("GET", "POST"),
         kwargs=_work,
@@ -851,7 +851,7 @@ CURATION = [
     ),
     # The world's note cites the work, so even a curator's delete is refused (400).
     Row(
-        "curation:work_delete",
+        "curation:editorial:work_delete",
         CURATOR_ONLY,
         methods=("GET", "POST"),
         kwargs=_work,
@@ -877,32 +877,32 @@ def _platform_data(w: World) -> dict:
 # the picker opens only in a teacher's deep-linking launch; the platforms are curators'.
 LMS_CURATOR = roles(FORBIDDEN, anonymous=LOGIN, curator=OK)
 LTI = [
-    Row("lti_login", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
-    Row("lti_launch", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
-    Row("lti_jwks", PUBLIC),
+    Row("lti:lti_login", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
+    Row("lti:lti_launch", roles(FORBIDDEN), methods=("GET", "POST"), writes=NOBODY),
+    Row("lti:lti_jwks", PUBLIC),
     Row(
-        "lti_pick",
+        "lti:lti_pick",
         roles(FORBIDDEN, anonymous=LOGIN),
         methods=("GET", "POST"),
         data=lambda w: {"choice": f"lesson:{w.module_slug}", "mode": "test"},
         writes=NOBODY,
     ),
     Row(
-        "lti_platforms",
+        "lti:lti_platforms",
         LMS_CURATOR,
         methods=("GET", "POST"),
         data=_platform_data,
         writes=_only("curator"),
     ),
     Row(
-        "lti_platform",
+        "lti:lti_platform",
         LMS_CURATOR,
         methods=("GET", "POST"),
         kwargs=lambda w: {"pk": w.lti_platform},
         data=_platform_data,
         writes=_only("curator"),
     ),
-    Row("lti_key_rotate", LMS_CURATOR, methods=("POST",), writes=_only("curator")),
+    Row("lti:lti_key_rotate", LMS_CURATOR, methods=("POST",), writes=_only("curator")),
 ]
 
 ACCOUNTS = [
@@ -1123,7 +1123,7 @@ world's objects opened (the student's own where there is one: their class, attem
 accommodation), and that object deleted (the POST of the confirmation page). Curators work
 on the corpus, the question bank and lesson content; classes, memberships, assignments,
 accommodations, attempts, answers, review cards, accounts and log-in records are refused
-them (403), whatever permissions a group is given (`corpus/admin_access.py`). A question a
+them (403), whatever permissions a group is given (`corpus/common/admin_access.py`). A question a
 student has answered cannot be deleted by a curator (it would take the answers with it),
 nor the audit log or a question's versions.
 """
@@ -1403,7 +1403,7 @@ def _admin_objects(**world) -> dict[str, str]:
     from django.contrib import admin
     from django.utils import timezone
 
-    from corpus import audit
+    from corpus.common import audit
     from corpus.models import EditorialDeletion, SourceErrata, SourceFile
     from lessons.models import PasswordChangeRequired
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride

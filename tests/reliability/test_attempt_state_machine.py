@@ -108,7 +108,7 @@ class AttemptMachine(RuleBasedStateMachine):
     def start(self) -> None:
         """Start (or resume) an attempt: a new one only when none is open."""
         RUNS["steps"] += 1
-        response = self.client.post(reverse("quiz_start", args=[self.quiz.pk]))
+        response = self.client.post(reverse("quizzes:quiz_start", args=[self.quiz.pk]))
         assert response.status_code == 302
         attempt_id = int(re.search(r"/attempts/(\d+)/", response["Location"])[1])
         open_ids = [pk for pk, a in self.model.items() if not a.finished]
@@ -123,7 +123,7 @@ class AttemptMachine(RuleBasedStateMachine):
     def open_page(self, position: int, htmx: bool):
         """Open question `position` (or the next unanswered one) of the current attempt."""
         RUNS["steps"] += 1
-        url = reverse("attempt_question", args=[self.current])
+        url = reverse("quizzes:attempt_question", args=[self.current])
         if position:
             url += f"?q={position}"
         return self._render(url, htmx)
@@ -133,7 +133,7 @@ class AttemptMachine(RuleBasedStateMachine):
         """The back button: the page before the last, rendered again."""
         RUNS["steps"] += 1
         if len(self.pages) < 2:
-            return self._render(reverse("attempt_question", args=[self.current]), False)
+            return self._render(reverse("quizzes:attempt_question", args=[self.current]), False)
         return self._render(self.pages[-2], False)
 
     @rule(form=forms, choice=st.sampled_from(CHOICES), htmx=st.booleans())
@@ -174,7 +174,7 @@ class AttemptMachine(RuleBasedStateMachine):
             return
         attempt_id = self._pick(which)
         for _ in range(2 if twice else 1):
-            response = self.client.post(reverse("attempt_finish", args=[attempt_id]))
+            response = self.client.post(reverse("quizzes:attempt_finish", args=[attempt_id]))
             assert response.status_code == 302
             self._model_finish(attempt_id)
 
@@ -254,7 +254,7 @@ class AttemptMachine(RuleBasedStateMachine):
 
     def _post_answer(self, attempt_id: int, data: dict, htmx: bool) -> None:
         response = self.client.post(
-            reverse("attempt_answer", args=[attempt_id]), data, **(HTMX if htmx else {})
+            reverse("quizzes:attempt_answer", args=[attempt_id]), data, **(HTMX if htmx else {})
         )
         assert response.status_code in (200, 302, 400), response.status_code
         self.last_post = (attempt_id, data, htmx)

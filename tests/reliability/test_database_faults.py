@@ -97,7 +97,7 @@ def pupil(student):
 
 
 def answer(client, attempt, question, **headers):
-    url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
     return client.post(url, {"question": question.pk, "choice": question.answer[0]}, **headers)
 
 
@@ -121,9 +121,9 @@ def test_an_answer_on_a_read_only_database_gets_a_clear_503_and_nothing_is_writt
     with read_only_database(), caplog.at_level(logging.WARNING, logger="thaw.database"):
         refused = answer(pupil, attempt, second)
         fragment = answer(pupil, attempt, second, **HTMX)
-        finish = pupil.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
+        finish = pupil.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk}))
         # Reading still works: the student sees the earlier answer counted.
-        page = pupil.get(reverse("attempt_question", kwargs={"pk": attempt.pk}))
+        page = pupil.get(reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk}))
 
     assert_clear_503(refused)
     assert_clear_503(finish)
@@ -179,7 +179,7 @@ def test_an_answer_on_a_full_sqlite_database_gets_a_clear_503_and_nothing_is_wri
 
     assert_clear_503(refused)
     assert [r.getMessage() for r in caplog.records if r.name == "thaw.database"] == [
-        "The database refused a write (full) in POST attempt_answer; the 503 page was shown."
+        "The database refused a write (full) in POST quizzes:attempt_answer; the 503 page was shown."
     ]
     attempt.refresh_from_db()
     assert not attempt.responses.filter(question=second).exists()

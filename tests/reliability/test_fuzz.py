@@ -266,7 +266,7 @@ def primary_role(endpoint: Endpoint) -> str:
         # as the administrator who may open them; the curator's 403 is the matrix's test.
         refused = [label.replace(".", "_") for label, can in CURATOR_ADMIN.items() if not can]
         return "admin" if any(name.startswith(f"admin:{m}_") for m in refused) else "curator"
-    if name in {"login", "signup"} or name.startswith("password_reset"):
+    if name in {"login", "accounts:signup"} or name.startswith("password_reset"):
         return "anonymous"
     if name == "curation:report":
         return "student"
@@ -296,24 +296,24 @@ def real_values(endpoint: Endpoint, kwarg: str, world: World) -> list:
             return [str(pk) for pk in model.objects.values_list("pk", flat=True)[:3]] or ["1"]
         return ["1"]
     if kwarg == "pk":
-        if name.startswith("teacher_"):
+        if name.startswith(("classes:teacher_", "modules:teacher_")):
             return real["class"]
         if name == "curation:resolve":
             return real["report"]
         if name.startswith("curation:"):
             return real["question"]
-        if name.startswith("quiz_"):
+        if name.startswith("quizzes:quiz_"):
             return real["quiz"]
-        if name.startswith("attempt_"):
+        if name.startswith("quizzes:attempt_"):
             return real["attempt"]
     if kwarg == "slug":
-        if name.startswith("curation:note"):
+        if name.startswith("curation:editorial:note"):
             return real["note"]
-        if name.startswith("curation:work"):
+        if name.startswith("curation:editorial:work"):
             return real["work"]
-        if name.startswith("lesson"):
+        if name.startswith("modules:lesson"):
             return real["lesson"]
-        if name.startswith("glossary"):
+        if name.startswith("corpus:glossary"):
             return real["term"]
         return real["source"]
     return real.get(kwarg, [])

@@ -224,7 +224,7 @@ def test_a_nul_in_a_roster_display_name_is_a_400_page_and_creates_nobody(client)
     data = b"username,display_name\nanna,Anna\x00K\nboris,Boris\n"
     before = User.objects.count()
     response = client.post(
-        reverse("teacher_roster", kwargs={"pk": school_class.pk}),
+        reverse("classes:teacher_roster", kwargs={"pk": school_class.pk}),
         {"roster": SimpleUploadedFile("roster.csv", data)},
     )
     assert response.status_code == 400
@@ -242,7 +242,7 @@ CHARSETS = [
 
 
 @pytest.mark.parametrize("content_type", CHARSETS)
-@pytest.mark.parametrize("url_name", ["login", "signup", "class_join"])
+@pytest.mark.parametrize("url_name", ["login", "accounts:signup", "classes:class_join"])
 def test_a_body_in_a_charset_thaw_does_not_read_is_a_400_page(url_name, content_type):
     # CSRF checked as in production: its check read the body inside Django's error handling.
     browser = Client(enforce_csrf_checks=True, raise_request_exception=True)

@@ -216,7 +216,7 @@ def test_download_is_a_get_only(client, people):
 
 def test_dashboard_links_to_the_download(client, people):
     client.force_login(people["anna"])
-    assert f'href="{DOWNLOAD}"' in client.get(reverse("dashboard")).content.decode()
+    assert f'href="{DOWNLOAD}"' in client.get(reverse("classes:dashboard")).content.decode()
 
 
 def test_download_costs_the_same_queries_however_much_was_done(

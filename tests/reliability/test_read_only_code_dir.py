@@ -270,8 +270,8 @@ def test_every_curator_and_teacher_change_works_with_the_code_directory_read_onl
     # A reference work and an editorial note: added, edited, deleted.
     work = {"slug": "ro-work", "kind": "book", "authors": "Taubman, William"}
     work |= {"title": "Khrushchev: The Man and His Era", "publisher": "Norton", "year": "2003"}
-    post("curation:work_add", work)
-    post("curation:work_edit", {**work, "year": "2004"}, slug="ro-work")
+    post("curation:editorial:work_add", work)
+    post("curation:editorial:work_edit", {**work, "year": "2004"}, slug="ro-work")
     assert ReferenceWork.objects.get(slug="ro-work").year == 2004
     note = {
         "slug": "ro-note",
@@ -281,11 +281,11 @@ def test_every_curator_and_teacher_change_works_with_the_code_directory_read_onl
         "targets": '{ passage = { source = "a-letter-on-the-thaw", quote = "listened in silence" } }',
         "references": '{ work = "ro-work", at = "p. 270" }',
     }
-    post("curation:note_add", note)
-    post("curation:note_edit", {**note, "title": "Who heard the speech"}, slug="ro-note")
+    post("curation:editorial:note_add", note)
+    post("curation:editorial:note_edit", {**note, "title": "Who heard the speech"}, slug="ro-note")
     assert EditorialNote.objects.get(slug="ro-note").title == "Who heard the speech"
-    post("curation:note_delete", {}, slug="ro-note")
-    post("curation:work_delete", {}, slug="ro-work")
+    post("curation:editorial:note_delete", {}, slug="ro-note")
+    post("curation:editorial:work_delete", {}, slug="ro-work")
     assert not EditorialNote.objects.filter(slug="ro-note").exists()
     assert not ReferenceWork.objects.filter(slug="ro-work").exists()
 
@@ -321,7 +321,7 @@ def test_every_curator_and_teacher_change_works_with_the_code_directory_read_onl
     # A teacher's class.
     teacher = make_teacher(username="ro-teacher")
     client.force_login(teacher)
-    response = client.post(reverse("teacher_classes"), {"name": "Form 10B"})
+    response = client.post(reverse("classes:teacher_classes"), {"name": "Form 10B"})
     assert response.status_code == 302
     assert SchoolClass.objects.filter(teachers=teacher, name="Form 10B").exists()
 

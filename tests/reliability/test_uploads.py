@@ -18,12 +18,13 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from corpus import curation
 from corpus.models import AuditEntry, Passage, Source, Work
 from lessons.accounts.roles import CURATORS, ensure_role_groups
 from lessons.classes.gradebook import gradebook_csv
 from lessons.classes.roster import MAX_BYTES as ROSTER_LIMIT
 from lessons.models import Membership
-from quizzes import curation, exchange
+from quizzes import exchange
 from quizzes.models import Question, QuizOverride
 from tests.factories import (
     make_assignment,
@@ -79,7 +80,7 @@ def test_a_bad_roster_file_gets_a_clear_message_and_creates_no_account(client, c
     data = {"csrfmiddlewaretoken": "token"}
     if name:
         data["roster"] = SimpleUploadedFile(name, content)
-    response = client.post(reverse("teacher_roster", kwargs={"pk": school_class.pk}), data)
+    response = client.post(reverse("classes:teacher_roster", kwargs={"pk": school_class.pk}), data)
     assert response.status_code == 400
     assert message in _text(response)
     assert "lessons/teacher/roster_passwords.html" not in [t.name for t in response.templates]
@@ -93,7 +94,9 @@ def test_a_good_roster_still_imports(client):
     school_class = make_school_class(teachers=[teacher])
     client.force_login(teacher)
     upload = SimpleUploadedFile("roster.csv", GOOD_ROSTER)
-    client.post(reverse("teacher_roster", kwargs={"pk": school_class.pk}), {"roster": upload})
+    client.post(
+        reverse("classes:teacher_roster", kwargs={"pk": school_class.pk}), {"roster": upload}
+    )
     assert Membership.objects.filter(school_class=school_class).count() == 2
 
 
@@ -204,7 +207,7 @@ def test_an_oversized_form_body_is_a_400_not_a_500(client):
     teacher = make_teacher()
     client.force_login(teacher)
     body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    response = client.post(reverse("teacher_classes"), {"name": body})
+    response = client.post(reverse("classes:teacher_classes"), {"name": body})
     assert response.status_code == 400
 
 
@@ -228,7 +231,7 @@ def test_no_cell_of_the_gradebook_export_can_start_a_formula(client):
         make_finished_attempt(quiz=quiz, user=students[0], results=[(question, True)])
         QuizOverride.objects.create(quiz=quiz, user=students[1], note="=note", extra_minutes=5)
     client.force_login(teacher)
-    response = client.get(reverse("teacher_gradebook_csv", kwargs={"pk": school_class.pk}))
+    response = client.get(reverse("classes:teacher_gradebook_csv", kwargs={"pk": school_class.pk}))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1 + len(students)

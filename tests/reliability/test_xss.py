@@ -227,7 +227,7 @@ terms = ["xss-term"]
         "year": "2003",
         "note": mark("reference_note"),
     }
-    expect(curate.post(reverse("curation:work_add"), work), 302, "reference work added")
+    expect(curate.post(reverse("curation:editorial:work_add"), work), 302, "reference work added")
     quoted = f'{{ source = "{source.slug}", quote = "listened in silence" }}'
     note = {
         "slug": "xss-note",
@@ -239,8 +239,8 @@ terms = ["xss-term"]
         "positions": f"{{ who = {_toml(mark('who'))}, says = {_toml(mark('says'))}, "
         'reference = { work = "xss-work", at = "p. 1" } }',
     }
-    expect(curate.post(reverse("curation:note_add"), note), 302, "note added")
-    url = reverse("curation:note_edit", kwargs={"slug": "xss-note"})
+    expect(curate.post(reverse("curation:editorial:note_add"), note), 302, "note added")
+    url = reverse("curation:editorial:note_edit", kwargs={"slug": "xss-note"})
     refused_note = curate.post(url, {**note, "body": payload("refused")})
     assert refused_note.status_code == 400 and "HTML in its body" in refused_note.content.decode()
     responses.append(("markup note body refused", refused_note.content.decode()))
@@ -270,13 +270,15 @@ terms = ["xss-term"]
     responses.append(("markup stem refused", refused.content.decode()))
 
     # A class, its roster, a student who signs up, an assignment and an accommodation.
-    expect(teach.post(reverse("teacher_classes"), {"name": mark("class_name")}), 302, "class")
+    expect(
+        teach.post(reverse("classes:teacher_classes"), {"name": mark("class_name")}), 302, "class"
+    )
     school_class = SchoolClass.objects.get(teachers=teacher)
     roster = io.StringIO()
     csv.writer(roster).writerows(
         [["username", "display_name"], ["xss-roster-1", mark("roster_name")]]
     )
-    url = reverse("teacher_roster", kwargs={"pk": school_class.pk})
+    url = reverse("classes:teacher_roster", kwargs={"pk": school_class.pk})
     roster_file = SimpleUploadedFile("roster.csv", roster.getvalue().encode())
     expect(teach.post(url, {"roster": roster_file}), 200, "roster imported")
 
@@ -288,10 +290,12 @@ terms = ["xss-term"]
         "password1": "a-long-password-1956",
         "password2": "a-long-password-1956",
     }
-    bad_username = visitor.post(reverse("signup"), {**signup, "username": payload("username")})
+    bad_username = visitor.post(
+        reverse("accounts:signup"), {**signup, "username": payload("username")}
+    )
     assert bad_username.status_code == 200 and "xss-student" not in bad_username.content.decode()
     responses.append(("username refused", bad_username.content.decode()))
-    expect(visitor.post(reverse("signup"), signup), 302, "signed up")
+    expect(visitor.post(reverse("accounts:signup"), signup), 302, "signed up")
     student = school_class.memberships.get(student__username="xss-student").student
 
     assign = {
@@ -302,30 +306,36 @@ terms = ["xss-term"]
         "reveal_answers": "immediately",
         "count": "10",
     }
-    url = reverse("teacher_assign", kwargs={"pk": school_class.pk})
+    url = reverse("classes:teacher_assign", kwargs={"pk": school_class.pk})
     expect(teach.post(url, assign), 302, "assigned")
     assignment = Assignment.objects.get(school_class=school_class)
     url = reverse(
-        "teacher_accommodation",
+        "classes:teacher_accommodation",
         kwargs={"pk": school_class.pk, "assignment_pk": assignment.pk, "student_pk": student.pk},
     )
     expect(teach.post(url, {"extra_minutes": "5", "note": mark("note")}), 302, "accommodation")
 
     # The student takes the quiz, answers both questions and reports one.
     learn = _client(student)
-    expect(learn.post(reverse("quiz_start", kwargs={"pk": assignment.quiz_id})), 302, "started")
+    expect(
+        learn.post(reverse("quizzes:quiz_start", kwargs={"pk": assignment.quiz_id})), 302, "started"
+    )
     attempt = Attempt.objects.get(user=student)
     for question in (smuggled, edited):
-        url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+        url = reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
         learn.post(url, {"question": question.pk, "choice": "a"})
-    expect(learn.post(reverse("attempt_finish", kwargs={"pk": attempt.pk})), 302, "finished")
+    expect(
+        learn.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk})), 302, "finished"
+    )
     # A second attempt: the question card, then the feedback card, with the payloads.
-    expect(learn.post(reverse("quiz_start", kwargs={"pk": assignment.quiz_id})), 302, "again")
+    expect(
+        learn.post(reverse("quizzes:quiz_start", kwargs={"pk": assignment.quiz_id})), 302, "again"
+    )
     second = Attempt.objects.filter(user=student).latest("number")
-    card = learn.get(reverse("attempt_question", kwargs={"pk": second.pk}))
+    card = learn.get(reverse("quizzes:attempt_question", kwargs={"pk": second.pk}))
     assert markers["stem"] in card.content.decode()
     responses.append(("question card", card.content.decode()))
-    url = reverse("attempt_answer", kwargs={"pk": second.pk})
+    url = reverse("quizzes:attempt_answer", kwargs={"pk": second.pk})
     answer = {"question": smuggled.pk, "choice": "b"}
     feedback = learn.post(url, answer, HTTP_HX_REQUEST="true")
     assert markers["smuggled_explanation"] in feedback.content.decode()

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from corpus import audit, cleaning
+from corpus import cleaning
+from corpus.common import audit
 from corpus.ingest import DocumentError, import_document
 from corpus.models import Source, Work
 from corpus.proposals import propose

@@ -56,8 +56,8 @@ class Command(BaseCommand):
         )
         base = options["base_url"].rstrip("/")
         for label, name in (
-            ("Tool URL / redirection URI / deep-linking URL", "lti_launch"),
-            ("Initiate login URL", "lti_login"),
-            ("Public keyset URL", "lti_jwks"),
+            ("Tool URL / redirection URI / deep-linking URL", "lti:lti_launch"),
+            ("Initiate login URL", "lti:lti_login"),
+            ("Public keyset URL", "lti:lti_jwks"),
         ):
             self.stdout.write(f"  {label}: {base}{reverse(name)}")

@@ -1,4 +1,4 @@
-"""Rate limits on problem reports, sign-ups and join codes (corpus.rate_limits, lessons.accounts.abuse,
+"""Rate limits on problem reports, sign-ups and join codes (corpus.common.rate_limits, lessons.accounts.abuse,
 quizzes.reports): each refusal says how long to wait, and a class doing its work never
 meets one."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from corpus import rate_limits
+from corpus.common import rate_limits
 from lessons.accounts import abuse
 from lessons.models import SchoolClass
 from quizzes.models import ProblemReport
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def sign_up(client, n, code="OPENCODE", address="10.0.0.1"):
     client.logout()
     return client.post(
-        reverse("signup"),
+        reverse("accounts:signup"),
         {
             "join_code": code,
             "username": f"pupil{n}",
@@ -83,13 +83,15 @@ def test_a_logged_in_account_may_try_ten_wrong_codes_in_ten_minutes(client):
     client.force_login(student)
     for n in range(abuse.WRONG_CODES_PER_USER.count):
         client.post(
-            reverse("class_join"), {"join_code": f"WRONG{n:03d}"}, REMOTE_ADDR=f"10.1.0.{n}"
+            reverse("classes:class_join"), {"join_code": f"WRONG{n:03d}"}, REMOTE_ADDR=f"10.1.0.{n}"
         )
-    refused = client.post(reverse("class_join"), {"join_code": "OPENCODE"}, REMOTE_ADDR="10.2.0.1")
+    refused = client.post(
+        reverse("classes:class_join"), {"join_code": "OPENCODE"}, REMOTE_ADDR="10.2.0.1"
+    )
     assert refused.status_code == 429
     assert "Too many wrong join codes" in refused.content.decode()
     htmx = client.post(
-        reverse("class_join"), {"join_code": "OPENCODE"}, HTTP_HX_REQUEST="true"
+        reverse("classes:class_join"), {"join_code": "OPENCODE"}, HTTP_HX_REQUEST="true"
     )  # htmx swaps only a 2xx: the fragment says it
     assert htmx.status_code == 200 and "Too many wrong join codes" in htmx.content.decode()
     assert not school_class.memberships.exists()

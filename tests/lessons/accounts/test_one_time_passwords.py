@@ -48,7 +48,7 @@ def test_the_printable_passwords_page_says_they_must_be_changed_at_first_log_in(
     school_class.teachers.add(teacher)
     client.force_login(teacher)
     response = client.post(
-        reverse("teacher_roster", args=[school_class.pk]),
+        reverse("classes:teacher_roster", args=[school_class.pk]),
         {"roster": SimpleUploadedFile("roster.csv", b"username,display_name\nanna.k,Anna K.\n")},
     )
     html = response.content.decode()
@@ -59,7 +59,7 @@ def test_the_printable_passwords_page_says_they_must_be_changed_at_first_log_in(
 
 def test_a_roster_student_is_sent_to_change_the_printed_password_at_log_in(client, roster_student):
     log_in(client, "anna.k", roster_student.password)
-    response = client.get(reverse("dashboard"), follow=True)
+    response = client.get(reverse("classes:dashboard"), follow=True)
     assert response.redirect_chain == [(CHANGE, 302)]
     html = response.content.decode()
     assert "Change password" in html and MESSAGE in html
@@ -69,21 +69,21 @@ def test_before_changing_it_neither_the_dashboard_nor_a_quiz_can_be_reached(clie
     quiz = make_quiz(title="Quiz on the speech")
     log_in(client, "anna.k", roster_student.password)
     for url in [
-        reverse("dashboard"),
-        reverse("home"),
-        reverse("quiz_detail", args=[quiz.pk]),
-        reverse("account_data_download"),
+        reverse("classes:dashboard"),
+        reverse("modules:home"),
+        reverse("quizzes:quiz_detail", args=[quiz.pk]),
+        reverse("accounts:account_data_download"),
     ]:
         response = client.get(url)
         assert (response.status_code, response["Location"]) == (302, CHANGE), url
-    start = client.post(reverse("quiz_start", args=[quiz.pk]))
+    start = client.post(reverse("quizzes:quiz_start", args=[quiz.pk]))
     assert (start.status_code, start["Location"]) == (302, CHANGE)
     assert not quiz.attempts.exists()
 
 
 def test_an_htmx_request_gets_a_client_redirect_not_a_swapped_page(client, roster_student):
     log_in(client, "anna.k", roster_student.password)
-    response = client.get(reverse("dashboard") + "?page=2", HTTP_HX_REQUEST="true")
+    response = client.get(reverse("classes:dashboard") + "?page=2", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Redirect"] == CHANGE
     assert b"attempt-history" not in response.content
 
@@ -94,7 +94,7 @@ def test_a_wrong_old_password_changes_nothing_and_keeps_the_student_on_the_page(
     log_in(client, "anna.k", roster_student.password)
     response = change_password(client, old="not-the-printed-one")
     assert response.status_code == 200 and b"aria-invalid" in response.content
-    assert client.get(reverse("dashboard"))["Location"] == CHANGE
+    assert client.get(reverse("classes:dashboard"))["Location"] == CHANGE
     assert PasswordChangeRequired.objects.filter(user=roster_student.user).exists()
 
 
@@ -105,21 +105,21 @@ def test_after_changing_it_every_page_opens_and_the_printed_password_is_dead(
     log_in(client, "anna.k", roster_student.password)
     response = change_password(client, old=roster_student.password)
     assert response.status_code == 302
-    assert client.get(reverse("dashboard")).status_code == 200
-    assert client.get(reverse("quiz_detail", args=[quiz.pk])).status_code == 200
+    assert client.get(reverse("classes:dashboard")).status_code == 200
+    assert client.get(reverse("quizzes:quiz_detail", args=[quiz.pk])).status_code == 200
     assert not PasswordChangeRequired.objects.filter(user=roster_student.user).exists()
 
     client.post(reverse("logout"))
     assert log_in(client, "anna.k", roster_student.password).status_code == 200  # refused
     assert log_in(client, "anna.k", NEW_PASSWORD).status_code == 302
-    assert client.get(reverse("dashboard")).status_code == 200  # not sent back
+    assert client.get(reverse("classes:dashboard")).status_code == 200  # not sent back
 
 
 def test_logging_out_is_allowed_before_changing_it(client, roster_student):
     log_in(client, "anna.k", roster_student.password)
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] != CHANGE
-    assert client.get(reverse("home")).status_code == 200  # a visitor now
+    assert client.get(reverse("modules:home")).status_code == 200  # a visitor now
 
 
 @pytest.mark.parametrize("who", ["teacher", "signed_up"])
@@ -127,10 +127,10 @@ def test_a_teacher_or_a_student_who_signed_up_is_never_redirected(client, school
     if who == "teacher":
         make_teacher(username="tamara", password="a-teachers-password-1956")
         log_in(client, "tamara", "a-teachers-password-1956")
-        pages = [reverse("dashboard"), reverse("teacher_classes")]
+        pages = [reverse("classes:dashboard"), reverse("classes:teacher_classes")]
     else:
         client.post(
-            reverse("signup"),
+            reverse("accounts:signup"),
             {
                 "username": "sasha",
                 "display_name": "Sasha S.",
@@ -141,7 +141,7 @@ def test_a_teacher_or_a_student_who_signed_up_is_never_redirected(client, school
         )
         client.post(reverse("logout"))
         assert log_in(client, "sasha", NEW_PASSWORD).status_code == 302
-        pages = [reverse("dashboard")]
+        pages = [reverse("classes:dashboard")]
     for url in pages:
         assert client.get(url).status_code == 200, url
 
@@ -153,11 +153,11 @@ def test_the_check_costs_other_users_no_query(client, school_class, roster_stude
     school_class.add_student(other)
     log_in(client, "boris", NEW_PASSWORD)
     with CaptureQueriesContext(connection) as plain:
-        assert client.get(reverse("dashboard")).status_code == 200
+        assert client.get(reverse("classes:dashboard")).status_code == 200
     client.post(reverse("logout"))
     log_in(client, "anna.k", roster_student.password)
     change_password(client, old=roster_student.password)
     with CaptureQueriesContext(connection) as changed:
-        assert client.get(reverse("dashboard")).status_code == 200
+        assert client.get(reverse("classes:dashboard")).status_code == 200
     assert len(changed.captured_queries) == len(plain.captured_queries)
     assert not any("lessons_passwordchangerequired" in q["sql"] for q in changed.captured_queries)

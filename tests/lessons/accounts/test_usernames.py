@@ -39,7 +39,7 @@ def open_class():
 
 def sign_up(client, username):
     return client.post(
-        reverse("signup"),
+        reverse("accounts:signup"),
         {
             "join_code": "OPENCODE",
             "username": username,

@@ -76,10 +76,10 @@ def test_a_teacher_edits_the_dates_mode_and_attempts_of_an_assignment(tclient, s
         school_class=school_class, title="Leak quiz", quiz_kwargs={"mode": "practice"}
     )
     due = NOW + datetime.timedelta(days=3)
-    page = tclient.get(_url("teacher_assignment_edit", assignment))
+    page = tclient.get(_url("classes:teacher_assignment_edit", assignment))
     assert page.status_code == 200 and 'value="Leak quiz"' in page.content.decode()
     response = tclient.post(
-        _url("teacher_assignment_edit", assignment),
+        _url("classes:teacher_assignment_edit", assignment),
         _edit_data(
             assignment,
             title="Leak test",
@@ -94,7 +94,7 @@ def test_a_teacher_edits_the_dates_mode_and_attempts_of_an_assignment(tclient, s
     assert abs(quiz.due_at - due) < datetime.timedelta(minutes=1)
     assert Assignment.objects.get(pk=assignment.pk).title == "Leak test"
     message = list(
-        tclient.get(reverse("teacher_class", args=[school_class.pk])).context["messages"]
+        tclient.get(reverse("classes:teacher_class", args=[school_class.pk])).context["messages"]
     )
     assert "changed title, due date, mode, attempts allowed" in str(message[0])
 
@@ -104,7 +104,7 @@ def test_a_test_with_questions_kept_for_tests_cannot_become_practice(tclient, sc
     quiz = make_quiz(questions=[kept, make_question()], mode="test")
     assignment = make_assignment(school_class=school_class, quiz=quiz)
     response = tclient.post(
-        _url("teacher_assignment_edit", assignment), _edit_data(assignment, mode="practice")
+        _url("classes:teacher_assignment_edit", assignment), _edit_data(assignment, mode="practice")
     )
     assert response.status_code == 400
     assert "1 of this assignment's questions are kept for tests" in html.unescape(
@@ -117,9 +117,9 @@ def test_another_teachers_assignment_cannot_be_edited_extended_or_deleted(client
     assignment = make_assignment(school_class=school_class)
     client.force_login(make_teacher())
     for name in (
-        "teacher_assignment_edit",
-        "teacher_assignment_extend",
-        "teacher_assignment_delete",
+        "classes:teacher_assignment_edit",
+        "classes:teacher_assignment_extend",
+        "classes:teacher_assignment_delete",
     ):
         assert client.post(_url(name, assignment), {}).status_code == 404
     assert Assignment.objects.filter(pk=assignment.pk).exists()
@@ -138,7 +138,7 @@ def test_assigning_with_a_due_date_in_the_past_asks_first_then_assigns(tclient, 
         "reveal_answers": "immediately",
         "due_at": _local(past),
     }
-    url = reverse("teacher_assign", args=[school_class.pk])
+    url = reverse("classes:teacher_assign", args=[school_class.pk])
     asked = tclient.post(url, data)
     page = asked.content.decode()
     assert asked.status_code == 200 and "has already passed" in page
@@ -154,7 +154,7 @@ def test_editing_moves_the_due_date_into_the_past_only_when_confirmed(tclient, s
         school_class=school_class, quiz_kwargs={"due_at": NOW + datetime.timedelta(days=2)}
     )
     past = _local(NOW - datetime.timedelta(hours=2))
-    url = _url("teacher_assignment_edit", assignment)
+    url = _url("classes:teacher_assignment_edit", assignment)
     asked = tclient.post(url, _edit_data(assignment, due_at=past))
     assert asked.status_code == 400 and "has already passed" in asked.content.decode()
     assert Quiz.objects.get(pk=assignment.quiz_id).due_at > NOW
@@ -168,7 +168,7 @@ def test_renaming_an_assignment_already_past_due_asks_nothing(tclient, school_cl
         school_class=school_class, quiz_kwargs={"due_at": NOW - datetime.timedelta(days=5)}
     )
     response = tclient.post(
-        _url("teacher_assignment_edit", assignment), _edit_data(assignment, title="Renamed")
+        _url("classes:teacher_assignment_edit", assignment), _edit_data(assignment, title="Renamed")
     )
     assert response.status_code == 302
     assert Assignment.objects.get(pk=assignment.pk).title == "Renamed"
@@ -193,10 +193,10 @@ def test_extending_lets_every_student_back_in_and_carries_open_attempts(tclient,
         start_attempt(quiz=Quiz.objects.get(pk=quiz.pk), user=late, now=NOW)
 
     new_due = NOW + datetime.timedelta(days=2)
-    page = tclient.get(_url("teacher_assignment_extend", assignment)).content.decode()
+    page = tclient.get(_url("classes:teacher_assignment_extend", assignment)).content.decode()
     assert "A later due date for the whole class" in page
     response = tclient.post(
-        _url("teacher_assignment_extend", assignment), {"due_at": _local(new_due)}
+        _url("classes:teacher_assignment_extend", assignment), {"due_at": _local(new_due)}
     )
     assert response.status_code == 302
     message = str(next(iter(tclient.get(response.url).context["messages"])))
@@ -213,7 +213,7 @@ def test_an_extension_must_be_later_than_the_current_date(tclient, school_class)
     due = NOW + datetime.timedelta(days=3)
     assignment = make_assignment(school_class=school_class, quiz_kwargs={"due_at": due})
     response = tclient.post(
-        _url("teacher_assignment_extend", assignment),
+        _url("classes:teacher_assignment_extend", assignment),
         {"due_at": _local(due - datetime.timedelta(days=1))},
     )
     assert response.status_code == 400
@@ -236,13 +236,13 @@ def test_deleting_says_what_goes_with_it_then_removes_the_work(tclient, school_c
     Retake.objects.create(assignment=assignment, student=done, quiz=retake_quiz, allowed_by=teacher)
     QuizOverride.objects.create(quiz=quiz, user=working, extra_attempts=1)
 
-    page = tclient.get(_url("teacher_assignment_delete", assignment)).content.decode()
+    page = tclient.get(_url("classes:teacher_assignment_delete", assignment)).content.decode()
     assert "2 students have started it: 1 finished attempt and 1 still in progress" in page
     assert "1 retake you allowed" in page and "1 accommodation set on it" in page
     assert "Their scores leave the gradebook and their dashboards." in page
     assert Assignment.objects.filter(pk=assignment.pk).exists()  # nothing gone on a GET
 
-    response = tclient.post(_url("teacher_assignment_delete", assignment))
+    response = tclient.post(_url("classes:teacher_assignment_delete", assignment))
     assert response.status_code == 302
     assert not Assignment.objects.filter(pk=assignment.pk).exists()
     assert not Quiz.objects.filter(pk__in=[quiz.pk, retake_quiz.pk]).exists()
@@ -252,7 +252,7 @@ def test_deleting_says_what_goes_with_it_then_removes_the_work(tclient, school_c
 
 def test_deleting_an_untouched_assignment_says_no_student_started_it(tclient, school_class):
     assignment = make_assignment(school_class=school_class)
-    page = tclient.get(_url("teacher_assignment_delete", assignment)).content.decode()
+    page = tclient.get(_url("classes:teacher_assignment_delete", assignment)).content.decode()
     assert "No student has started it" in page and "cannot be brought back" not in page
 
 
@@ -263,19 +263,19 @@ def test_the_class_page_offers_edit_extend_and_delete(tclient, school_class):
         quiz_kwargs={"due_at": NOW + datetime.timedelta(1)},
     )
     undated = make_assignment(school_class=school_class, title="Undated")
-    html = tclient.get(reverse("teacher_class", args=[school_class.pk])).content.decode()
+    html = tclient.get(reverse("classes:teacher_class", args=[school_class.pk])).content.decode()
     for assignment in (dated, undated):
-        assert _url("teacher_assignment_edit", assignment) in html
-        assert _url("teacher_assignment_delete", assignment) in html
-    assert _url("teacher_assignment_extend", dated) in html
-    assert _url("teacher_assignment_extend", undated) not in html  # no date to extend
+        assert _url("classes:teacher_assignment_edit", assignment) in html
+        assert _url("classes:teacher_assignment_delete", assignment) in html
+    assert _url("classes:teacher_assignment_extend", dated) in html
+    assert _url("classes:teacher_assignment_extend", undated) not in html  # no date to extend
 
 
 # --- One student, by hand ---------------------------------------------------------------
 
 
 def test_a_teacher_adds_one_student_and_sees_the_one_time_password_once(tclient, school_class):
-    url = reverse("teacher_student_add", args=[school_class.pk])
+    url = reverse("classes:teacher_student_add", args=[school_class.pk])
     assert tclient.get(url).status_code == 200
     response = tclient.post(url, {"username": "anna.k", "display_name": "Anna  K."})
     page = response.content.decode()
@@ -303,7 +303,7 @@ def test_adding_a_student_is_checked_as_a_roster_line_is(
     make_user(username="anna.k")
     before = User.objects.count()
     response = tclient.post(
-        reverse("teacher_student_add", args=[school_class.pk]),
+        reverse("classes:teacher_student_add", args=[school_class.pk]),
         {"username": username, "display_name": display_name},
     )
     assert response.status_code == 400 and message in response.content.decode()
@@ -317,10 +317,10 @@ def test_removing_a_student_by_htmx_updates_the_count_out_of_band(tclient, schoo
     students = [make_user() for _ in range(3)]
     for student in students:
         school_class.add_student(student)
-    page = tclient.get(reverse("teacher_class", args=[school_class.pk])).content.decode()
+    page = tclient.get(reverse("classes:teacher_class", args=[school_class.pk])).content.decode()
     assert '<span class="muted" id="student-count">(3)</span>' in page
     response = tclient.post(
-        reverse("teacher_student_remove", args=[school_class.pk, students[0].pk]),
+        reverse("classes:teacher_student_remove", args=[school_class.pk, students[0].pk]),
         HTTP_HX_REQUEST="true",
     )
     fragment = response.content.decode()
@@ -333,7 +333,7 @@ def test_the_delete_page_costs_the_same_queries_however_much_work_there_is(
 ):
     quiz = make_quiz(count=1)
     assignment = make_assignment(school_class=school_class, quiz=quiz)
-    url = _url("teacher_assignment_delete", assignment)
+    url = _url("classes:teacher_assignment_delete", assignment)
     question = quiz.questions.get()
     make_finished_attempt(quiz=quiz, user=make_user(), results=[(question, True)])
     tclient.get(url)

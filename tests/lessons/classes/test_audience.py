@@ -71,12 +71,12 @@ def quiz(school_class, teacher):
 
 def detail(client, user, quiz):
     client.force_login(user)
-    return client.get(reverse("quiz_detail", args=[quiz.pk]))
+    return client.get(reverse("quizzes:quiz_detail", args=[quiz.pk]))
 
 
 def start(client, user, quiz):
     client.force_login(user)
-    return client.post(reverse("quiz_start", args=[quiz.pk]))
+    return client.post(reverse("quizzes:quiz_start", args=[quiz.pk]))
 
 
 # --- Who may see and start --------------------------------------------------------------
@@ -89,12 +89,12 @@ def test_student_outside_the_class_gets_404_on_the_quiz_page_and_start(client, q
 
 
 def test_anonymous_visitor_gets_404_on_a_class_quiz(client, quiz):
-    assert client.get(reverse("quiz_detail", args=[quiz.pk])).status_code == 404
+    assert client.get(reverse("quizzes:quiz_detail", args=[quiz.pk])).status_code == 404
 
 
 def test_htmx_request_from_an_outsider_gets_404_too(client, quiz, outsider):
     client.force_login(outsider)
-    response = client.get(reverse("quiz_detail", args=[quiz.pk]), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("quizzes:quiz_detail", args=[quiz.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 404
 
 
@@ -120,7 +120,7 @@ def test_built_in_lesson_and_source_quizzes_stay_open_to_everyone(client, outsid
     for quiz in (lesson_quiz, source_quiz):
         assert detail(client, outsider, quiz).status_code == 200
         client.logout()
-        assert client.get(reverse("quiz_detail", args=[quiz.pk])).status_code == 200
+        assert client.get(reverse("quizzes:quiz_detail", args=[quiz.pk])).status_code == 200
 
 
 def test_another_students_retake_stays_private(client, member, outsider):
@@ -143,17 +143,19 @@ def test_removed_student_cannot_start_but_still_sees_their_results(
     finish_attempt(attempt=attempt, now=now)
 
     client.force_login(teacher)
-    removed = client.post(reverse("teacher_student_remove", args=[school_class.pk, member.pk]))
+    removed = client.post(
+        reverse("classes:teacher_student_remove", args=[school_class.pk, member.pk])
+    )
     assert removed.status_code == 302
 
     assert detail(client, member, quiz).status_code == 404
     assert start(client, member, quiz).status_code == 404
     assert Attempt.objects.filter(user=member, quiz=quiz).count() == 1
-    review = client.get(reverse("attempt_review", args=[attempt.pk]))
+    review = client.get(reverse("quizzes:attempt_review", args=[attempt.pk]))
     assert review.status_code == 200
     assert review.context["attempt"].score == 2
     assert len(review.context["rows"]) == 2
-    history = client.get(reverse("dashboard"))
+    history = client.get(reverse("classes:dashboard"))
     assert history.status_code == 200 and quiz.title in history.content.decode()
 
 
@@ -162,7 +164,7 @@ def test_removed_students_open_attempt_can_still_be_finished(client, quiz, membe
     attempt = start_attempt(quiz=quiz, user=member, now=timezone.now())
     remove_student(school_class=school_class, student_id=member.pk)
     client.force_login(member)
-    response = client.post(reverse("attempt_finish", args=[attempt.pk]))
+    response = client.post(reverse("quizzes:attempt_finish", args=[attempt.pk]))
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.is_finished
@@ -170,7 +172,7 @@ def test_removed_students_open_attempt_can_still_be_finished(client, quiz, membe
 
 def test_student_who_joins_later_with_the_code_can_take_earlier_assignments(client, quiz, outsider):
     assert detail(client, outsider, quiz).status_code == 404
-    joined = client.post(reverse("class_join"), {"join_code": "JOIN10BB"})
+    joined = client.post(reverse("classes:class_join"), {"join_code": "JOIN10BB"})
     assert joined.status_code == 302
     assert detail(client, outsider, quiz).status_code == 200
     assert start(client, outsider, quiz).status_code == 302
@@ -195,7 +197,7 @@ def test_students_imported_from_a_roster_can_take_the_class_quiz(client, quiz, t
     client.force_login(teacher)
     csv = b"username,display_name\nanna.k,Anna K.\n"
     response = client.post(
-        reverse("teacher_roster", args=[quiz.assignment.school_class.pk]),
+        reverse("classes:teacher_roster", args=[quiz.assignment.school_class.pk]),
         {"roster": SimpleUploadedFile("roster.csv", csv, content_type="text/csv")},
     )
     assert response.status_code == 200
@@ -263,7 +265,7 @@ def test_students_lists_show_only_their_own_classes_quizzes(client, teacher, mem
     assert assigned == [quiz]
 
     client.force_login(member)
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("classes:dashboard")).content.decode()
     assert "Purges quiz" in html and "Only for 11A" not in html
 
 

@@ -42,7 +42,7 @@ def test_a_new_member_sees_open_work_and_nothing_late_from_before_they_joined(cl
     student = make_user()
     school_class.add_student(student)  # joins now: the first was over already
     client.force_login(student)
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("classes:dashboard")).content.decode()
     assert "Practice set last week" not in html
     assert "Missed" not in html and "Late" not in html
     assert "1 assignment was due before you joined" in html
@@ -62,7 +62,7 @@ def test_a_member_who_let_a_quiz_close_sees_it_missed_with_no_way_in_but_a_reaso
     assignment.module = module
     assignment.save(update_fields=["module"])
     client.force_login(student)
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("classes:dashboard")).content.decode()
     assert "Missed: closed" in html
     assert "If you need more time, ask your teacher." in html
     assert "Take the quiz" not in html  # it would only open a closed quiz
@@ -77,7 +77,7 @@ def test_a_closed_quiz_says_why_and_points_to_the_work_still_open(client, school
     assert "This quiz closed on" in html
     assert "Its due date has passed, so it takes no new attempts." in html
     assert "ask your teacher: they can give you a later due date" in html
-    assert f'href="{reverse("dashboard")}"' in html and "still open to you" in html
+    assert f'href="{reverse("classes:dashboard")}"' in html and "still open to you" in html
     assert "Start the quiz" not in html
 
 
@@ -144,7 +144,7 @@ def test_mastery_agrees_with_a_test_on_the_lesson_and_the_dashboard_says_how_it_
         quiz=test, user=student, results=[(q, n in (3, 7)) for n, q in enumerate(asked)]
     )
     client.force_login(student)
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("classes:dashboard")).content.decode()
     assert "2 / 10" in html  # the test in the history
     assert "2 of 10 questions" in html and ">20%<" in html
     assert "How mastery is worked out" in html
@@ -152,17 +152,22 @@ def test_mastery_agrees_with_a_test_on_the_lesson_and_the_dashboard_says_how_it_
     assert "Up next" in html and "The leak to the West</a></p>" in html
 
 
-@pytest.mark.parametrize("name", ["quiz_detail", "attempt_question", "attempt_review"])
+@pytest.mark.parametrize(
+    "name", ["quizzes:quiz_detail", "quizzes:attempt_question", "quizzes:attempt_review"]
+)
 def test_the_quiz_flow_pages_are_never_kept_by_the_browser(client, name):
     student = make_user()
     quiz = make_quiz(count=1)
     question = quiz.items.get().question
     # An open attempt has a card to show; a finished one, its results.
     attempt = make_finished_attempt(
-        quiz=quiz, user=student, results=[(question, True)], finished=name != "attempt_question"
+        quiz=quiz,
+        user=student,
+        results=[(question, True)],
+        finished=name != "quizzes:attempt_question",
     )
     client.force_login(student)
-    pk = quiz.pk if name == "quiz_detail" else attempt.pk
+    pk = quiz.pk if name == "quizzes:quiz_detail" else attempt.pk
     response = client.get(reverse(name, kwargs={"pk": pk}))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -181,7 +186,7 @@ def test_an_old_ordering_form_sent_again_shows_the_answer_not_the_question(clien
         quiz=make_quiz(questions=[ordering, make_question()]), user=student, now=NOW
     )
     client.force_login(student)
-    url = reverse("attempt_answer", kwargs={"pk": attempt.pk})
+    url = reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk})
     moved = client.post(url, {"question": ordering.pk, "order": ["a", "b", "c"], "move": "down:a"})
     assert moved.status_code == 200 and 'class="question-form' in moved.content.decode()
     client.post(url, {"question": ordering.pk, "order": ["a", "b", "c"]})  # answered

@@ -218,13 +218,15 @@ def test_the_page_shows_each_students_row_with_escaped_names_and_working_links(c
     make_finished_attempt(quiz=quiz, user=plain, results=[(question, True)])
     QuizOverride.objects.create(quiz=quiz, user=marked_up, extra_minutes=10)
     client.force_login(teacher)
-    page = client.get(reverse("teacher_gradebook", args=[school_class.pk])).content.decode()
+    page = client.get(reverse("classes:teacher_gradebook", args=[school_class.pk])).content.decode()
 
     def accommodation_url(student):
-        return reverse("teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk])
+        return reverse(
+            "classes:teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk]
+        )
 
     assert "<b>" not in page and "&lt;b&gt;&quot;Ann&quot;&lt;/b&gt; &amp; co" in page
-    student_url = reverse("teacher_student", args=[school_class.pk, plain.pk])
+    student_url = reverse("classes:teacher_student", args=[school_class.pk, plain.pk])
     assert f'<th scope="row"><a href="{student_url}">Vera</a></th>' in page
     assert (
         '<td class="cell cell-done"><span class="cell-status">Done</span> '

@@ -85,12 +85,12 @@ def take(client: Client, quiz_pk: int, *, keys: dict[int, str] | None = None) ->
     """Start the quiz and answer every question: with the key in `keys` when there is one,
     else the first option shown. Returns (attempt, keys read off feedback, questions
     answered with a key)."""
-    start = client.post(reverse("quiz_start", kwargs={"pk": quiz_pk}))
+    start = client.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz_pk}))
     assert start.status_code == 302, start
     attempt = Attempt.objects.get(pk=int(start["Location"].rstrip("/").split("/")[-1]))
     harvested, known = {}, 0
     for _ in range(attempt.question_count):
-        page = client.get(reverse("attempt_question", kwargs={"pk": attempt.pk})).text
+        page = client.get(reverse("quizzes:attempt_question", kwargs={"pk": attempt.pk})).text
         question_id = int(QUESTION_ID.search(page)[1])
         options = OPTION.findall(page)
         choice = options[0][0]
@@ -98,19 +98,19 @@ def take(client: Client, quiz_pk: int, *, keys: dict[int, str] | None = None) ->
             known += 1
             choice = next(oid for oid, text in options if text == keys[question_id])
         card = client.post(
-            reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+            reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
             {"question": question_id, "choice": choice},
             **HTMX,
         ).text
         if key := KEY_ON_CARD.search(card):
             harvested[question_id] = key[1]
-    client.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
+    client.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk}))
     attempt.refresh_from_db()
     return attempt, harvested, known
 
 
 def practise_the_public_quiz(client: Client, module) -> dict[int, str]:
-    quiz_page = client.post(reverse("lesson_quiz", kwargs={"slug": module.slug}))
+    quiz_page = client.post(reverse("modules:lesson_quiz", kwargs={"slug": module.slug}))
     quiz_pk = int(quiz_page["Location"].rstrip("/").split("/")[-1])
     attempt, harvested, _ = take(client, quiz_pk)
     assert attempt.is_finished and len(harvested) == attempt.question_count == 10
@@ -134,7 +134,9 @@ def assign_test(teacher, school_class, module, **rules) -> Quiz:
         "attempts_allowed": "1",
         **rules,
     }
-    response = logged_in(teacher).post(reverse("teacher_assign", args=[school_class.pk]), data)
+    response = logged_in(teacher).post(
+        reverse("classes:teacher_assign", args=[school_class.pk]), data
+    )
     assert response.status_code == 302, response.content
     return Assignment.objects.get(school_class=school_class).quiz
 
@@ -203,18 +205,18 @@ def test_a_later_due_date_keeps_the_keys_hidden_until_then_and_the_second_attemp
     keys_of = {q.pk: q.correct_texts()[0] for q in Question.objects.all()}
     with time_machine.travel(due + datetime.timedelta(hours=1), tick=False):
         # The class's due date has passed: the classmate sees every answer ...
-        shown = logged_in(classmate).get(reverse("attempt_review", kwargs={"pk": other.pk}))
+        shown = logged_in(classmate).get(reverse("quizzes:attempt_review", kwargs={"pk": other.pk}))
         assert all(keys_of[pk] in shown.text for pk in other.question_ids)
         # ... the student with the later due date sees only their score, and when.
         client = logged_in(late)
-        hidden = client.get(reverse("attempt_review", kwargs={"pk": first.pk}))
+        hidden = client.get(reverse("quizzes:attempt_review", kwargs={"pk": first.pk}))
         assert "shown after your due date" in hidden.text
         assert not any(keys_of[pk] in hidden.text for pk in first.question_ids)
         # So their extra attempt starts with no key in hand.
         second, *_ = take(client, test.pk)
         assert second.number == 2 and second.is_finished
     with time_machine.travel(due + datetime.timedelta(days=2, hours=1), tick=False):
-        late_page = logged_in(late).get(reverse("attempt_review", kwargs={"pk": first.pk}))
+        late_page = logged_in(late).get(reverse("quizzes:attempt_review", kwargs={"pk": first.pk}))
         assert all(keys_of[pk] in late_page.text for pk in first.question_ids)
 
 
@@ -226,7 +228,7 @@ def test_a_date_beyond_five_years_is_refused_with_a_message_in_the_assignment_fo
     module = lesson(practice=4, test_only=0)
     school_class = make_school_class(teachers=[teacher])
     response = logged_in(teacher).post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {
             "what": "lesson",
             "module": module.pk,
@@ -247,7 +249,9 @@ def test_a_date_beyond_five_years_is_refused_in_the_accommodation_form(teacher):
     school_class = make_school_class(teachers=[teacher], students=[student])
     test = assign_test(teacher, school_class, module)
     assignment = Assignment.objects.get(quiz=test)
-    url = reverse("teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk])
+    url = reverse(
+        "classes:teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk]
+    )
     response = logged_in(teacher).post(url, {"due_at": "9999-12-31T23:59", "extra_attempts": "1"})
     assert response.status_code == 200
     assert "Choose a date within five years of today" in response.text
@@ -278,7 +282,7 @@ def test_a_far_due_date_already_stored_opens_and_starts_for_its_student(teacher)
     far = datetime.datetime(9999, 12, 31, 23, 59, tzinfo=datetime.UTC)
     QuizOverride.objects.create(quiz=test, user=student, due_at=far)  # as saved before the rule
     client = logged_in(student)
-    assert client.get(reverse("quiz_detail", kwargs={"pk": test.pk})).status_code == 200
+    assert client.get(reverse("quizzes:quiz_detail", kwargs={"pk": test.pk})).status_code == 200
     attempt, *_ = take(client, test.pk)
     assert attempt.is_finished and attempt.question_count == 10
 
@@ -292,20 +296,22 @@ def test_removing_a_student_closes_their_open_attempt_and_refuses_further_answer
     school_class = make_school_class(teachers=[teacher], students=[student])
     test = assign_test(teacher, school_class, module)
     client = logged_in(student)
-    start = client.post(reverse("quiz_start", kwargs={"pk": test.pk}))
+    start = client.post(reverse("quizzes:quiz_start", kwargs={"pk": test.pk}))
     attempt = Attempt.objects.get(user=student)
     question = Question.objects.get(pk=attempt.question_ids[0])
     client.post(
-        reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+        reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
         {"question": question.pk, "choice": "a"},
     )
-    logged_in(teacher).post(reverse("teacher_student_remove", args=[school_class.pk, student.pk]))
+    logged_in(teacher).post(
+        reverse("classes:teacher_student_remove", args=[school_class.pk, student.pk])
+    )
     attempt.refresh_from_db()
     # Graded as it stood: the one answer given counts, nothing is lost.
     assert attempt.is_finished and attempt.closed_by_removal and not attempt.closed_by_deadline
     assert (attempt.score, attempt.max_score, attempt.answered_count) == (1, 10, 1)
     refused = client.post(
-        reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+        reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
         {"question": attempt.question_ids[1], "choice": "a"},
         follow=True,
     )
@@ -314,7 +320,7 @@ def test_removing_a_student_closes_their_open_attempt_and_refuses_further_answer
     assert "You left the class this quiz was set for" in refused.text  # the results page
     assert start.status_code == 302
     # Starting again is refused: the quiz is the class's.
-    assert client.post(reverse("quiz_start", kwargs={"pk": test.pk})).status_code == 404
+    assert client.post(reverse("quizzes:quiz_start", kwargs={"pk": test.pk})).status_code == 404
 
 
 def test_an_answer_racing_the_removal_is_refused_with_the_same_message(teacher):
@@ -325,7 +331,7 @@ def test_an_answer_racing_the_removal_is_refused_with_the_same_message(teacher):
     student = make_user()
     school_class = make_school_class(teachers=[teacher], students=[student])
     test = assign_test(teacher, school_class, module)
-    logged_in(student).post(reverse("quiz_start", kwargs={"pk": test.pk}))
+    logged_in(student).post(reverse("quizzes:quiz_start", kwargs={"pk": test.pk}))
     loaded = Attempt.objects.select_related("quiz").get(user=student)  # before the removal
     remove_student(school_class=school_class, student_id=student.pk)
     question = Question.objects.get(pk=loaded.question_ids[0])
@@ -339,10 +345,10 @@ def test_a_membership_removed_in_the_admin_closes_the_attempt_too(teacher):
     school_class = make_school_class(teachers=[teacher], students=[student, other])
     test = assign_test(teacher, school_class, module)
     for user in (student, other):
-        logged_in(user).post(reverse("quiz_start", kwargs={"pk": test.pk}))
+        logged_in(user).post(reverse("quizzes:quiz_start", kwargs={"pk": test.pk}))
     public = Quiz.objects.create(title="Open to all")
     public.items.create(question=Question.objects.first(), position=1)
-    logged_in(student).post(reverse("quiz_start", kwargs={"pk": public.pk}))
+    logged_in(student).post(reverse("quizzes:quiz_start", kwargs={"pk": public.pk}))
     school_class.memberships.filter(student=student).delete()
     school_class.sync_audience()  # what the admin's class page does after saving
     closed = Attempt.objects.get(user=student, quiz=test)
@@ -359,18 +365,22 @@ def test_the_teacher_is_told_the_pool_its_split_and_who_will_get_fewer(teacher):
     practise_the_public_quiz(logged_in(keen), module)
     client = logged_in(teacher)
     data = {"what": "lesson", "module": module.pk, "mode": "test", "reveal_answers": "never"}
-    page = client.post(reverse("teacher_assign", args=[school_class.pk]), data, follow=True)
+    page = client.post(reverse("classes:teacher_assign", args=[school_class.pk]), data, follow=True)
     assert "Each student gets 10 questions drawn from the whole pool" in page.text
     assert "16 questions (4 test-only, 12 for practice)" in page.text
     # Ten of the sixteen were in the public quiz Vera practised: six are left for her.
     assert "1 student has already seen the answers" in page.text and "Vera Keen (6)" in page.text
     other = make_school_class(teachers=[teacher])
     page = client.post(
-        reverse("teacher_assign", args=[other.pk]), {**data, "draw_from": "test_only"}, follow=True
+        reverse("classes:teacher_assign", args=[other.pk]),
+        {**data, "draw_from": "test_only"},
+        follow=True,
     )
     assert "The pool runs short: it has only 4 questions" in page.text
     assignment = Assignment.objects.get(school_class=other)
-    analysis = client.get(reverse("teacher_item_analysis", args=[other.pk, assignment.pk])).text
+    analysis = client.get(
+        reverse("classes:teacher_item_analysis", args=[other.pk, assignment.pk])
+    ).text
     assert "each student gets at most 4" in analysis
     # No one has answered yet: the page lists no question and says the whole pool is unasked.
     assert "4 more in the pool have not been answered yet" in analysis

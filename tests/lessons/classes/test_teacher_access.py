@@ -40,23 +40,23 @@ def world():
 def _pages(world):
     c, a, s, t = world["class"].pk, world["assignment"].pk, world["pupil"].pk, world["attempt"].pk
     return [
-        ("get", reverse("teacher_class", args=[c])),
-        ("get", reverse("teacher_roster", args=[c])),
-        ("get", reverse("teacher_assign", args=[c])),
-        ("get", reverse("teacher_gradebook", args=[c])),
-        ("get", reverse("teacher_gradebook_csv", args=[c])),
-        ("get", reverse("teacher_student", args=[c, s])),
-        ("get", reverse("teacher_attempt", args=[c, t])),
-        ("get", reverse("teacher_item_analysis", args=[c, a])),
-        ("get", reverse("teacher_accommodation", args=[c, a, s])),
-        ("post", reverse("teacher_join_code", args=[c])),
-        ("post", reverse("teacher_join_toggle", args=[c])),
-        ("post", reverse("teacher_student_remove", args=[c, s])),
-        ("post", reverse("teacher_co_teacher", args=[c])),
-        ("post", reverse("teacher_roster", args=[c])),
-        ("post", reverse("teacher_assign", args=[c])),
-        ("post", reverse("teacher_accommodation", args=[c, a, s])),
-        ("post", reverse("teacher_retake", args=[c, a, s])),
+        ("get", reverse("classes:teacher_class", args=[c])),
+        ("get", reverse("classes:teacher_roster", args=[c])),
+        ("get", reverse("classes:teacher_assign", args=[c])),
+        ("get", reverse("classes:teacher_gradebook", args=[c])),
+        ("get", reverse("classes:teacher_gradebook_csv", args=[c])),
+        ("get", reverse("classes:teacher_student", args=[c, s])),
+        ("get", reverse("classes:teacher_attempt", args=[c, t])),
+        ("get", reverse("classes:teacher_item_analysis", args=[c, a])),
+        ("get", reverse("classes:teacher_accommodation", args=[c, a, s])),
+        ("post", reverse("classes:teacher_join_code", args=[c])),
+        ("post", reverse("classes:teacher_join_toggle", args=[c])),
+        ("post", reverse("classes:teacher_student_remove", args=[c, s])),
+        ("post", reverse("classes:teacher_co_teacher", args=[c])),
+        ("post", reverse("classes:teacher_roster", args=[c])),
+        ("post", reverse("classes:teacher_assign", args=[c])),
+        ("post", reverse("classes:teacher_accommodation", args=[c, a, s])),
+        ("post", reverse("classes:teacher_retake", args=[c, a, s])),
     ]
 
 
@@ -95,7 +95,7 @@ def test_a_visitor_is_sent_to_log_in_everywhere(client, world):
     for _method, url, response in _try_everything(client, world):
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url
-    response = client.get(reverse("teacher_classes"))
+    response = client.get(reverse("classes:teacher_classes"))
     assert response.status_code == 302
 
 
@@ -104,7 +104,7 @@ def test_a_student_is_refused_everywhere_even_in_their_own_class(client, world):
     for _method, url, response in _try_everything(client, world):
         assert response.status_code == 403, url
         assert b"Secret assignment" not in response.content
-    assert client.get(reverse("teacher_classes")).status_code == 403
+    assert client.get(reverse("classes:teacher_classes")).status_code == 403
 
 
 def test_another_teacher_gets_not_found_everywhere(client, world):
@@ -115,7 +115,7 @@ def test_another_teacher_gets_not_found_everywhere(client, world):
         assert response.status_code == 404, url
         assert SECRET_NAME.encode() not in response.content
         assert b"Secret assignment" not in response.content
-    listing = client.get(reverse("teacher_classes"))
+    listing = client.get(reverse("classes:teacher_classes"))
     assert b"Other&#x27;s class" in listing.content and b"Owner&#x27;s class" not in listing.content
 
 
@@ -129,19 +129,24 @@ def test_a_teacher_cannot_reach_a_student_or_attempt_outside_their_class(client,
     c, a = world["class"].pk, world["assignment"].pk
     client.force_login(owner)
     for url in (
-        reverse("teacher_student", args=[c, stranger.pk]),
-        reverse("teacher_attempt", args=[c, stranger_attempt.pk]),
-        reverse("teacher_accommodation", args=[c, a, stranger.pk]),
+        reverse("classes:teacher_student", args=[c, stranger.pk]),
+        reverse("classes:teacher_attempt", args=[c, stranger_attempt.pk]),
+        reverse("classes:teacher_accommodation", args=[c, a, stranger.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 404 and b"Stranger Danger" not in response.content
-    assert client.post(reverse("teacher_retake", args=[c, a, stranger.pk])).status_code == 404
-    assert client.post(reverse("teacher_student_remove", args=[c, stranger.pk])).status_code == 404
+    assert (
+        client.post(reverse("classes:teacher_retake", args=[c, a, stranger.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("classes:teacher_student_remove", args=[c, stranger.pk])).status_code
+        == 404
+    )
     assert Membership.objects.filter(student=stranger).exists()
 
 
 def test_the_classes_link_is_in_the_nav_for_teachers_only(client, world):
     client.force_login(world["pupil"])
-    assert b'href="/teach/"' not in client.get(reverse("lesson_list")).content
+    assert b'href="/teach/"' not in client.get(reverse("modules:lesson_list")).content
     client.force_login(world["class"].teachers.get())
-    assert b'href="/teach/"' in client.get(reverse("lesson_list")).content
+    assert b'href="/teach/"' in client.get(reverse("modules:lesson_list")).content

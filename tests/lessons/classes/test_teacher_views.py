@@ -81,47 +81,47 @@ def build_module(*, slug: str, ordinal: int, questions: int = 4):
 
 
 def test_a_teacher_creates_a_class_and_is_its_teacher(tclient, teacher):
-    response = tclient.post(reverse("teacher_classes"), {"name": "  11A   History "})
+    response = tclient.post(reverse("classes:teacher_classes"), {"name": "  11A   History "})
     school_class = SchoolClass.objects.get()
-    assert response["Location"] == reverse("teacher_class", args=[school_class.pk])
+    assert response["Location"] == reverse("classes:teacher_class", args=[school_class.pk])
     assert school_class.name == "11A History"
     assert list(school_class.teachers.all()) == [teacher]
 
 
 def test_a_class_without_a_name_is_refused_with_a_message(tclient):
-    response = tclient.post(reverse("teacher_classes"), {"name": "   "})
+    response = tclient.post(reverse("classes:teacher_classes"), {"name": "   "})
     assert response.status_code == 200 and b"Give the class a name." in response.content
     assert not SchoolClass.objects.exists()
 
 
 def test_the_class_list_shows_an_empty_state_then_the_classes(tclient, teacher):
-    assert b"No classes yet." in tclient.get(reverse("teacher_classes")).content
+    assert b"No classes yet." in tclient.get(reverse("classes:teacher_classes")).content
     make_school_class(name="9C", teachers=[teacher], students=[make_user()])
-    content = tclient.get(reverse("teacher_classes")).content
+    content = tclient.get(reverse("classes:teacher_classes")).content
     assert b"9C" in content and b"1 student " in content
 
 
 def test_regenerating_the_code_stops_the_old_one_and_htmx_gets_the_panel(tclient, school_class):
     old = school_class.join_code
     response = tclient.post(
-        reverse("teacher_join_code", args=[school_class.pk]), HTTP_HX_REQUEST="true"
+        reverse("classes:teacher_join_code", args=[school_class.pk]), HTTP_HX_REQUEST="true"
     )
     school_class.refresh_from_db()
     assert school_class.join_code != old
     assert response.content.decode().lstrip().startswith('<section id="join-panel"')
     assert school_class.join_code.encode() in response.content
-    plain = tclient.post(reverse("teacher_join_code", args=[school_class.pk]))
+    plain = tclient.post(reverse("classes:teacher_join_code", args=[school_class.pk]))
     assert plain.status_code == 302
 
 
 def test_switching_joining_off_closes_the_code_to_students(tclient, client, school_class):
-    tclient.post(reverse("teacher_join_toggle", args=[school_class.pk]), {"enabled": "0"})
+    tclient.post(reverse("classes:teacher_join_toggle", args=[school_class.pk]), {"enabled": "0"})
     school_class.refresh_from_db()
     assert school_class.join_enabled is False
     tclient.logout()
     student = make_user()
     client.force_login(student)
-    response = client.post(reverse("class_join"), {"join_code": school_class.join_code})
+    response = client.post(reverse("classes:class_join"), {"join_code": school_class.join_code})
     assert b"not accepting new students" in response.content
     assert not Membership.objects.filter(student=student).exists()
 
@@ -135,7 +135,7 @@ def test_removing_a_student_keeps_their_account_and_work(tclient, school_class):
         quiz=quiz, user=student, results=[(quiz.questions.first(), True)]
     )
     response = tclient.post(
-        reverse("teacher_student_remove", args=[school_class.pk, student.pk]),
+        reverse("classes:teacher_student_remove", args=[school_class.pk, student.pk]),
         HTTP_HX_REQUEST="true",
     )
     # The row is swapped for a focused status message: the keyboard stays where it was.
@@ -152,10 +152,14 @@ def test_removing_a_student_keeps_their_account_and_work(tclient, school_class):
 def test_a_co_teacher_is_added_by_username_but_only_if_a_teacher(tclient, school_class):
     make_user(username="pupil")
     colleague = make_teacher(username="boris")
-    tclient.post(reverse("teacher_co_teacher", args=[school_class.pk]), {"username": "pupil"})
+    tclient.post(
+        reverse("classes:teacher_co_teacher", args=[school_class.pk]), {"username": "pupil"}
+    )
     assert school_class.teachers.count() == 1
     response = tclient.post(
-        reverse("teacher_co_teacher", args=[school_class.pk]), {"username": "BORIS"}, follow=True
+        reverse("classes:teacher_co_teacher", args=[school_class.pk]),
+        {"username": "BORIS"},
+        follow=True,
     )
     assert colleague in school_class.teachers.all()
     assert b"now co-teaches this class" in response.content
@@ -171,7 +175,7 @@ def _upload(text: str | bytes, name: str = "roster.csv"):
 
 def test_a_roster_creates_accounts_and_shows_each_password_once(tclient, school_class):
     response = tclient.post(
-        reverse("teacher_roster", args=[school_class.pk]),
+        reverse("classes:teacher_roster", args=[school_class.pk]),
         {"roster": _upload("username,display_name\nanna.k,Anna K.\nboris.p,Boris P.\n")},
     )
     assert response.status_code == 200
@@ -184,7 +188,7 @@ def test_a_roster_creates_accounts_and_shows_each_password_once(tclient, school_
     # Nothing keeps the password: the class page does not show it again.
     assert (
         password.encode()
-        not in tclient.get(reverse("teacher_class", args=[school_class.pk])).content
+        not in tclient.get(reverse("classes:teacher_class", args=[school_class.pk])).content
     )
 
 
@@ -207,7 +211,7 @@ def test_a_bad_roster_lists_the_problems_and_creates_nobody(tclient, school_clas
     make_user(username="taken")
     users = User.objects.count()
     response = tclient.post(
-        reverse("teacher_roster", args=[school_class.pk]), {"roster": _upload(data)}
+        reverse("classes:teacher_roster", args=[school_class.pk]), {"roster": _upload(data)}
     )
     assert response.status_code == 400  # a refused file, as the other upload pages
     assert expected in response.content
@@ -217,7 +221,8 @@ def test_a_bad_roster_lists_the_problems_and_creates_nobody(tclient, school_clas
 def test_a_roster_with_one_bad_line_creates_none_of_the_good_ones(tclient, school_class):
     lines = ["username,display_name"] + [f"s{i},Student {i}" for i in range(10)] + ["bad name,Bad"]
     response = tclient.post(
-        reverse("teacher_roster", args=[school_class.pk]), {"roster": _upload("\n".join(lines))}
+        reverse("classes:teacher_roster", args=[school_class.pk]),
+        {"roster": _upload("\n".join(lines))},
     )
     assert b"Line 12:" in response.content and b"Nothing was imported" in response.content
     assert not User.objects.filter(username__startswith="s").exists()
@@ -237,7 +242,7 @@ def test_assigning_a_lesson_copies_its_quiz_with_this_classs_rules(tclient, scho
     module, questions = build_module(slug="speech", ordinal=1)
     due = timezone.localtime() + datetime.timedelta(days=3)
     response = tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {
             "what": "lesson",
             "module": module.pk,
@@ -269,7 +274,7 @@ def test_two_classes_given_the_same_lesson_get_separate_quizzes(tclient, teacher
     other = make_school_class(teachers=[teacher])
     for target in (school_class, other):
         tclient.post(
-            reverse("teacher_assign", args=[target.pk]),
+            reverse("classes:teacher_assign", args=[target.pk]),
             {"what": "module_quiz", "module": module.pk, **RULES},
         )
     first, second = Assignment.objects.all()
@@ -280,7 +285,7 @@ def test_assigning_a_whole_source_quiz(tclient, school_class):
     _module, questions = build_module(slug="src", ordinal=3)
     source = questions[0].passage.source
     tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {"what": "source_quiz", "source": source.pk, **RULES},
     )
     quiz = Assignment.objects.get().quiz
@@ -295,14 +300,14 @@ def test_picking_questions_lists_the_filtered_bank_then_assigns_the_ticked_ones(
         difficulty=Question.Difficulty.HARD, stem="A hard question from elsewhere?"
     )
     preview = tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {"what": "picked", "difficulties": ["hard"], "preview": "1", **RULES},
     )
     assert b"A hard question from elsewhere?" in preview.content
     assert questions[0].stem.encode() not in preview.content
     assert not Assignment.objects.exists()
     tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {
             "what": "picked",
             "question_ids": [hard.pk],
@@ -319,7 +324,7 @@ def test_a_random_draw_takes_n_questions_from_the_filtered_pool(tclient, school_
     module, questions = build_module(slug="draw", ordinal=1, questions=6)
     make_question()  # outside the lesson: never drawn
     tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {"what": "drawn", "module": module.pk, "count": "3", **RULES},
     )
     quiz = Assignment.objects.get().quiz
@@ -331,7 +336,7 @@ def test_assigning_with_no_matching_questions_says_so_and_creates_nothing(tclien
     make_module(slug="empty", title="Empty lesson")
     module = make_module(slug="empty2")
     response = tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {"what": "lesson", "module": module.pk, **RULES},
     )
     assert b"no published questions" in response.content
@@ -344,7 +349,7 @@ def test_assigning_with_no_matching_questions_says_so_and_creates_nothing(tclien
 def test_a_due_date_before_the_opening_date_is_refused(tclient, school_class):
     module, _ = build_module(slug="dates", ordinal=1)
     response = tclient.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {
             "what": "lesson",
             "module": module.pk,
@@ -367,7 +372,9 @@ def test_an_accommodation_becomes_the_students_quiz_rules_and_shows_in_the_grade
     school_class.add_student(student)
     quiz = make_quiz(time_limit_minutes=20, attempts_allowed=1)
     assignment = make_assignment(school_class=school_class, quiz=quiz)
-    url = reverse("teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk])
+    url = reverse(
+        "classes:teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk]
+    )
     assert tclient.get(url).status_code == 200
     tclient.post(
         url,
@@ -381,7 +388,9 @@ def test_an_accommodation_becomes_the_students_quiz_rules_and_shows_in_the_grade
     )
     rules = quiz.rules_for(student)
     assert (rules.time_limit_minutes, rules.attempts_allowed) == (35, 2)
-    book = tclient.get(reverse("teacher_gradebook", args=[school_class.pk])).content.decode()
+    book = tclient.get(
+        reverse("classes:teacher_gradebook", args=[school_class.pk])
+    ).content.decode()
     assert "Accommodation: time ×1.5, +5 min, +1 attempt" in book
     tclient.post(
         url, {"time_multiplier": "", "extra_minutes": "0", "extra_attempts": "0", "due_at": ""}
@@ -399,7 +408,8 @@ def test_a_retake_asks_only_what_the_student_got_wrong_and_is_theirs_alone(tclie
         quiz=quiz, user=student, results=[(right, True), (wrong1, False), (wrong2, False)]
     )
     response = tclient.post(
-        reverse("teacher_retake", args=[school_class.pk, assignment.pk, student.pk]), follow=True
+        reverse("classes:teacher_retake", args=[school_class.pk, assignment.pk, student.pk]),
+        follow=True,
     )
     assert b"may now retake the 2 questions" in response.content
     retake = Retake.objects.get()
@@ -416,7 +426,7 @@ def test_a_retake_is_refused_when_nothing_was_finished_or_missed(tclient, school
     question = make_question()
     quiz = make_quiz(questions=[question])
     assignment = make_assignment(school_class=school_class, quiz=quiz)
-    url = reverse("teacher_retake", args=[school_class.pk, assignment.pk, student.pk])
+    url = reverse("classes:teacher_retake", args=[school_class.pk, assignment.pk, student.pk])
     assert b"has not finished this assignment yet" in tclient.post(url, follow=True).content
     make_finished_attempt(quiz=quiz, user=student, results=[(question, True)])
     assert b"nothing to retake" in tclient.post(url, follow=True).content
@@ -430,10 +440,13 @@ def test_the_teacher_sees_a_students_answers_and_the_key(tclient, school_class):
     quiz = make_quiz(questions=[question], reveal_answers="never")
     make_assignment(school_class=school_class, quiz=quiz)
     attempt = make_finished_attempt(quiz=quiz, user=student, results=[(question, False)])
-    page = tclient.get(reverse("teacher_student", args=[school_class.pk, student.pk]))
-    assert reverse("teacher_attempt", args=[school_class.pk, attempt.pk]).encode() in page.content
+    page = tclient.get(reverse("classes:teacher_student", args=[school_class.pk, student.pk]))
+    assert (
+        reverse("classes:teacher_attempt", args=[school_class.pk, attempt.pk]).encode()
+        in page.content
+    )
     detail = tclient.get(
-        reverse("teacher_attempt", args=[school_class.pk, attempt.pk])
+        reverse("classes:teacher_attempt", args=[school_class.pk, attempt.pk])
     ).content.decode()
     assert "Correct answer: <strong>Yezhov</strong>" in detail and "Wrong" in detail
 
@@ -487,19 +500,19 @@ def test_a_new_teacher_from_class_to_item_analysis(client, django_capture_on_com
     teacher = make_teacher(username="newteacher")
     client.force_login(teacher)
 
-    client.post(reverse("teacher_classes"), {"name": "Journey class"})
+    client.post(reverse("classes:teacher_classes"), {"name": "Journey class"})
     school_class = teacher.taught_classes.get()
 
     roster = "username,display_name\n" + "".join(f"pupil{i:02},Pupil {i}\n" for i in range(30))
     page = client.post(
-        reverse("teacher_roster", args=[school_class.pk]), {"roster": _upload(roster)}
+        reverse("classes:teacher_roster", args=[school_class.pk]), {"roster": _upload(roster)}
     )
     assert page.status_code == 200 and page.content.count(b'class="password-slip"') == 30
     assert school_class.memberships.count() == 30
 
     tomorrow = timezone.localtime() + datetime.timedelta(days=1)
     client.post(
-        reverse("teacher_assign", args=[school_class.pk]),
+        reverse("classes:teacher_assign", args=[school_class.pk]),
         {
             "what": "lesson",
             "module": module2.pk,
@@ -512,7 +525,7 @@ def test_a_new_teacher_from_class_to_item_analysis(client, django_capture_on_com
     assignment = school_class.assignments.get()
     assert assignment.quiz.mode == "test"
 
-    book = client.get(reverse("teacher_gradebook", args=[school_class.pk])).content.decode()
+    book = client.get(reverse("classes:teacher_gradebook", args=[school_class.pk])).content.decode()
     assert book.count("Not started") == 30
 
     # Ten students take the test; the first question is the class's blind spot.
@@ -531,19 +544,21 @@ def test_a_new_teacher_from_class_to_item_analysis(client, django_capture_on_com
     )
     assert in_progress.finished_at is None
 
-    book = client.get(reverse("teacher_gradebook", args=[school_class.pk])).content.decode()
+    book = client.get(reverse("classes:teacher_gradebook", args=[school_class.pk])).content.decode()
     assert book.count('class="cell cell-done"') == 10
     assert book.count('class="cell cell-in_progress"') == 1
     assert "10 of 30 done" in book
 
-    export = client.get(reverse("teacher_gradebook_csv", args=[school_class.pk]))
+    export = client.get(reverse("classes:teacher_gradebook_csv", args=[school_class.pk]))
     assert export["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert len(rows) == 31
     scores = {row[1]: row[2] for row in rows[1:]}
     assert scores["pupil00"] == "80" and scores["pupil09"] == "100" and scores["pupil20"] == ""
 
-    analysis = client.get(reverse("teacher_item_analysis", args=[school_class.pk, assignment.pk]))
+    analysis = client.get(
+        reverse("classes:teacher_item_analysis", args=[school_class.pk, assignment.pk])
+    )
     items = analysis.context["items"]
     assert items[0].question == questions[0] and items[0].wrong == 7
     assert "70% wrong" in analysis.content.decode()
@@ -582,10 +597,10 @@ def test_teacher_pages_run_a_fixed_number_of_queries(
     make_school_class(teachers=[teacher])
     # The session comes from the cache (config/settings.py): no query reads it.
     pages = {
-        reverse("teacher_classes"): 4,
-        reverse("teacher_class", args=[school_class.pk]): 8,
-        reverse("teacher_item_analysis", args=[school_class.pk, assignment.pk]): 7,
-        reverse("teacher_student", args=[school_class.pk, students[0].pk]): 8,
+        reverse("classes:teacher_classes"): 4,
+        reverse("classes:teacher_class", args=[school_class.pk]): 8,
+        reverse("classes:teacher_item_analysis", args=[school_class.pk, assignment.pk]): 7,
+        reverse("classes:teacher_student", args=[school_class.pk, students[0].pk]): 8,
     }
     for url, queries in pages.items():
         with django_assert_num_queries(queries):
@@ -597,7 +612,9 @@ def test_the_accommodation_form_shows_the_saved_later_due_date(tclient, school_c
     school_class.add_student(student)
     quiz = make_quiz(due_at=timezone.now())
     assignment = make_assignment(school_class=school_class, quiz=quiz)
-    url = reverse("teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk])
+    url = reverse(
+        "classes:teacher_accommodation", args=[school_class.pk, assignment.pk, student.pk]
+    )
     tclient.post(url, {"due_at": "2031-03-05T09:30", "extra_minutes": "", "extra_attempts": ""})
     assert QuizOverride.objects.get().due_at is not None
     assert b'value="2031-03-05T09:30"' in tclient.get(url).content

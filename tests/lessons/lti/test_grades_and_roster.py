@@ -41,10 +41,10 @@ def source():
 def place_quiz(client, platform, source) -> Placement:
     """A teacher's deep-linking launch, pick and answer, ending at the platform."""
     response = launch(client, platform, sub="t-1", message="deep-link")
-    assert response["Location"] == reverse("lti_pick")
-    picker = client.get(reverse("lti_pick"))
+    assert response["Location"] == reverse("lti:lti_pick")
+    picker = client.get(reverse("lti:lti_pick"))
     assert picker.status_code == 200 and b"Source quiz: The Secret Speech" in picker.content
-    answer = client.post(reverse("lti_pick"), {"choice": f"source:{source.pk}", "mode": "test"})
+    answer = client.post(reverse("lti:lti_pick"), {"choice": f"source:{source.pk}", "mode": "test"})
     assert answer.status_code == 200, answer.content[:600]
     assert f"form-action 'self' {platform.url}" in answer["Content-Security-Policy"]
     action, fields = form_of(answer.content.decode(), "lti-return-form")
@@ -74,22 +74,22 @@ def test_a_picker_post_without_a_choice_says_so_and_places_nothing(
     client, platform, registered, source
 ):
     launch(client, platform, sub="t-1", message="deep-link")
-    response = client.post(reverse("lti_pick"), {"mode": "test"})
+    response = client.post(reverse("lti:lti_pick"), {"mode": "test"})
     assert response.status_code == 400 and b"Choose what to add" in response.content
     assert not Placement.objects.exists()
 
 
 def _take(client, quiz_id: int, *, finish_twice: bool = True) -> Attempt:
-    start = client.post(reverse("quiz_start", kwargs={"pk": quiz_id}))
+    start = client.post(reverse("quizzes:quiz_start", kwargs={"pk": quiz_id}))
     assert start.status_code == 302, start.content[:300]
     attempt = Attempt.objects.get(quiz_id=quiz_id)
     for question_id in attempt.question_ids:
         client.post(
-            reverse("attempt_answer", kwargs={"pk": attempt.pk}),
+            reverse("quizzes:attempt_answer", kwargs={"pk": attempt.pk}),
             {"question": question_id, "choice": "a"},
         )
     for _ in range(2 if finish_twice else 1):
-        client.post(reverse("attempt_finish", kwargs={"pk": attempt.pk}))
+        client.post(reverse("quizzes:attempt_finish", kwargs={"pk": attempt.pk}))
     attempt.refresh_from_db()
     assert attempt.is_finished
     return attempt
@@ -100,7 +100,9 @@ def test_a_launched_student_takes_the_quiz_and_the_lms_gets_exactly_one_score(
 ):
     placement = place_quiz(client, platform, source)
     opened = launch(client, platform, sub="s-1", message="resource:link-dl-1")
-    assert opened["Location"] == reverse("quiz_detail", kwargs={"pk": placement.assignment.quiz_id})
+    assert opened["Location"] == reverse(
+        "quizzes:quiz_detail", kwargs={"pk": placement.assignment.quiz_id}
+    )
     placement.refresh_from_db()
     assert placement.lineitem_url == f"{platform.url}/lineitems/1"  # from the launch's AGS claim
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,7 +138,7 @@ def test_a_score_waits_while_the_lms_is_down_and_is_sent_once_when_it_is_back(
     client.logout()
     launch(client, platform, sub="t-1")
     school_class = placement.assignment.school_class
-    book = client.get(reverse("teacher_gradebook", kwargs={"pk": school_class.pk}))
+    book = client.get(reverse("classes:teacher_gradebook", kwargs={"pk": school_class.pk}))
     assert b"1 waiting to be sent" in book.content
     now = timezone.now()
     assert send_due(now=now).sent == 0  # its backoff has not passed
@@ -145,7 +147,7 @@ def test_a_score_waits_while_the_lms_is_down_and_is_sent_once_when_it_is_back(
     assert report.sent == 1 and len(platform.scores) == 1
     assert send_due(now=now + datetime.timedelta(hours=1)).sent == 0
     assert len(platform.scores) == 1
-    book = client.get(reverse("teacher_gradebook", kwargs={"pk": school_class.pk}))
+    book = client.get(reverse("classes:teacher_gradebook", kwargs={"pk": school_class.pk}))
     assert b"1 sent" in book.content
 
 

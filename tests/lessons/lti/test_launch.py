@@ -25,7 +25,7 @@ def test_a_student_launch_signs_in_a_new_account_without_a_password_in_the_cours
     client, platform, registered
 ):
     response = launch(client, platform, sub="s-1")
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("classes:dashboard")
     student = User.objects.get(first_name="Sasha Student")
     assert not student.has_usable_password()
     assert student.username.startswith("lms-sasha-student-")
@@ -33,7 +33,7 @@ def test_a_student_launch_signs_in_a_new_account_without_a_password_in_the_cours
     assert school_class.name == "History 10B (LMS)" and not school_class.join_enabled
     assert school_class.memberships.filter(student=student).exists()
     assert school_class.audience.members.filter(pk=student.pk).exists()
-    page = client.get(reverse("dashboard"))
+    page = client.get(reverse("classes:dashboard"))
     assert page.status_code == 200 and b"Sasha Student" in page.content
     # The first launch of a course reads its roster: the classmates are there too.
     assert sorted(school_class.students.values_list("first_name", flat=True)) == [
@@ -55,7 +55,7 @@ def test_a_second_launch_finds_the_same_account_and_class(client, platform, regi
 def test_a_teacher_launch_opens_the_class_page_with_teacher_rights(client, platform, registered):
     response = launch(client, platform, sub="t-1")
     school_class = _class()
-    assert response["Location"] == reverse("teacher_class", kwargs={"pk": school_class.pk})
+    assert response["Location"] == reverse("classes:teacher_class", kwargs={"pk": school_class.pk})
     teacher = User.objects.get(first_name="Tamara Teacher")
     assert teacher.has_perm("lessons.add_schoolclass")
     assert client.get(response["Location"]).status_code == 200
@@ -64,11 +64,11 @@ def test_a_teacher_launch_opens_the_class_page_with_teacher_rights(client, platf
 def test_thaws_pages_may_be_framed_by_the_lms_after_a_launch_and_by_nobody_before(
     client, platform, registered
 ):
-    before = client.get(reverse("lesson_list"))
+    before = client.get(reverse("modules:lesson_list"))
     assert before["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in before["Content-Security-Policy"]
     launch(client, platform, sub="s-1")
-    after = client.get(reverse("lesson_list"))
+    after = client.get(reverse("modules:lesson_list"))
     assert "X-Frame-Options" not in after
     assert f"frame-ancestors 'self' {platform.url}" in after["Content-Security-Policy"]
 
@@ -88,7 +88,7 @@ def test_over_https_the_launched_browsers_session_and_csrf_cookies_work_in_the_l
 
     other = Client()
     other.force_login(User.objects.create_user("plain", password="x-long-password-1956"))
-    page = other.get(reverse("dashboard"), secure=True)
+    page = other.get(reverse("classes:dashboard"), secure=True)
     assert page.status_code == 200 and "thaw_lti" not in page.cookies
 
 
@@ -219,11 +219,15 @@ def test_a_launched_student_asking_for_teacher_pages_is_refused_and_logged(
     launch(client, platform, sub="s-1")
     school_class = _class()
     caplog.set_level(logging.WARNING)
-    assert client.get(reverse("teacher_class", kwargs={"pk": school_class.pk})).status_code == 403
     assert (
-        client.get(reverse("teacher_gradebook", kwargs={"pk": school_class.pk})).status_code == 403
+        client.get(reverse("classes:teacher_class", kwargs={"pk": school_class.pk})).status_code
+        == 403
     )
-    picker = client.get(reverse("lti_pick"))
+    assert (
+        client.get(reverse("classes:teacher_gradebook", kwargs={"pk": school_class.pk})).status_code
+        == 403
+    )
+    picker = client.get(reverse("lti:lti_pick"))
     assert picker.status_code == 403 and b"when a teacher adds Thaw work" in picker.content
     assert "Forbidden" in caplog.text and "picker without a deep-linking launch" in caplog.text
 

@@ -37,13 +37,13 @@ def curator_client(client):
 
 
 def test_a_curator_registers_a_platform_and_sees_what_to_paste(curator_client):
-    page = curator_client.get(reverse("lti_platforms"))
+    page = curator_client.get(reverse("lti:lti_platforms"))
     assert page.status_code == 200
     for url in ("/lti/launch/", "/lti/login/", "/lti/jwks.json"):
         assert f"http://testserver{url}".encode() in page.content
-    response = curator_client.post(reverse("lti_platforms"), FIELDS)
+    response = curator_client.post(reverse("lti:lti_platforms"), FIELDS)
     registration = LtiRegistration.objects.get()
-    assert response["Location"] == reverse("lti_platform", kwargs={"pk": registration.pk})
+    assert response["Location"] == reverse("lti:lti_platform", kwargs={"pk": registration.pk})
     assert registration.client_id == "AbC123"
     assert LtiDeployment.objects.get().is_active
     shown = curator_client.get(response["Location"])
@@ -51,17 +51,19 @@ def test_a_curator_registers_a_platform_and_sees_what_to_paste(curator_client):
 
 
 def test_a_bad_registration_is_refused_with_what_to_fix_and_saves_nothing(curator_client):
-    response = curator_client.post(reverse("lti_platforms"), {**FIELDS, "token_url": "token.php"})
+    response = curator_client.post(
+        reverse("lti:lti_platforms"), {**FIELDS, "token_url": "token.php"}
+    )
     assert response.status_code == 400
     assert b"The access token URL must be a web address" in response.content
     assert not LtiRegistration.objects.exists()
 
 
 def test_a_curator_allows_a_waiting_deployment(curator_client):
-    curator_client.post(reverse("lti_platforms"), {**FIELDS, "deployment_ids": ""})
+    curator_client.post(reverse("lti:lti_platforms"), {**FIELDS, "deployment_ids": ""})
     registration = LtiRegistration.objects.get()
     waiting = LtiDeployment.objects.create(registration=registration, deployment_id="9")
-    url = reverse("lti_platform", kwargs={"pk": registration.pk})
+    url = reverse("lti:lti_platform", kwargs={"pk": registration.pk})
     assert b"waiting to be allowed" in curator_client.get(url).content
     curator_client.post(url, {"deployment": waiting.pk, "active": "1"})
     waiting.refresh_from_db()
@@ -71,7 +73,7 @@ def test_a_curator_allows_a_waiting_deployment(curator_client):
 def test_teachers_and_students_cannot_open_the_platforms_page(client):
     for user in (make_teacher(username="t"), make_user(username="s")):
         client.force_login(user)
-        assert client.get(reverse("lti_platforms")).status_code == 403
+        assert client.get(reverse("lti:lti_platforms")).status_code == 403
 
 
 def test_the_command_registers_once_and_prints_the_urls():
@@ -111,7 +113,7 @@ def test_rotating_keys_signs_with_the_new_key_and_keeps_recent_ones_in_the_jwks(
 
 
 def test_the_jwks_is_public_json(client):
-    response = client.get(reverse("lti_jwks"))
+    response = client.get(reverse("lti:lti_jwks"))
     assert response.status_code == 200 and response.json()["keys"][0]["kty"] == "RSA"
 
 

@@ -1,5 +1,5 @@
-"""Corpus curation from the UI: errata, uploads, regeneration, glossary and timeline files,
-and how a changed passage sends its questions back to review."""
+"""Corpus curation from the UI (corpus/curation_views.py): errata, uploads, glossary and
+timeline files, and how a changed passage sends its questions back to review."""
 
 import shutil
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from corpus.models import AuditEntry, Passage, Source
 from lessons.accounts import CURATORS, ensure_role_groups
-from quizzes import curation
+from quizzes.curation import PASSAGE_CHANGED
 from quizzes.models import Question
 from tests.factories import make_user
 
@@ -69,27 +69,8 @@ def test_errata_edit_reingests_and_flags_the_questions_citing_the_changed_passag
     assert f"{word}X" in passage.text and passage.text_changed_at is not None
     question.refresh_from_db()
     assert question.status == Question.Status.NEEDS_REVIEW
-    assert question.review_reason == curation.PASSAGE_CHANGED
+    assert question.review_reason == PASSAGE_CHANGED
     assert AuditEntry.objects.get(action="source.errata").changes["flagged"] >= 1
-
-
-def test_a_curator_edit_survives_regeneration_from_the_ui(curator_client, data_dir):
-    question = Question.objects.filter(source__slug=SLUG).exclude(type="chronology")[0]
-    curation.edit_question(
-        question=question,
-        user=None,
-        stem="A curator's wording, kept across regeneration?",
-        options=question.options,
-        answer=question.answer,
-        explanation=question.explanation,
-    )
-    response = curator_client.post(reverse("curation:source_regenerate", kwargs={"slug": SLUG}))
-    assert response.status_code == 302
-    call_command("generate_questions")
-    question.refresh_from_db()
-    assert question.stem == "A curator's wording, kept across regeneration?"
-    assert question.version == 2
-    assert AuditEntry.objects.filter(action="source.regenerate").exists()
 
 
 def test_upload_refuses_a_binary_file_and_changes_nothing(curator_client, data_dir):

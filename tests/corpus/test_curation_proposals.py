@@ -1,4 +1,5 @@
-"""The proposals page of the curators' queue: who may see and decide, and how it fails."""
+"""The proposals page of the curation pages (corpus/curation_views.py): who may see and
+decide, and how it fails."""
 
 from __future__ import annotations
 

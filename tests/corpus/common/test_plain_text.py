@@ -6,7 +6,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.plain_text import (
+from corpus.common.plain_text import (
     PlainCharField,
     control_character_problem,
     strip_control_characters,
@@ -60,7 +60,7 @@ def test_a_signup_display_name_with_a_nul_is_stored_without_it(client):
     # A NUL reached PostgreSQL as a 500 before; the display name field now strips it.
     make_school_class(join_code="NULCLASS")
     response = client.post(
-        reverse("signup"),
+        reverse("accounts:signup"),
         {
             "join_code": "NULCLASS",
             "username": "nadia",

@@ -1,6 +1,6 @@
 """Who opens what in the admin: students' records and classes are for superusers only.
 
-Shared by every app's admin (corpus is the one all may import). Curators edit the corpus,
+Shared by every app's admin (corpus.common: plumbing all may import). Curators edit the corpus,
 the question bank and lesson content in the admin (their group's model permissions,
 lessons.accounts.ensure_role_groups). Classes, memberships, assignments, accommodations,
 attempts, answers and review cards are the teachers' and the students' business: the

@@ -1,4 +1,4 @@
-"""Property tests of the source upload (quizzes.curation.upload_source, the curation page's
+"""Property tests of the source upload (corpus.curation.upload_source, the curation page's
 "Add a source"): random and hostile files and form values.
 
 Each upload ends in a CurationError with no source, work or passage added, or in a new
@@ -20,11 +20,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from corpus import curation
 from corpus.cleaning import fix_encoding, normalise_dashes
 from corpus.exporting import export_files
 from corpus.ingest import read_manifest
 from corpus.models import Passage, Source, SourceFile, Work
-from quizzes import curation
 
 pytestmark = pytest.mark.django_db
 

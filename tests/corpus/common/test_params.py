@@ -1,6 +1,6 @@
 import pytest
 
-from corpus.params import whole_number
+from corpus.common.params import whole_number
 
 
 @pytest.mark.parametrize(
