@@ -22,6 +22,7 @@ from corpus.models import (
     TimelineEvent,
     Work,
 )
+from corpus.plumbing.admin_access import DateHierarchyGuard
 
 
 class SourceInline(admin.TabularInline):
@@ -105,7 +106,7 @@ class GlossaryTermAdmin(_CuratedLast):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(_CuratedLast):
+class TimelineEventAdmin(DateHierarchyGuard, _CuratedLast):
     list_display = ["title", "date", "precision"]
     list_filter = ["precision"]
     search_fields = ["title", "description"]

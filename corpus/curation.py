@@ -1,7 +1,7 @@
 """The curators' changes to the corpus from the curation pages: a document uploaded, a
 source's errata, the glossary and timeline as text, a proposed term or event decided.
 
-Each change is audited (corpus.common.audit) in its transaction. The question bank follows
+Each change is audited (corpus.plumbing.audit) in its transaction. The question bank follows
 the corpus, but corpus imports no other app: quizzes registers what it does when it starts
 (QuizzesConfig.ready), and the functions here call it inside the same transaction, so a
 refused change leaves neither rows nor questions behind.
@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from corpus import editing, proposals, reference_editing
-from corpus.common import audit
 from corpus.ingest import DocumentError, import_document
 from corpus.models import Proposal, Source
+from corpus.plumbing import audit
 
 PROPOSALS_PAGE_SIZE = 50
 

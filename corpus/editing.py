@@ -5,7 +5,7 @@ parsing, the same resolving of quotations and slugs, and the lessons' check of a
 sentence), then marked as edited in the app (`curator_edited_at`), so `load_corpus` keeps
 it over the files until `export_corpus --editorial` has written it back. A deletion is
 remembered (EditorialDeletion) for the same reason. Every change writes an audit entry
-(corpus.common.audit) in the same transaction. A source's errata are stored the same way
+(corpus.plumbing.audit) in the same transaction. A source's errata are stored the same way
 (`save_errata`) and the source re-ingested from the database; the glossary and timeline
 are corpus.reference_editing's. Nothing here writes a file (corpus.curated).
 """
@@ -19,7 +19,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from corpus import ingest
-from corpus.common import audit
 from corpus.editorial import (
     DEFAULT_FILE,
     EditorialDataError,
@@ -35,6 +34,7 @@ from corpus.editorial import (
 from corpus.errata import ErrataError, parse_errata
 from corpus.ingest import DocumentError, IngestReport
 from corpus.models import EditorialDeletion, EditorialNote, ReferenceWork, Source, SourceErrata
+from corpus.plumbing import audit
 
 
 class EditingError(ValueError):

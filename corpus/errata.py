@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.common.plain_text import control_character_problem
+from corpus.plumbing.plain_text import control_character_problem
 
 
 class ErrataError(ValueError):

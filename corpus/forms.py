@@ -17,11 +17,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from corpus.common.plain_text import PlainCharField
 from corpus.editing import check_note
 from corpus.editorial import EditorialDataError, NoteEntry, WorkEntry, parse_note, parse_work
 from corpus.editorial_toml import inline
 from corpus.models import EditorialNote, ReferenceWork, Source, TimelineEvent, Work
+from corpus.plumbing.plain_text import PlainCharField
 
 _LABEL = re.compile(r"^(?:note|reference work) (?:'[^']*'|#\d+) ")
 

@@ -37,9 +37,9 @@ from django.utils.text import slugify
 from rapidfuzz import fuzz, process
 
 from corpus import cleaning, curated
-from corpus.common.plain_text import control_character_problem
 from corpus.errata import Correction, ErrataError, apply_corrections, parse_errata
 from corpus.models import Passage, Source, SourceErrata, SourceFile, Work
+from corpus.plumbing.plain_text import control_character_problem
 
 ALLOWED_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 # Two passages whose normalised texts score at least this (rapidfuzz ratio, 0-100)

@@ -405,7 +405,7 @@ class TimelineEvent(Curated):
 
 
 class AuditEntry(models.Model):
-    """One change a curator made: who, when, what. Written by corpus.common.audit.record,
+    """One change a curator made: who, when, what. Written by corpus.plumbing.audit.record,
     which every app may call (corpus is the bottom app, so it imports no other)."""
 
     user = models.ForeignKey(

@@ -24,9 +24,9 @@ from django.utils.text import slugify
 
 from corpus import discovery, reference_editing
 from corpus.citations import Citation
-from corpus.common import audit
 from corpus.editing import EditingError
 from corpus.models import GlossaryTerm, Passage, Proposal, TimelineEvent
+from corpus.plumbing import audit
 from corpus.reference import EventEntry, TermEntry
 
 MAX_TITLE_WORDS = 14

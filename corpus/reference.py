@@ -39,9 +39,9 @@ from django.utils.text import slugify
 
 from corpus import curated, editorial_toml
 from corpus.citations import Citation, CitationError, CitationIndex
-from corpus.common.plain_text import control_character_problem
 from corpus.editorial import EditorialDataError, RefEntry, sync_entry_references
 from corpus.models import GlossaryTerm, Passage, ReferenceCitation, ReferenceWork, TimelineEvent
+from corpus.plumbing.plain_text import control_character_problem
 
 
 class ReferenceDataError(ValueError):

@@ -28,9 +28,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from corpus import curated
-from corpus.common import audit
 from corpus.editing import EditingError, changed_fields
 from corpus.models import EditorialDeletion, EditorialNote, GlossaryTerm, TimelineEvent
+from corpus.plumbing import audit
 from corpus.reference import (
     EventEntry,
     ReferenceDataError,

@@ -19,7 +19,6 @@ from corpus.align import (
     compare_wordings,
     find_testament_quote,
 )
-from corpus.common.partials import page_or_partial
 from corpus.markup import MarkedText, diff_html, mark_passage, variant_html
 from corpus.models import (
     EditorialNote,
@@ -32,6 +31,7 @@ from corpus.models import (
     TimelineEvent,
     Work,
 )
+from corpus.plumbing.partials import page_or_partial
 from corpus.search import search_passages
 
 SEARCH_PAGE_SIZE = 20

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from corpus.common.admin_access import SuperuserOnlyAdmin
+from corpus.plumbing.admin_access import SuperuserOnlyAdmin
 from lessons.accounts.forms import ThrottledAdminAuthenticationForm
 from lessons.models import (
     Assignment,

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
-from corpus.common.admin_access import SuperuserOnlyAdmin
 from corpus.models import AuditEntry
+from corpus.plumbing.admin_access import DateHierarchyGuard, SuperuserOnlyAdmin
 from quizzes import revision
 from quizzes.curation import bulk_set_status
 from quizzes.models import (
@@ -275,7 +275,7 @@ class ItemStatisticsAdmin(admin.ModelAdmin):
 # corpus/admin.py belongs to the corpus app's owner; the audit log is shown here
 # (read-only) so every model is in the admin. Curators read it at /curation/audit/.
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(DateHierarchyGuard, admin.ModelAdmin):
     list_display = ["at", "username", "action", "object_type", "object_label"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "action", "object_label"]

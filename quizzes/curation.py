@@ -1,7 +1,7 @@
 """Curating the question bank: the review queue's filters, decisions and edits.
 
 Every decision a curator makes locks the question against regeneration
-(`curator_locked`) and is written to the audit log (corpus.common.audit). An edit also
+(`curator_locked`) and is written to the audit log (corpus.plumbing.audit). An edit also
 keeps the wording it replaces as a QuestionVersion (quizzes.revision, the one way a
 question's wording changes), so a response given to an earlier version can still be
 shown with the question its student saw.
@@ -18,8 +18,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from corpus.common import audit
 from corpus.models import Source
+from corpus.plumbing import audit
 from corpus.proposals import propose
 from quizzes import exchange, revision
 from quizzes.models import ProblemReport, Question

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from corpus.common import audit
 from corpus.models import AuditEntry, Source
+from corpus.plumbing import audit
 from quizzes import curation, exchange, passage_groups, reports, statistics
 from quizzes.forms import (
     BulkActionForm,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from corpus.common.plain_text import PlainCharField
+from corpus.plumbing.plain_text import PlainCharField
 from quizzes.models import ProblemReport, Question
 from quizzes.passage_groups import PassageGroup
 

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from corpus.common import audit, rate_limits
+from corpus.plumbing import audit, rate_limits
 from quizzes.models import Attempt, ProblemReport, Question, Response
 
 MAX_COMMENT = 2000
 # A student reports a question or two in a lesson; a script sent forty in 0.2 s, all stored.
-# Counted per account on the shared cache (corpus.common.rate_limits); only stored reports count.
+# Counted per account on the shared cache (corpus.plumbing.rate_limits); only stored reports count.
 REPORTS_PER_USER = rate_limits.Limit("problem-report", count=10, seconds=10 * 60)
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from corpus.common import audit
+from corpus.plumbing import audit
 from quizzes import validation
 from quizzes.models import Question, QuestionVersion, Response
 

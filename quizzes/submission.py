@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from corpus.common.params import whole_number
+from corpus.plumbing.params import whole_number
 from quizzes.cards import CLOSED, FEEDBACK, QUESTION, QuestionCard, card_for, card_question
 from quizzes.grading import InvalidAnswer, clean_answer, is_ordering, move
 from quizzes.models import Attempt, Question, Response

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.common.plain_text import control_character_problem
+from corpus.plumbing.plain_text import control_character_problem
 from quizzes.models import Question
 
 MAX_TEXT = 4000

@@ -22,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from corpus.common.params import whole_number
-from corpus.common.partials import page_or_partial
 from corpus.models import Source
+from corpus.plumbing.params import whole_number
+from corpus.plumbing.partials import page_or_partial
 from quizzes import building, cards, results, review, submission, taking
 from quizzes.models import Quiz
 

@@ -62,3 +62,21 @@ def test_a_curated_rows_bookkeeping_comes_last_in_its_admin_form(superuser_clien
     html = superuser_client.get(reverse("admin:corpus_glossaryterm_add")).content.decode()
     order = [html.index(f'id="id_{name}') for name in ("slug", "quotes", "curator_edited_at")]
     assert order == sorted(order)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/admin/corpus/timelineevent/", "date__year=-99999999999999999999999"),
+        ("/admin/corpus/timelineevent/", "date__year=1956&date__month=99999999999999999999"),
+        ("/admin/corpus/auditentry/", "at__year=99999999999999999999999"),
+    ],
+)
+def test_a_date_out_of_any_range_in_the_admin_is_a_bad_query_not_a_500(
+    superuser_client, url, query
+):
+    # Found by the fuzz test: Django catches a ValueError here, not an OverflowError.
+    response = superuser_client.get(f"{url}?{query}")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")

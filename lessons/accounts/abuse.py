@@ -2,7 +2,7 @@
 
 A class's join code is printed on slides and posters, so anyone can sign up with it, and
 a script could fill a class with accounts; codes are short enough to be worth guessing
-from a logged-in account. The limits (corpus.common.rate_limits, on the shared cache):
+from a logged-in account. The limits (corpus.plumbing.rate_limits, on the shared cache):
 
 - wrong join codes: WRONG_CODES_PER_ADDRESS from one address and WRONG_CODES_PER_USER from
   one account, per ten minutes (a class mistyping its code makes a handful; a guesser
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
-from corpus.common import rate_limits
-from corpus.common.rate_limits import Limit
+from corpus.plumbing import rate_limits
+from corpus.plumbing.rate_limits import Limit
 
 WRONG_CODES_PER_ADDRESS = Limit("join-code-address", count=50, seconds=10 * 60)
 WRONG_CODES_PER_USER = Limit("join-code-user", count=10, seconds=10 * 60)

@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 
-from corpus.common.plain_text import PlainCharField
+from corpus.plumbing.plain_text import PlainCharField
 from lessons.accounts import login_throttle, usernames
 from lessons.accounts.abuse import CodeAttempts, client_address
 from lessons.classes.forms import JoinCodeField, class_for_code

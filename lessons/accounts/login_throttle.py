@@ -4,7 +4,7 @@ django-axes locked a username on an address for 15 minutes after five wrong pass
 whole school shares one address, so five tries from a classmate's phone kept a student out
 of their test. Two rules replace that lockout, both checked before the password is (so a
 refused try says nothing about the password) and both kept in the cache
-(corpus.common.rate_limits: shared by the workers, Redis-ready):
+(corpus.plumbing.rate_limits: shared by the workers, Redis-ready):
 
 - **Per username, from anywhere:** the first FREE_FAILURES wrong passwords cost nothing;
   after that each try waits a delay that doubles from FIRST_DELAY up to MAX_DELAY seconds
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from corpus.common import rate_limits
+from corpus.plumbing import rate_limits
 
 FREE_FAILURES = 4
 FIRST_DELAY = 5

@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from corpus.common import audit
+from corpus.plumbing import audit
 from lessons.models import Membership, Retake
 from quizzes import results
 from quizzes.models import (

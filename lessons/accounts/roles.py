@@ -30,7 +30,7 @@ TEACHERS = "teachers"
 # Curators edit the corpus, the question bank and lesson content, and may delete a
 # student's account (lessons.accounts.privacy). Nothing about classes or students' work: no
 # classes, memberships, assignments, accommodations, attempts, answers or review cards
-# (least privilege, issue #15; the admin also keeps those to superusers, corpus.common.admin_access).
+# (least privilege, issue #15; the admin also keeps those to superusers, corpus.plumbing.admin_access).
 # A curator who also teaches is put in the teachers' group as well.
 CURATOR_PERMISSIONS = (
     Q(content_type__app_label="corpus")

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from corpus.common.params import whole_number
+from corpus.plumbing.params import whole_number
 from lessons.accounts import privacy
 from lessons.accounts.abuse import CodeAttempts, signup_refusal, throttled
 from lessons.accounts.forms import SignupForm, ThrottledAuthenticationForm

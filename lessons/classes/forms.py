@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from corpus.common.plain_text import PlainCharField
+from corpus.plumbing.plain_text import PlainCharField
 from lessons.accounts.abuse import CodeAttempts
 from lessons.models import SchoolClass, normalize_join_code
 from quizzes.date_limits import within_five_years

@@ -25,7 +25,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from corpus.common.plain_text import control_character_problem
+from corpus.plumbing.plain_text import control_character_problem
 from lessons.accounts import usernames
 from lessons.models import PasswordChangeRequired, SchoolClass
 

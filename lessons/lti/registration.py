@@ -22,7 +22,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 
-from corpus.common import audit
+from corpus.plumbing import audit
 
 KEEP_OLD_KEYS = datetime.timedelta(days=7)
 

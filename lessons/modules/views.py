@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from corpus.common.partials import page_or_partial
+from corpus.plumbing.partials import page_or_partial
 from lessons.classes.assignments import module_quiz
 from lessons.classes.dashboard import module_mastery
 from lessons.models import Citation, Module, Section, module_quiz_key

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from corpus.common.params import whole_number
+from corpus.plumbing.params import whole_number
 from lessons.classes.teacher_views import teacher_required
 from lessons.models import Citation, Module, Section, SourceTask, TaskAnswer
 from lessons.modules.checks import CheckCard, answer_check, lesson_checks

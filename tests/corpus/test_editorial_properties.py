@@ -19,7 +19,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from corpus.common.plain_text import control_character_problem
+from corpus.plumbing.plain_text import control_character_problem
 from corpus.editorial import (
     NOTE_KEYS,
     WORK_KEYS,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from corpus.common import audit
+from corpus.plumbing import audit
 from quizzes import curation
 from quizzes.models import ItemStatistics, Question
 from tests.factories import make_question

@@ -1123,7 +1123,7 @@ world's objects opened (the student's own where there is one: their class, attem
 accommodation), and that object deleted (the POST of the confirmation page). Curators work
 on the corpus, the question bank and lesson content; classes, memberships, assignments,
 accommodations, attempts, answers, review cards, accounts and log-in records are refused
-them (403), whatever permissions a group is given (`corpus/common/admin_access.py`). A question a
+them (403), whatever permissions a group is given (`corpus/plumbing/admin_access.py`). A question a
 student has answered cannot be deleted by a curator (it would take the answers with it),
 nor the audit log or a question's versions.
 """
@@ -1403,7 +1403,7 @@ def _admin_objects(**world) -> dict[str, str]:
     from django.contrib import admin
     from django.utils import timezone
 
-    from corpus.common import audit
+    from corpus.plumbing import audit
     from corpus.models import EditorialDeletion, SourceErrata, SourceFile
     from lessons.models import PasswordChangeRequired
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride

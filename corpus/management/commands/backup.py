@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from corpus.common.backup import BackupError, backup_database, default_backup_path
+from corpus.plumbing.backup import BackupError, backup_database, default_backup_path
 
 
 class Command(BaseCommand):

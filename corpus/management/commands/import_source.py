@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from corpus import cleaning
-from corpus.common import audit
 from corpus.ingest import DocumentError, import_document
 from corpus.models import Source, Work
+from corpus.plumbing import audit
 from corpus.proposals import propose
 
 

@@ -1,4 +1,4 @@
-"""Rate limits on problem reports, sign-ups and join codes (corpus.common.rate_limits, lessons.accounts.abuse,
+"""Rate limits on problem reports, sign-ups and join codes (corpus.plumbing.rate_limits, lessons.accounts.abuse,
 quizzes.reports): each refusal says how long to wait, and a class doing its work never
 meets one."""
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from corpus.common import rate_limits
+from corpus.plumbing import rate_limits
 from lessons.accounts import abuse
 from lessons.models import SchoolClass
 from quizzes.models import ProblemReport

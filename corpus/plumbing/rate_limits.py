@@ -1,6 +1,6 @@
 """Rate limits on Django's cache: how many times someone may do something in a window.
 
-Shared by every app (corpus.common: plumbing all may import). The counters live in the cache
+Shared by every app (corpus.plumbing: plumbing all may import). The counters live in the cache
 the project is configured with (`CACHES["default"]`), so every worker and every server
 sharing that cache counts together: the file cache of one machine today, Redis or
 memcached when Thaw runs on several. A fixed window per key: `cache.add` starts it with

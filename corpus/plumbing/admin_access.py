@@ -1,6 +1,6 @@
 """Who opens what in the admin: students' records and classes are for superusers only.
 
-Shared by every app's admin (corpus.common: plumbing all may import). Curators edit the corpus,
+Shared by every app's admin (corpus.plumbing: plumbing all may import). Curators edit the corpus,
 the question bank and lesson content in the admin (their group's model permissions,
 lessons.accounts.ensure_role_groups). Classes, memberships, assignments, accommodations,
 attempts, answers and review cards are the teachers' and the students' business: the
@@ -13,6 +13,9 @@ given any permission by hand. So these ModelAdmins answer to `is_superuser` alon
 """
 
 from __future__ import annotations
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 
 
 class SuperuserOnlyAdmin:
@@ -34,3 +37,22 @@ class SuperuserOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class _DateHierarchyChangeList(ChangeList):
+    def get_filters(self, request):
+        # Django turns a bad date in the hierarchy's query (?date__year=x) into its "?e=1"
+        # page when it is a ValueError; a year beyond any C long is an OverflowError, and
+        # was a 500 (found by the fuzz test: ?date__year=-99999999999999999999999).
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyGuard:
+    """A ModelAdmin mixin for a `date_hierarchy`: any out-of-range date in the query gets
+    Django's "invalid lookup" redirect, never a server error."""
+
+    def get_changelist(self, request, **kwargs):
+        return _DateHierarchyChangeList

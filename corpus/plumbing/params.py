@@ -1,6 +1,6 @@
 """Whole numbers typed into forms and query strings: ids and positions.
 
-Shared by every app (corpus.common: plumbing all may import). `str.isdigit()` is not enough:
+Shared by every app (corpus.plumbing: plumbing all may import). `str.isdigit()` is not enough:
 "²" passes it and `int()` then fails, and a 5,000-digit string fails `int()` too (Python
 refuses to parse it), so each was a 500 until the fuzzing tests found them.
 """

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from corpus.common.audit import record
+from corpus.plumbing.audit import record
 from corpus.models import AuditEntry
 from lessons.accounts import CURATORS, ensure_role_groups
 from tests.factories import make_source, make_user

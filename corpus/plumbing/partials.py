@@ -1,6 +1,6 @@
 """One view, a full page or its htmx partial: the template name a view renders.
 
-Shared by every app (corpus.common: plumbing all may import). A view renders the whole page for a
+Shared by every app (corpus.plumbing: plumbing all may import). A view renders the whole page for a
 plain request and only the named partial (django-template-partials, `page.html#partial`)
 for htmx, so the page and its fragment never drift apart (docs/architecture.md, Requests).
 """

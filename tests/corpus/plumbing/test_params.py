@@ -1,6 +1,6 @@
 import pytest
 
-from corpus.common.params import whole_number
+from corpus.plumbing.params import whole_number
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.common.plain_text import (
+from corpus.plumbing.plain_text import (
     PlainCharField,
     control_character_problem,
     strip_control_characters,

@@ -1,6 +1,6 @@
 """Control characters at the boundary: what a form or an uploaded file may put in the database.
 
-Shared by every app (corpus.common: plumbing all may import). PostgreSQL refuses a NUL character
+Shared by every app (corpus.plumbing: plumbing all may import). PostgreSQL refuses a NUL character
 in text and in JSON (`\\u0000`), so a NUL that reached a write was a 500 there and stored on
 SQLite; the other control characters (the C0 range but tab, newline and carriage return,
 DEL, and the C1 range) are never meant in a name, a question or a correction, and
