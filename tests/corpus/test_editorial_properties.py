@@ -19,7 +19,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from corpus.plumbing.plain_text import control_character_problem
 from corpus.editorial import (
     NOTE_KEYS,
     WORK_KEYS,
@@ -30,6 +29,7 @@ from corpus.editorial import (
     parse_work,
 )
 from corpus.models import EditorialNote, ReferenceWork
+from corpus.plumbing.plain_text import control_character_problem
 
 pytestmark = pytest.mark.django_db
 

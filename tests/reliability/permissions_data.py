@@ -1403,8 +1403,8 @@ def _admin_objects(**world) -> dict[str, str]:
     from django.contrib import admin
     from django.utils import timezone
 
-    from corpus.plumbing import audit
     from corpus.models import EditorialDeletion, SourceErrata, SourceFile
+    from corpus.plumbing import audit
     from lessons.models import PasswordChangeRequired
     from quizzes.models import GenerationRun, ItemStatistics, QuizOverride
     from quizzes.review import schedule_answers

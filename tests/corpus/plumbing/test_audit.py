@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from corpus.plumbing.audit import record
 from corpus.models import AuditEntry
+from corpus.plumbing.audit import record
 from lessons.accounts import CURATORS, ensure_role_groups
 from tests.factories import make_source, make_user
 
