@@ -63,12 +63,14 @@ test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
 	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q -n $(TEST_PROCESSES) --ignore=tests/multiserver
 
-# The browser suite and the real-corpus bank tests (marker `bank`) run once, against SQLite;
-# everything else runs on PostgreSQL too.
-
+# Run once, against SQLite: the browser suite, the real-corpus bank tests (marker `bank`)
+# and the tests that reach no database (marker `no_database`, set by tests/conftest.py on
+# every test without the django_db mark or a database fixture: pytest-django refuses them
+# the database, so they do the same on both engines; text cleaning, parsers, generators
+# on in-memory objects, settings). Everything that touches the database runs on PostgreSQL too.
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_PROCESSES) -m "not bank" --ignore=tests/browser --ignore=tests/multiserver
+	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_PROCESSES) -m "not bank and not no_database" --ignore=tests/browser --ignore=tests/multiserver
 
 # Three app servers behind HAProxy, with PostgreSQL and Redis, run from the files in deploy/
 # (docs/deployment.md); the tests start and stop the app servers and the balancer.

@@ -11,6 +11,28 @@ hypothesis_settings.register_profile("thaw", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "thaw")
 
+# pytest-django refuses the database to a test without the django_db mark or a fixture
+# built on `django_db_setup` (db, transactional_db, client fixtures with users...), so
+# such a test does the same on every engine. `make test-postgres` leaves these out
+# (-m "not no_database"): they ran on SQLite. A test whose servers use the suite's
+# DATABASE_URL says so with the `uses_database` mark.
+DATABASE_FIXTURES = {"django_db_setup", "live_server"}
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("uses_database") is not None
+        or not DATABASE_FIXTURES.isdisjoint(item.fixturenames)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the mark
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not uses_database(item):
+            item.add_marker(pytest.mark.no_database)
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
