@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
 from hypothesis import settings as hypothesis_settings
 
@@ -34,21 +35,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.no_database)
 
 
+def suite_settings() -> dict[str, object]:
+    """What every test runs with in place of production's settings (the reasons beside
+    each); also for data a module-scoped fixture builds before any test runs."""
+    return {
+        # The manifest storage needs `collectstatic`; tests render templates
+        # without it, so they use the plain storage (what DEBUG uses).
+        "STORAGES": {
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # A fast hasher: tests log in hundreds of times; the real one is tested by Django.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Django's test client authenticates without a request, which django-axes refuses;
+        # the throttling itself is tested in tests/test_login_throttling.py.
+        "AUTHENTICATION_BACKENDS": ["django.contrib.auth.backends.ModelBackend"],
+        # One process: an in-memory cache, emptied per test, instead of the files in VAR_DIR
+        # that production shares between workers (and test runs would share between them).
+        # Sessions still read from it, so query counts are what a server runs.
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    }
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
-    # The manifest storage needs `collectstatic`; tests render templates
-    # without it, so they use the plain storage (what DEBUG uses).
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # A fast hasher: tests log in hundreds of times; the real one is tested by Django.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Django's test client authenticates without a request, which django-axes refuses;
-    # the throttling itself is tested in tests/test_login_throttling.py.
-    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-    # One process: an in-memory cache, emptied per test, instead of the files in VAR_DIR
-    # that production shares between workers (and test runs would share between them).
-    # Sessions still read from it, so query counts are what a server runs.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for name, value in suite_settings().items():
+        setattr(settings, name, value)
     caches["default"].clear()
