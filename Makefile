@@ -9,8 +9,11 @@ INSTALLED := $(VENV)/.installed
 PG_URL := postgres://thaw@127.0.0.1:54329/thaw
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The suite is CPU-bound: one test process per core (pytest-xdist).
+# The suite is CPU-bound: one test process per core (pytest-xdist). Each test is a unit a
+# free process takes, slow tests first, except that tests sharing a fixture built once per
+# module or per process run in one process (xdist_group marks set by tests/conftest.py).
 TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+XDIST := -n $(TEST_PROCESSES) --dist loadgroup --no-loadscope-reorder
 
 .PHONY: run dev setup test test-sqlite test-postgres test-multiserver lint format bench lock clean
 
@@ -61,14 +64,16 @@ format: $(INSTALLED)
 # tests their figures (docs/reliability.md) only when asked: a plain pytest changes no tracked file.
 test-sqlite: $(INSTALLED)
 	bash .ci/chromium-up
-	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q -n $(TEST_PROCESSES) --ignore=tests/multiserver
+	THAW_WRITE_SCREENSHOTS=1 THAW_WRITE_FIGURES=1 $(BIN)/pytest -q $(XDIST) --ignore=tests/multiserver
 
-# The browser suite and the real-corpus bank tests (marker `bank`) run once, against SQLite;
-# everything else runs on PostgreSQL too.
-
+# Run once, against SQLite: the browser suite, the real-corpus bank tests (marker `bank`)
+# and the tests that reach no database (marker `no_database`, set by tests/conftest.py on
+# every test without the django_db mark or a database fixture: pytest-django refuses them
+# the database, so they do the same on both engines; text cleaning, parsers, generators
+# on in-memory objects, settings). Everything that touches the database runs on PostgreSQL too.
 test-postgres: $(INSTALLED)
 	bash .ci/postgres-up
-	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_PROCESSES) -m "not bank" --ignore=tests/browser --ignore=tests/multiserver
+	THAW_WRITE_FIGURES=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(XDIST) -m "not bank and not no_database" --ignore=tests/browser --ignore=tests/multiserver
 
 # Three app servers behind HAProxy, with PostgreSQL and Redis, run from the files in deploy/
 # (docs/deployment.md); the tests start and stop the app servers and the balancer.

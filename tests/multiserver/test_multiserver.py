@@ -30,7 +30,8 @@ from tests.multiserver.cluster import Cluster, csrf_token, start_cluster
 from tests.reliability.figures import record
 from tests.reliability.server import Student, leaks
 
-pytestmark = pytest.mark.slow
+# The servers use the suite's database, not pytest-django's fixtures.
+pytestmark = [pytest.mark.slow, pytest.mark.uses_database]
 FIGURES: dict[str, list[str]] = {}
 _QUESTION = re.compile(r'name="question" value="(\d+)"')
 _CHOICES = re.compile(r'name="choice" value="([^"]+)"')

@@ -1,12 +1,66 @@
-"""An in-memory corpus (unsaved objects) for the pure generators."""
+"""An in-memory corpus (unsaved objects) for the pure generators, and the real bank."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
+import sqlite3
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from corpus.models import GlossaryTerm, Passage, Source, TimelineEvent, Work
 from quizzes.generation.corpus_snapshot import CorpusSnapshot
+from tests.conftest import suite_settings
+
+# The real bank's database, copied once per test process (SQLite), for `real_bank`.
+_real_bank_copy: list[sqlite3.Connection] = []
+
+
+def _build_real_bank() -> None:
+    for command in ("load_corpus", "load_lessons", "generate_questions"):
+        call_command(command, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def real_bank(django_db_setup, django_db_blocker):
+    """The real corpus, the lessons and the bank generate_questions makes of them (what
+    `make run` loads), for a module's tests to read; each test's own transaction is rolled
+    back, so what one test changes the next does not see.
+
+    Built once per test process (about 20 s of CPU) rather than once per module: on SQLite
+    the built database is kept as a copy (SQLite's backup API copies every page, the
+    search index included) and copied in for each module, and the database as it was is
+    copied back after the module. On PostgreSQL it is built in a transaction rolled back
+    after the module.
+    """
+    with django_db_blocker.unblock(), override_settings(**suite_settings()):
+        if connection.vendor != "sqlite":
+            with transaction.atomic():
+                _build_real_bank()
+                yield
+                transaction.set_rollback(True)
+            return
+        connection.ensure_connection()
+        database = connection.connection
+        before = sqlite3.connect(":memory:")
+        database.backup(before)
+        try:
+            if _real_bank_copy:
+                _real_bank_copy[0].backup(database)
+            else:
+                _build_real_bank()
+                _real_bank_copy.append(sqlite3.connect(":memory:"))
+                database.backup(_real_bank_copy[0])
+            yield
+        finally:
+            connection.ensure_connection()
+            before.backup(connection.connection)
+            before.close()
+
 
 _keys = itertools.count(1)
 

@@ -18,12 +18,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from corpus import proposals
 from corpus.models import AuditEntry, GlossaryTerm, Proposal, TimelineEvent
 from lessons.accounts import CURATORS, ensure_role_groups
 from quizzes.models import Question
+from tests.conftest import suite_settings
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.bank]
@@ -42,20 +45,30 @@ class Imported:
         self.glossary_names = glossary_names
 
 
-@pytest.fixture(params=DOCUMENTS)
-def imported(request, tmp_path, settings):
-    target = tmp_path / "data"
+@pytest.fixture(scope="module", params=DOCUMENTS)
+def imported(request, tmp_path_factory, django_db_setup, django_db_blocker):
+    # Imported once per document for the module's tests (pytest runs one document's tests,
+    # then the other's), in a transaction rolled back after them; each test's own
+    # transaction nests inside it, so what one test approves or rejects the next does not
+    # see. Approving writes no file (export_corpus does), so the copied files stay as
+    # import_source left them.
+    target = tmp_path_factory.mktemp("heldout") / "data"
     shutil.copytree(django_settings.CORPUS_DATA_DIR, target)
-    settings.CORPUS_DATA_DIR = target
-    call_command("load_corpus")
-    glossary_names = {s for t in GlossaryTerm.objects.all() for s in t.spellings}
-    doc = Imported(request.param, glossary_names)
-    args = [str(doc.document)]
-    for option in ("work", "title", "date", "kind", "work_kind", "author", "citation", "slug"):
-        args += [f"--{option.replace('_', '-')}", doc.options[option]]
-    call_command("import_source", *args)
-    call_command("generate_questions")
-    return doc
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**suite_settings(), CORPUS_DATA_DIR=target),
+        transaction.atomic(),
+    ):
+        call_command("load_corpus")
+        glossary_names = {s for t in GlossaryTerm.objects.all() for s in t.spellings}
+        doc = Imported(request.param, glossary_names)
+        args = [str(doc.document)]
+        for option in ("work", "title", "date", "kind", "work_kind", "author", "citation", "slug"):
+            args += [f"--{option.replace('_', '-')}", doc.options[option]]
+        call_command("import_source", *args)
+        call_command("generate_questions")
+        yield doc
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -28,13 +28,6 @@ FROM_NOTES_REACHED = {Question.Type.DISAGREEMENT: 4, Question.Type.CLAIM_SOURCE:
 MIN_COVERAGE = 0.4
 
 
-@pytest.fixture
-def real_bank():
-    call_command("load_corpus")
-    call_command("load_lessons")
-    call_command("generate_questions")
-
-
 def test_real_corpus_bank_meets_the_bar_and_is_deterministic(real_bank):
     # Its speed (< 10 s) is measured by `make bench`, not asserted here.
     published = Question.objects.published()

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from corpus.models import EditorialNote, GlossaryTerm
 from quizzes import exchange
@@ -23,17 +22,6 @@ ATTRIBUTING = {"source_attribution", "quote_attribution", "claim_source", "disag
 SOURCE_NAMED = re.compile(
     r"encyclopedia|Secret Speech|the speech|CC resolution|the resolution|History Today", re.I
 )
-
-
-@pytest.fixture(scope="module")
-def bank(django_db_setup, django_db_blocker):
-    # Built once, in a transaction rolled back when the module is done; each test's own
-    # transaction nests inside it.
-    with django_db_blocker.unblock(), transaction.atomic():
-        for command in ("load_corpus", "load_lessons", "generate_questions"):
-            call_command(command, stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def published() -> list[Question]:
@@ -58,7 +46,7 @@ def true_statement(question: Question) -> bool:
     return question.type == Question.Type.TRUE_FALSE and question.answer == ["true"]
 
 
-def test_no_published_question_keys_a_corrected_claim_as_fact(bank):
+def test_no_published_question_keys_a_corrected_claim_as_fact(real_bank):
     questions = published()
     assert len(questions) >= 150
     for q in questions:
@@ -90,7 +78,7 @@ def test_no_published_question_keys_a_corrected_claim_as_fact(bank):
             raise AssertionError(q.stem)
 
 
-def test_every_question_on_corrected_words_says_whose_claim_and_shows_the_correction(bank):
+def test_every_question_on_corrected_words_says_whose_claim_and_shows_the_correction(real_bank):
     corrections = EditorialNote.objects.filter(kind=EditorialNote.Kind.CORRECTION)
     targets = [
         (note, link)
@@ -123,7 +111,7 @@ def test_every_question_on_corrected_words_says_whose_claim_and_shows_the_correc
     assert asked >= 5
 
 
-def test_no_alias_or_other_name_of_the_key_is_offered_as_a_rival_option(bank):
+def test_no_alias_or_other_name_of_the_key_is_offered_as_a_rival_option(real_bank):
     names = OtherNames(GlossaryTerm.objects.all())
     for q in published():
         texts = [o["text"] for o in q.options]
@@ -139,7 +127,7 @@ def test_no_alias_or_other_name_of_the_key_is_offered_as_a_rival_option(bank):
         assert not {"beria", "beriya"} <= {t.lower() for t in texts}, q.stem
 
 
-def test_the_higher_order_types_are_published_with_feedback_quoting_both_sides(bank):
+def test_the_higher_order_types_are_published_with_feedback_quoting_both_sides(real_bank):
     questions = published()
     disagreements = [q for q in questions if q.type == Question.Type.DISAGREEMENT]
     claims = [q for q in questions if q.type == Question.Type.CLAIM_SOURCE]
@@ -166,7 +154,7 @@ def test_the_higher_order_types_are_published_with_feedback_quoting_both_sides(b
     assert {q.correct_texts()[0] for q in the_cult} >= {"The CC resolution"}
 
 
-def test_question_report_counts_the_new_types_and_lists_note_touched_questions(bank):
+def test_question_report_counts_the_new_types_and_lists_note_touched_questions(real_bank):
     locked = (
         Question.objects.published()
         .of_type(Question.Type.CLOZE_NAME)
@@ -194,7 +182,7 @@ def test_question_report_counts_the_new_types_and_lists_note_touched_questions(b
     assert locked.stem[:30] in report
 
 
-def test_the_new_types_round_trip_through_json_and_export_as_multiple_choice(bank):
+def test_the_new_types_round_trip_through_json_and_export_as_multiple_choice(real_bank):
     questions = list(
         Question.objects.of_type(Question.Type.DISAGREEMENT, Question.Type.CLAIM_SOURCE)
     )

@@ -6,7 +6,6 @@ sources and the four lessons)."""
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 
 from quizzes.feedback_entries import entries_by_question
 from quizzes.generation.answer_keys import ONE_ANSWER_TYPES, AnswerKeys, key_cap
@@ -17,13 +16,6 @@ from quizzes.passage_groups import passage_groups
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.bank]
 
 POOL_FLOOR = 60  # the issue's bar: a test can draw what practice has not shown
-
-
-@pytest.fixture
-def real_bank():
-    call_command("load_corpus")
-    call_command("load_lessons")
-    call_command("generate_questions")
 
 
 def test_every_lessons_pool_is_big_balanced_and_spread(real_bank):

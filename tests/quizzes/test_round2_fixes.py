@@ -6,7 +6,6 @@ import datetime
 import random
 
 import pytest
-from django.core.management import call_command
 
 from corpus.models import GlossaryTerm, Work
 from quizzes.generation import generate_bank, lesson_groups, load_snapshot
@@ -217,9 +216,8 @@ def test_a_bibliographic_reference_is_stripped_from_a_quoted_statement():
 
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_the_real_bank_offers_no_option_impossible_in_time():
-    call_command("load_corpus")
-    call_command("load_lessons")
+@pytest.mark.bank
+def test_the_real_bank_offers_no_option_impossible_in_time(real_bank):
     bank = generate_bank(corpus=load_snapshot(), seed=1956, groups=lesson_groups())
     for c in bank.accepted:
         texts = [o["text"] for o in c.options]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from corpus.models import GlossaryTerm
 from quizzes.generation import generate_bank, lesson_groups, load_snapshot
@@ -153,9 +152,8 @@ def test_no_option_whose_entry_tells_of_the_same_torture_and_confession():
 
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_the_real_bank_repeats_none_of_round_threes_rejections():
-    call_command("load_corpus")
-    call_command("load_lessons")
+@pytest.mark.bank
+def test_the_real_bank_repeats_none_of_round_threes_rejections(real_bank):
     bank = generate_bank(corpus=load_snapshot(), seed=1956, groups=lesson_groups())
     for c in bank.accepted:
         texts = [o["text"] for o in c.options]

@@ -32,7 +32,8 @@ from tests.reliability.server import (
     wait_for_workers,
 )
 
-pytestmark = pytest.mark.slow
+# The servers use the suite's database, not pytest-django's fixtures.
+pytestmark = [pytest.mark.slow, pytest.mark.uses_database]
 FIGURES: dict[str, list[str]] = {}
 SAVED = "was saved"
 KEPT_FIRST = "your first answer stands"

@@ -39,7 +39,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import constants as message_levels
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import (
     NoReverseMatch,
@@ -594,11 +594,20 @@ COUNTED_APPS = ("corpus", "quizzes", "lessons", "auth")
 
 
 def row_counts() -> dict[str, int]:
-    return {
-        m._meta.label: m.objects.count()
-        for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label in COUNTED_APPS
-    }
+    # One statement for every table: through the ORM, sixty-odd COUNT queries before and
+    # after each POST were 40 % of this test's time. It counts the tables' rows, not a
+    # default manager's, so no row can change unseen.
+    tables = sorted(
+        {
+            m._meta.db_table
+            for m in apps.get_models(include_auto_created=True)
+            if m._meta.app_label in COUNTED_APPS
+        }
+    )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def was_refused(response) -> bool:
