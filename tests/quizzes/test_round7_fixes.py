@@ -9,7 +9,6 @@ import random
 import re
 
 import pytest
-from django.core.management import call_command
 
 from corpus.models import GlossaryTerm
 from quizzes.generation import cloze_name, generate_bank, lesson_groups, load_snapshot
@@ -101,9 +100,7 @@ def _texts(c: Candidate) -> list[str]:
 @pytest.mark.django_db
 @pytest.mark.slow
 @pytest.mark.bank
-def test_the_real_bank_repeats_none_of_the_round_six_and_seven_rejections():
-    call_command("load_corpus")
-    call_command("load_lessons")
+def test_the_real_bank_repeats_none_of_the_round_six_and_seven_rejections(real_bank):
     corpus = load_snapshot()
     bank = generate_bank(corpus=corpus, seed=1956, groups=lesson_groups())
     people = {
