@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from corpus import curation
 from corpus.forms import CuratedTextForm, ProposalDecisionForm, SourceUploadForm
 from corpus.models import Proposal, Source
+from corpus.plumbing import params
 from corpus.proposals import ProposalError
 
 source_editor = permission_required("corpus.change_source", raise_exception=True)
@@ -134,18 +135,15 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Proposal.Status.PROPOSED)
     if status not in ("", *Proposal.Status.values):
         status = Proposal.Status.PROPOSED
-    try:
-        page = min(int(request.GET.get("page", "1")), 100_000)
-    except ValueError:
-        page = 1
+    page = params.requested_page(request.GET)
     rows, total = curation.proposal_page(status=status, page=page)
-    pages = max(1, -(-total // curation.PROPOSALS_PAGE_SIZE))
+    page, pages = params.page_span(page, total=total, size=curation.PROPOSALS_PAGE_SIZE)
     context = {
         "rows": rows,
         "total": total,
         "status": status,
         "statuses": Proposal.Status.choices,
-        "page": min(max(page, 1), pages),
+        "page": page,
         "pages": pages,
         "next": request.get_full_path(),
     }

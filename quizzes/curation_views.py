@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from corpus.models import AuditEntry, Source
-from corpus.plumbing import audit
+from corpus.plumbing import audit, params
 from quizzes import curation, exchange, passage_groups, reports, statistics
 from quizzes.forms import (
     BulkActionForm,
@@ -85,18 +85,14 @@ def _row(request: HttpRequest, question: Question, **extra) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    try:
-        # Bounded: a huge page number would overflow the database's OFFSET (a 500).
-        page = min(int(request.GET.get("page", "1")), 100_000)
-    except ValueError:
-        page = 1
+    page = params.requested_page(request.GET)
     rows, total = curation.queue_page(filters=filters, page=page)
-    pages = max(1, -(-total // curation.PAGE_SIZE))
+    page, pages = params.page_span(page, total=total, size=curation.PAGE_SIZE)
     context = {
         "form": form,
         "rows": rows,
         "total": total,
-        "page": min(max(page, 1), pages),
+        "page": page,
         "pages": pages,
         "query": _query(request),
         "next": request.get_full_path(),

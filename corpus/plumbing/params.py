@@ -14,3 +14,19 @@ def whole_number(text: str | None, *, max_digits: int = 18) -> int | None:
     if text and text.isascii() and text.isdigit() and len(text) <= max_digits:
         return int(text)
     return None
+
+
+# A page number beyond this is read as this one: a huge one would overflow the database's
+# OFFSET (a 500 the fuzz test found).
+MAX_PAGE = 100_000
+
+
+def requested_page(query) -> int:
+    """The page a query string asks for (`?page=`): 1 when absent or malformed."""
+    return min(whole_number(query.get("page"), max_digits=6) or 1, MAX_PAGE)
+
+
+def page_span(page: int, *, total: int, size: int) -> tuple[int, int]:
+    """(the page shown, the number of pages) for `total` rows, `size` to a page."""
+    pages = max(1, -(-total // size))
+    return min(max(page, 1), pages), pages
