@@ -13,6 +13,15 @@ hypothesis_settings.register_profile("thaw", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "thaw")
 
+# The browser tests drive Chromium through Playwright's sync API, which keeps an event loop
+# running in the test process from the first browser test to the end of the session;
+# Django then refuses every later database call in that process as "async". Nothing here
+# runs async (the app is WSGI; the browser talks to its own server process), so the suite
+# sets the switch Django's async-safety check provides for such environments (Django's
+# "Asynchronous support" docs). Without it a database test scheduled after the browser
+# suite in the same process (make test's slow-first order) fails before it starts.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 # pytest-django refuses the database to a test without the django_db mark or a fixture
 # built on `django_db_setup` (db, transactional_db, client fixtures with users...), so
 # such a test does the same on every engine. `make test-postgres` leaves these out

@@ -77,6 +77,15 @@ def find_dates(text: str) -> list[FoundDate]:
     return found
 
 
+def bare_years(text: str) -> set[int]:
+    """The years `text` names outside its dates ("from the end of 1936", not the 1953 of
+    "26 June 1953")."""
+    rest = text
+    for found in reversed(find_dates(text)):
+        rest = rest[: found.start] + " " + rest[found.end :]
+    return {int(y) for y in re.findall(r"\b(1[89]\d\d|20[0-2]\d)\b", rest)}
+
+
 def format_like(value: datetime.date, *, answer: FoundDate) -> str:
     month = MONTHS[value.month - 1]
     comma = "," in answer.text
@@ -315,7 +324,7 @@ def distractors_for(
 ) -> tuple[list[str], int]:
     """Three dates for `answer`; how many were derived from it rather than the corpus.
     `others` are the sentence's other dates: every distractor keeps its order with them;
-    a year `sentence` names again besides the key's holds every option.
+    a year `sentence` names outside its dates holds every option of that year's key.
     `periods` (`period_rules`): how many distractors each period around the key must hold.
     `latest` (`time_bounds.report_ceiling`): no distractor after it, when the key is not."""
     if latest is not None and span_of(answer.date, answer.style)[0] > latest:
@@ -325,8 +334,7 @@ def distractors_for(
     derived = 0
     # "from the end of 1936 after a telegram … dated … on _____": the year the sentence
     # names on its own holds the key's day, and every option's (round 6, R107).
-    year = str(answer.date.year)
-    pinned = precision(answer.style) != "year" and len(re.findall(rf"\b{year}\b", sentence)) > 1
+    pinned = precision(answer.style) != "year" and answer.date.year in bare_years(sentence)
 
     def take(value: datetime.date) -> bool:
         text = format_like(value, answer=answer)
